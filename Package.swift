@@ -1,0 +1,28 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "bootsim",
+    products: [
+        .library(name: "Core", targets: ["Core"]),
+        .library(name: "SimFS", targets: ["SimFS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // Thin C shims for syscalls Swift cannot call directly (variadic `syscall`, openat2, renameat2).
+        .target(name: "CSupport"),
+        .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
+        .systemLibrary(name: "CCryptSetup", pkgConfig: "libcryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "Core",
+            dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .target(name: "SimFS", dependencies: ["Core"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS"]),
+        .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,20 @@
+#define _GNU_SOURCE
+#include "csupport.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+const uint64_t CSUPPORT_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
+const uint64_t CSUPPORT_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
+const unsigned int CSUPPORT_RENAME_NOREPLACE = RENAME_NOREPLACE;
+
+int csupport_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
+    struct open_how how = { .flags = flags, .mode = mode, .resolve = resolve };
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+int csupport_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+}
