@@ -87,7 +87,7 @@ extension SimWorld {
             }
         }
         if !process.hasThread { process.finished = true }
-        log.append(OpRecord(pid: process.pid.rawValue, op: .processExit, errno: 0, path: reason, path2: ""))
+        log.append(OpRecord(pid: process.pid.rawValue, name: process.name, op: .processExit, errno: 0, path: reason, path2: ""))
         lock.broadcast()
     }
 

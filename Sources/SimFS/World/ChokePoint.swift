@@ -84,13 +84,13 @@ extension SimWorld {
 
     @inline(__always)
     func record(_ process: SimProcess, _ op: SimOp, _ path: String, _ path2: String, _ errno: Int32) {
-        log.append(OpRecord(pid: process.pid.rawValue, op: op, errno: errno, path: path, path2: path2))
+        log.append(OpRecord(pid: process.pid.rawValue, name: process.name, op: op, errno: errno, path: path, path2: path2))
     }
 
     /// Logs one of the world's own events under pid 0.
     func recordWorldEvent(_ op: SimOp, _ detail: String) {
         monotonic &+= opCostValue
-        log.append(OpRecord(pid: 0, op: op, errno: 0, path: detail, path2: ""))
+        log.append(OpRecord(pid: 0, name: "world", op: op, errno: 0, path: detail, path2: ""))
     }
 
     /// Waits, inside a call of `process`, until another process changes something (a mutex or flock is

@@ -1,6 +1,7 @@
 /// One call in the op log, as stored: compact, so logging costs little on the hot path.
 struct OpRecord {
     var pid: Int32
+    var name: String
     var op: SimOp
     var errno: Int32
     var path: String
@@ -27,6 +28,31 @@ public struct OpLogEntry: Hashable, Sendable, CustomStringConvertible {
         if !path2.isEmpty { text += " -> \(path2)" }
         if errno != 0 { text += " = errno \(errno)" }
         return text
+    }
+}
+
+extension SimWorld {
+    /// The op log kept so far (the newest `opLogCapacity` records).
+    public var opLog: [OpLogEntry] {
+        lock.withLock {
+            log.records.enumerated().map { index, record in
+                OpLogEntry(sequence: log.firstSequence + UInt64(index), pid: ProcessID(rawValue: record.pid),
+                           processName: record.name, op: record.op, path: record.path, path2: record.path2,
+                           errno: record.errno)
+            }
+        }
+    }
+
+    /// Calls logged since the world began, including those no longer kept.
+    public var opCount: UInt64 { lock.withLock { log.count } }
+
+    /// FNV-1a over every logged call (pid, op, errno, paths): equal for equal runs.
+    public var traceHash: UInt64 { lock.withLock { log.hash } }
+
+    /// How many records the log keeps (the oldest go first); the hash still covers all.
+    public var opLogCapacity: Int {
+        get { lock.withLock { log.capacity } }
+        set { lock.withLock { log.capacity = max(1, newValue) } }
     }
 }
 

@@ -62,6 +62,14 @@ public final class SimWorld {
         boot()
     }
 
+    /// A world loaded from a snapshot image (saved worlds), with no processes.
+    init(image: WorldImage) {
+        self.seed = image.seed
+        self.commandLineValue = image.commandLine
+        self.faultRandom = image.faultRandom
+        load(image)
+    }
+
     /// The hook a scheduler installs to see every call as a scheduling point; nil runs calls straight away.
     public var scheduler: (any SimScheduling)? {
         get { lock.withLock { schedulerHook } }
