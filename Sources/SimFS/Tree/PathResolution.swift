@@ -18,67 +18,61 @@ extension SimWorld {
 
     /// Resolves `path` for `process`. Symbolic links in the middle are always followed; the last one only
     /// with `followLast` (or a trailing slash). Absolute link targets resolve from the simulated root.
+    /// Relative paths start at the process's working directory.
     func resolve(_ path: String, for process: SimProcess, followLast: Bool) throws -> Resolved {
         if path.isEmpty { throw Errno.noSuchFileOrDirectory }
-        let utf8 = path.utf8
-        let absolute = utf8.first == UInt8(ascii: "/")
-        let trailingSlash = utf8.count > 1 && utf8.last == UInt8(ascii: "/")
-        var stack: [Substring] = []
-        stack.reserveCapacity(8)
-        pushComponents(of: path[...], onto: &stack)
-        if !absolute && process.cwd != "/" {
-            pushComponents(of: process.cwd[...], onto: &stack)
-        }
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let trailingSlash = path.utf8.count > 1 && path.utf8.last == slash
         let root = inode(rootID)
+        // What is left to walk; replaced by "target/rest" when a symbolic link is followed.
+        var remaining: Substring = path.utf8.first == slash || process.cwd == "/" ? path[...] : (process.cwd + "/" + path)[...]
         var current = root
         var hops = 0
-        var result = Resolved(parent: root, name: "", inode: root, isNormal: false, trailingSlash: trailingSlash)
-        while let component = stack.popLast() {
-            let isLast = stack.isEmpty
+        while true {
+            // Skip slashes, then cut the next component.
+            let bytes = remaining.utf8
+            guard let start = bytes.firstIndex(where: { $0 != slash }) else {
+                // Only "/" (or "///") gets here, or a link to "/".
+                return Resolved(parent: current, name: "", inode: current, isNormal: false, trailingSlash: trailingSlash)
+            }
+            let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
+            let component = remaining[start..<end]
+            let rest = remaining[end...]
+            let isLast = !rest.utf8.contains(where: { $0 != slash })
+            remaining = rest
             guard current.kind == .directory else { throw Errno.notDirectory }
-            if component == "." || component == ".." {
-                let next = component == "." ? current : inode(current.parent)
+            let utf8 = component.utf8
+            if utf8.first == dot && (utf8.count == 1 || (utf8.count == 2 && utf8.last == dot)) {
+                let next = utf8.count == 1 ? current : inode(current.parent)
                 if isLast {
-                    result = Resolved(parent: next, name: String(component), inode: next, isNormal: false,
-                                      trailingSlash: trailingSlash)
-                    return result
+                    return Resolved(parent: next, name: utf8.count == 1 ? "." : "..", inode: next, isNormal: false,
+                                    trailingSlash: trailingSlash)
                 }
                 current = next
                 continue
             }
-            if component.utf8.count > 255 { throw Errno.fileNameTooLong }
+            if utf8.count > 255 { throw Errno.fileNameTooLong }
             let name = String(component)
-            let child = current.entries[name].map { inode($0) }
-            if isLast && !(followLast || trailingSlash) || child == nil {
-                if child == nil && !isLast { throw Errno.noSuchFileOrDirectory }
-                return Resolved(parent: current, name: name, inode: child, isNormal: true, trailingSlash: trailingSlash)
+            guard let childID = current.entries[name] else {
+                if !isLast { throw Errno.noSuchFileOrDirectory }
+                return Resolved(parent: current, name: name, inode: nil, isNormal: true, trailingSlash: trailingSlash)
             }
-            let found = child!
-            if found.kind == .symbolicLink {
+            let child = inode(childID)
+            if child.kind == .symbolicLink && (!isLast || followLast || trailingSlash) {
                 hops += 1
                 if hops > Self.maxSymlinkHops { throw Errno.tooManySymbolicLinkLevels }
-                if found.target.isEmpty { throw Errno.noSuchFileOrDirectory }
-                pushComponents(of: found.target[...], onto: &stack)
-                if found.target.utf8.first == UInt8(ascii: "/") { current = root }
-                if stack.isEmpty {
-                    // A link to "/": the last component is the root itself.
-                    return Resolved(parent: root, name: "", inode: root, isNormal: false, trailingSlash: trailingSlash)
-                }
+                if child.target.isEmpty { throw Errno.noSuchFileOrDirectory }
+                if child.target.utf8.first == slash { current = root }
+                remaining = (child.target + "/" + rest)[...]
+                if isLast && !trailingSlash { remaining = child.target[...] }
                 continue
             }
             if isLast {
-                return Resolved(parent: current, name: name, inode: found, isNormal: true, trailingSlash: trailingSlash)
+                return Resolved(parent: current, name: name, inode: child, isNormal: true, trailingSlash: trailingSlash)
             }
-            current = found
+            current = child
         }
-        // Only "/" (or "///") gets here.
-        return result
-    }
-
-    /// Pushes the components of `path` so that the first one is popped first.
-    private func pushComponents(of path: Substring, onto stack: inout [Substring]) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        stack.append(contentsOf: parts.reversed())
     }
 
     /// The absolute path of a directory, from its parent chain.
