@@ -7,9 +7,7 @@ extension SimWorld {
     }
 
     /// Whether `node` is the root or a mount point, which cannot be removed or renamed (EBUSY).
-    func isMountPoint(_ node: Inode) -> Bool {
-        node.id == rootID || regionRoots.values.contains(node.id)
-    }
+    func isMountPoint(_ node: Inode) -> Bool { node.isMountRoot }
 
     func makeDirectory(_ path: String, permissions: FilePermissions, for process: SimProcess) throws {
         let at = try resolve(path, for: process, followLast: false)

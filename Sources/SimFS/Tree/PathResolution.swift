@@ -22,54 +22,79 @@ extension SimWorld {
     func resolve(_ path: String, for process: SimProcess, followLast: Bool) throws -> Resolved {
         if path.isEmpty { throw Errno.noSuchFileOrDirectory }
         let slash = UInt8(ascii: "/")
-        let dot = UInt8(ascii: ".")
         let trailingSlash = path.utf8.count > 1 && path.utf8.last == slash
-        let root = inode(rootID)
-        // What is left to walk; replaced by "target/rest" when a symbolic link is followed.
-        var remaining: Substring = path.utf8.first == slash || process.cwd == "/" ? path[...] : (process.cwd + "/" + path)[...]
-        var current = root
+        var walk = path.utf8.first == slash || process.cwd == "/" ? path : process.cwd + "/" + path
+        var current = inode(rootID)
         var hops = 0
         while true {
-            // Skip slashes, then cut the next component.
-            let bytes = remaining.utf8
-            guard let start = bytes.firstIndex(where: { $0 != slash }) else {
-                // Only "/" (or "///") gets here, or a link to "/".
-                return Resolved(parent: current, name: "", inode: current, isNormal: false, trailingSlash: trailingSlash)
+            let step = try walk.withUTF8 { bytes in
+                try walkComponents(bytes, from: &current, hops: &hops, followLast: followLast,
+                                   trailingSlash: trailingSlash)
             }
-            let end = bytes[start...].firstIndex(of: slash) ?? bytes.endIndex
-            let component = remaining[start..<end]
-            let rest = remaining[end...]
-            let isLast = !rest.utf8.contains(where: { $0 != slash })
-            remaining = rest
+            switch step {
+            case .done(let resolved): return resolved
+            case .follow(let next): walk = next
+            }
+        }
+    }
+
+    enum WalkStep {
+        case done(Resolved)
+        /// A symbolic link was met: walk this path next (from `current`, already moved to the root if absolute).
+        case follow(String)
+    }
+
+    /// Walks the components of one path string over raw bytes, without slicing strings.
+    private func walkComponents(_ bytes: UnsafeBufferPointer<UInt8>, from current: inout Inode, hops: inout Int,
+                                followLast: Bool, trailingSlash: Bool) throws -> WalkStep {
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let count = bytes.count
+        var index = 0
+        while true {
+            while index < count && bytes[index] == slash { index += 1 }
+            if index == count {
+                // Only "/" (or "///") gets here, or a link to "/".
+                return .done(Resolved(parent: current, name: "", inode: current, isNormal: false,
+                                      trailingSlash: trailingSlash))
+            }
+            let start = index
+            while index < count && bytes[index] != slash { index += 1 }
+            let end = index
+            var after = end
+            while after < count && bytes[after] == slash { after += 1 }
+            let isLast = after == count
             guard current.kind == .directory else { throw Errno.notDirectory }
-            let utf8 = component.utf8
-            if utf8.first == dot && (utf8.count == 1 || (utf8.count == 2 && utf8.last == dot)) {
-                let next = utf8.count == 1 ? current : inode(current.parent)
+            let length = end - start
+            if bytes[start] == dot && (length == 1 || (length == 2 && bytes[start + 1] == dot)) {
+                let next = length == 1 ? current : inode(current.parent)
                 if isLast {
-                    return Resolved(parent: next, name: utf8.count == 1 ? "." : "..", inode: next, isNormal: false,
-                                    trailingSlash: trailingSlash)
+                    return .done(Resolved(parent: next, name: length == 1 ? "." : "..", inode: next, isNormal: false,
+                                          trailingSlash: trailingSlash))
                 }
                 current = next
                 continue
             }
-            if utf8.count > 255 { throw Errno.fileNameTooLong }
-            let name = String(component)
+            if length > 255 { throw Errno.fileNameTooLong }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
             guard let childID = current.entries[name] else {
                 if !isLast { throw Errno.noSuchFileOrDirectory }
-                return Resolved(parent: current, name: name, inode: nil, isNormal: true, trailingSlash: trailingSlash)
+                return .done(Resolved(parent: current, name: name, inode: nil, isNormal: true,
+                                      trailingSlash: trailingSlash))
             }
             let child = inode(childID)
             if child.kind == .symbolicLink && (!isLast || followLast || trailingSlash) {
                 hops += 1
                 if hops > Self.maxSymlinkHops { throw Errno.tooManySymbolicLinkLevels }
                 if child.target.isEmpty { throw Errno.noSuchFileOrDirectory }
-                if child.target.utf8.first == slash { current = root }
-                remaining = (child.target + "/" + rest)[...]
-                if isLast && !trailingSlash { remaining = child.target[...] }
-                continue
+                if child.target.utf8.first == slash { current = inode(rootID) }
+                if isLast && !trailingSlash { return .follow(child.target) }
+                let rest = String(decoding: UnsafeBufferPointer(rebasing: bytes[end...]), as: UTF8.self)
+                return .follow(child.target + "/" + rest)
             }
             if isLast {
-                return Resolved(parent: current, name: name, inode: child, isNormal: true, trailingSlash: trailingSlash)
+                return .done(Resolved(parent: current, name: name, inode: child, isNormal: true,
+                                      trailingSlash: trailingSlash))
             }
             current = child
         }
