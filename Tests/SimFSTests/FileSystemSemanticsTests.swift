@@ -320,4 +320,22 @@ final class FileSystemSemanticsTests: XCTestCase {
         let (_, m) = makeWorld()
         XCTAssertErrno(.fileNameTooLong, try m.fileSystem.open("/etc/" + String(repeating: "n", count: 256), [.write, .create]))
     }
+
+    func testTrailingSlashNeverFollowsLastLinkWhenChangingNames() throws {
+        let (_, m) = makeWorld()
+        let fs = m.fileSystem
+        let mode = FilePermissions(rawValue: 0o755)
+        try fs.mkdir("/var/real", permissions: mode)
+        try fs.symlink("/var/real", at: "/var/link")
+        try fs.symlink("/var/nowhere", at: "/var/dangling")
+        XCTAssertErrno(.notDirectory, try fs.rmdir("/var/link/"))
+        XCTAssertErrno(.notDirectory, try fs.unlink("/var/link/"))
+        XCTAssertErrno(.fileExists, try fs.mkdir("/var/dangling/", permissions: mode))
+        XCTAssertFalse(try fs.exists("/var/nowhere"))
+        XCTAssertErrno(.noSuchFileOrDirectory, try fs.symlink("x", at: "/var/new/"))
+        XCTAssertEqual(try fs.stat("/var/link/").kind, .directory)  // lookups do follow
+        XCTAssertTrue(try fs.exists("/var/real"))
+        try fs.mkdir("/var/made/", permissions: mode)
+        XCTAssertEqual(try fs.stat("/var/made").kind, .directory)
+    }
 }

@@ -46,6 +46,7 @@ final class LockTests: XCTestCase {
         let sb = try b.mutexes.open("/dev/shm/l")
         XCTAssertEqual(try sa.lock(0), .acquired)
         XCTAssertErrno(.deadlock, try sa.lock(0))
+        XCTAssertErrno(.deadlock, try sa.tryLock(0))
         XCTAssertErrno(.notPermitted, try sb.unlock(0))
         XCTAssertErrno(.notPermitted, try sb.unlock(1))
         XCTAssertNil(try sb.tryLock(0))

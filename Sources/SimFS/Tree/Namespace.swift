@@ -10,7 +10,7 @@ extension SimWorld {
     func isMountPoint(_ node: Inode) -> Bool { node.isMountRoot }
 
     func makeDirectory(_ path: String, permissions: FilePermissions, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil { throw Errno.fileExists }
         try refuseProc(at)
         let node = makeInode(region: at.parent.region, kind: .directory,
@@ -21,7 +21,7 @@ extension SimWorld {
     }
 
     func removeDirectory(_ path: String, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
         if !at.isNormal {
             throw at.name == "." ? Errno.invalidArgument : (at.name == ".." ? Errno.directoryNotEmpty : Errno.resourceBusy)
@@ -37,7 +37,7 @@ extension SimWorld {
     }
 
     func unlinkFile(_ path: String, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
         if node.kind == .directory { throw Errno.isDirectory }
         if at.trailingSlash { throw Errno.notDirectory }
@@ -50,9 +50,9 @@ extension SimWorld {
     }
 
     func makeSymlink(_ target: String, at path: String, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil || !at.isNormal { throw Errno.fileExists }
-        if target.isEmpty { throw Errno.noSuchFileOrDirectory }
+        if target.isEmpty || at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         try refuseProc(at)
         let node = makeInode(region: at.parent.region, kind: .symbolicLink, permissions: 0o777)
         node.target = target
@@ -65,12 +65,12 @@ extension SimWorld {
         let source = try resolve(existing, for: process, followLast: false)
         guard let node = source.inode else { throw Errno.noSuchFileOrDirectory }
         if source.trailingSlash && node.kind != .directory { throw Errno.notDirectory }
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil || !at.isNormal { throw Errno.fileExists }
+        if at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         if at.parent.region != node.region { throw Errno.improperLink }
         if node.kind == .directory { throw Errno.notPermitted }
         try refuseProc(at)
-        if at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         setEntry(at.parent, at.name, to: node)
         touch(at.parent)
         node.changeTime = wallTimeNow()
@@ -79,8 +79,8 @@ extension SimWorld {
 
     /// `renameat2(2)` with or without `RENAME_NOREPLACE`: one atomic, indivisible change.
     func renameEntry(_ sourcePath: String, to targetPath: String, noReplace: Bool, for process: SimProcess) throws {
-        let source = try resolve(sourcePath, for: process, followLast: false)
-        let target = try resolve(targetPath, for: process, followLast: false)
+        let source = try resolve(sourcePath, for: process, followLast: false, slashFollows: false)
+        let target = try resolve(targetPath, for: process, followLast: false, slashFollows: false)
         if source.parent.region != target.parent.region { throw Errno.improperLink }
         if !source.isNormal { throw Errno.resourceBusy }
         if !target.isNormal { throw noReplace ? Errno.fileExists : Errno.resourceBusy }
