@@ -13,15 +13,24 @@ final class RandomWorkloadTests: XCTestCase {
         var open: [Descriptor] = []
         func pick<T>(_ items: [T]) -> T { items[Int(random.next(below: UInt64(items.count)))] }
         func path() -> String { pick(directories) + "/" + pick(names) }
+        /// Often a sibling of `path`, so that renames and links find something.
+        func near(_ path: String) -> String {
+            guard random.chance(0.6), let slash = path.lastIndex(of: "/") else { return self.pathIn(directories, names, &random) }
+            return String(path[..<slash]) + "/" + pick(names)
+        }
         for _ in 0..<steps {
             let mode = FilePermissions(rawValue: 0o755)
             do {
                 switch random.next(below: 16) {
-                case 0: try fs.mkdir(path(), permissions: mode)
-                case 1: try fs.rmdir(path())
+                case 0: try fs.mkdir(random.chance(0.5) ? pick(directories) : path(), permissions: mode)
+                case 1: try fs.rmdir(random.chance(0.3) ? pick(directories) : path())
                 case 2: try fs.unlink(path())
-                case 3: try fs.rename(path(), to: path(), noReplace: random.chance(0.3))
-                case 4: try fs.link(path(), at: path())
+                case 3:
+                    let source = path()
+                    try fs.rename(source, to: near(source), noReplace: random.chance(0.3))
+                case 4:
+                    let source = path()
+                    try fs.link(source, at: near(source))
                 case 5: try fs.symlink(path(), at: path())
                 case 6: open.append(try fs.open(path(), [.readWrite, .create]))
                 case 7:
@@ -51,9 +60,16 @@ final class RandomWorkloadTests: XCTestCase {
         return world
     }
 
+    func pathIn(_ directories: [String], _ names: [String], _ random: inout SplitMix64) -> String {
+        directories[Int(random.next(below: UInt64(directories.count)))] + "/"
+            + names[Int(random.next(below: UInt64(names.count)))]
+    }
+
     func testBookkeepingStaysConsistent() throws {
+        var succeeded: Set<SimOp> = []
         for seed in 0..<60 as Range<UInt64> {
             let world = run(seed: seed, steps: 400)
+            succeeded.formUnion(world.opLog.filter { $0.errno == 0 }.map(\.op))
             XCTAssertEqual(world.consistencyProblems(), [], "seed \(seed)")
             world.powerLoss(seed: seed)
             XCTAssertEqual(world.consistencyProblems(), [], "seed \(seed) after power loss")
@@ -62,14 +78,18 @@ final class RandomWorkloadTests: XCTestCase {
             XCTAssertEqual(loaded.serialized(), bytes, "seed \(seed)")
             XCTAssertEqual(loaded.consistencyProblems(), [], "seed \(seed) loaded")
         }
+        // The workload must do real work, not only fail.
+        XCTAssertTrue(succeeded.isSuperset(of: [.mkdir, .rmdir, .unlink, .rename, .link, .symlink, .write, .fsync,
+                                                .truncate, .readdir, .reboot, .powerLoss]), "\(succeeded)")
     }
 
     func testSameSeedSameWorld() {
-        let a = run(seed: 1234, steps: 500)
-        let b = run(seed: 1234, steps: 500)
+        let a = run(seed: 1234, steps: 1000)
+        let b = run(seed: 1234, steps: 1000)
         XCTAssertEqual(a.traceHash, b.traceHash)
         XCTAssertEqual(a.serialized(), b.serialized())
         XCTAssertNotEqual(a.traceHash, run(seed: 1235, steps: 500).traceHash)
+
     }
 }
 
