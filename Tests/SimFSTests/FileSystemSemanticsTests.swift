@@ -338,4 +338,25 @@ final class FileSystemSemanticsTests: XCTestCase {
         try fs.mkdir("/var/made/", permissions: mode)
         XCTAssertEqual(try fs.stat("/var/made").kind, .directory)
     }
+
+    /// Found by running random calls against the kernel and SimFS side by side.
+    func testOpenAndRenameErrorOrderMatchesLinux() throws {
+        let (_, m) = makeWorld()
+        let fs = m.fileSystem
+        let mode = FilePermissions(rawValue: 0o755)
+        try fs.write("/var/f", "x")
+        try fs.mkdir("/var/d", permissions: mode)
+        try fs.symlink("f/x", at: "/var/l")
+        XCTAssertErrno(.invalidArgument, try fs.open("/var/new", [.read, .create, .directory]))
+        XCTAssertErrno(.isDirectory, try fs.open("/var/f/", [.write, .create]))
+        XCTAssertErrno(.isDirectory, try fs.open("/var/f/", [.write, .create, .exclusive]))
+        XCTAssertErrno(.isDirectory, try fs.open("/var/l/", [.write, .create]))  // the link is not followed
+        XCTAssertErrno(.isDirectory, try fs.open("/var/.", [.read, .create]))
+        XCTAssertErrno(.fileExists, try fs.open("/var/./", [.read, .create, .exclusive]))
+        XCTAssertErrno(.isDirectory, try fs.open("/var/d", [.read, .truncate]))
+        XCTAssertErrno(.notDirectory, try fs.open("/var/l", [.read, .noFollow, .directory]))
+        try fs.write("/var/d/inner", "i")
+        XCTAssertErrno(.invalidArgument, try fs.rename("/var/d", to: "/var/d/inner"))
+        XCTAssertErrno(.directoryNotEmpty, try fs.rename("/var/d/inner", to: "/var/d"))
+    }
 }

@@ -90,6 +90,12 @@ extension SimWorld {
             throw target.inode == nil ? Errno.noSuchFileOrDirectory : Errno.notPermitted
         }
         if node.kind != .directory && (source.trailingSlash || target.trailingSlash) { throw Errno.notDirectory }
+        // The target may not lie inside the directory being moved (EINVAL), nor the source inside the target
+        // (ENOTEMPTY); Linux checks both before the types.
+        if isAncestor(node, of: target.parent) { throw Errno.invalidArgument }
+        if let existing = target.inode, existing.kind == .directory, isAncestor(existing, of: source.parent) {
+            throw Errno.directoryNotEmpty
+        }
         if let existing = target.inode {
             if existing === node { return }
             if node.kind == .directory {
@@ -98,16 +104,7 @@ extension SimWorld {
                 throw Errno.isDirectory
             }
         }
-        if node.kind == .directory {
-            if isMountPoint(node) { throw Errno.resourceBusy }
-            // The target may not lie inside the directory being moved.
-            var ancestor = target.parent
-            while true {
-                if ancestor === node { throw Errno.invalidArgument }
-                if ancestor.id == rootID { break }
-                ancestor = inode(ancestor.parent)
-            }
-        }
+        if node.kind == .directory && isMountPoint(node) { throw Errno.resourceBusy }
         if let existing = target.inode {
             if isMountPoint(existing) { throw Errno.resourceBusy }
             if existing.kind == .directory && !existing.entries.isEmpty { throw Errno.directoryNotEmpty }
@@ -128,6 +125,17 @@ extension SimWorld {
                       EntrySlot(directory: target.parent.id, name: target.name, inode: node.id)],
                      alsoDirectories: extra)
         if let replaced { freeIfUnreferenced(replaced) }
+    }
+
+    /// Whether `directory` is `node` or one of its ancestors.
+    func isAncestor(_ node: Inode, of directory: Inode) -> Bool {
+        guard node.kind == .directory else { return false }
+        var current = directory
+        while true {
+            if current === node { return true }
+            if current.id == rootID { return false }
+            current = inode(current.parent)
+        }
     }
 
     /// Sets a directory's mtime and ctime after a change of its entries.
