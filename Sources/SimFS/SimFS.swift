@@ -12,7 +12,8 @@
 //   Durability.swift for the model); `world.bootID`, `world.bootCount`, `world.commandLine`.
 // - `world.addFault(_:)`, `removeFault(_:)`, `clearFaults()` with `FaultRule`.
 // - `world.opLog`, `world.opCount`, `world.traceHash`, `world.opLogCapacity`.
-// - `world.waitForCycle()`, `world.deadlocks`.
+// - `world.waitForCycle()`, `world.deadlocks`, `world.isWaiting(_:)`.
+// - `world.consistencyProblems()`: self-check of the tree's bookkeeping (empty when sound).
 // - `world.now`, `world.wallNow`, `world.advanceClock(to:)`, `world.opCost`.
 // - `world.scheduler`: a `SimScheduling` hook that sees every call as a scheduling point.
 // - `world.snapshot()` / `restore(_:)`, `world.serialized()` / `SimWorld(serialized:)`.
