@@ -33,11 +33,9 @@ struct DiffFuzz {
             let world = SimWorld(seed: seed)
             let sim = world.machine(for: world.spawn(name: "diff")).fileSystem
             try sim.makeDirectories(base, permissions: FilePermissions(rawValue: 0o700))
-            var rng = SystemRandomNumberGenerator()
             var state = seed &* 6364136223846793005 &+ 1442695040888963407
             func next(_ n: Int) -> Int {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
-                _ = rng
                 return Int((state >> 33) % UInt64(n))
             }
             let names = ["a", "b", "c", "d", "a/b", "a/c", "b/a", "x/y", ".", "a/.", "a/..", "l", "l/a", "m", "l/"]
