@@ -71,8 +71,13 @@ extension HostFileSystem {
 
     /// Calls `body` with a directory descriptor and the name of `path`'s last component in it, which is not
     /// followed: the place for `mkdirat`, `unlinkat`, `renameat2`, `symlinkat`, `readlinkat`, `linkat` and
-    /// `fstatat(AT_SYMLINK_NOFOLLOW)`. A last component `.` or `..` is resolved first and passed as `.`.
-    func withParent<Result>(_ path: String, _ body: (Int32, String) throws -> Result) throws -> Result {
+    /// `fstatat(AT_SYMLINK_NOFOLLOW)`.
+    ///
+    /// A last component `.` or `..` is passed as is to calls that change the tree (the kernel refuses those
+    /// names before looking them up). For a `lookup` it is resolved first, inside the root, and passed as `.`.
+    func withParent<Result>(_ path: String, lookup: Bool = false, _ body: (Int32, String) throws -> Result)
+        throws -> Result
+    {
         switch mode {
         case .direct:
             return try body(AT_FDCWD, path)
@@ -81,7 +86,7 @@ extension HostFileSystem {
         case .rooted(let root, _):
             let components = path.split(separator: "/")
             guard let last = components.last else { return try body(root, ".") }
-            if last == "." || last == ".." {
+            if lookup, last == "." || last == ".." {
                 let fd = try openDescriptor(path, HostFlags.openPath | O_DIRECTORY)
                 defer { try? Syscall.close(fd) }
                 return try body(fd, ".")
