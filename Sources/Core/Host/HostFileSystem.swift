@@ -31,8 +31,13 @@ public final class HostFileSystem: FileSystem {
         }
         do {
             let fd = try Syscall.openat(AT_FDCWD, root, HostFlags.openPath | O_DIRECTORY | O_CLOEXEC, 0)
-            let prefix = try Syscall.readlinkat(AT_FDCWD, "/proc/self/fd/\(fd)")
-            mode = .rooted(descriptor: fd, prefix: prefix == "/" ? "" : prefix)
+            do {
+                let prefix = try Syscall.readlinkat(AT_FDCWD, "/proc/self/fd/\(fd)")
+                mode = .rooted(descriptor: fd, prefix: prefix == "/" ? "" : prefix)
+            } catch {
+                try? Syscall.close(fd)
+                throw error
+            }
         } catch {
             mode = .unusable(error as? Errno ?? .invalidArgument)
         }
