@@ -32,7 +32,7 @@ inner() {
     umask 022
     scratch=$(mktemp -d /tmp/record-ns.XXXXXX)
     mount -t tmpfs -o mode=0755 tmpfs "$scratch"
-    mkdir -p "$scratch"/{upper,work,out/normal,out/early,out/late,bin}
+    mkdir -p "$scratch"/{upper,work,bin}
 
     # /etc/crypttab: an overlay over the real /etc, so the real /etc is never written and a case without a
     # crypttab sees no /etc/crypttab at all (a whiteout hides the host's one, if any).
@@ -45,9 +45,12 @@ inner() {
         (cd "$case_dir" && sh ./crypttab.gen) >/etc/crypttab
     fi
 
-    # A fresh tmpfs on /run/systemd: RUNTIME_DIRECTORY defaults to /run/systemd/cryptsetup.
+    # A fresh tmpfs on /run/systemd: RUNTIME_DIRECTORY defaults to /run/systemd/cryptsetup. The output
+    # directories are the ones systemd itself hands to generators, so paths in messages are realistic.
     mkdir -p /run/systemd
     mount -t tmpfs -o mode=0755 tmpfs /run/systemd
+    local out=/run/systemd/generator
+    mkdir -m 0755 "$out" "$out.early" "$out.late"
 
     # argv[0]: the generator's basename appears in every unit's first line.
     local prog=$GEN
@@ -61,13 +64,13 @@ inner() {
     if [[ -e $case_dir/args ]]; then
         local a
         while IFS= read -r a || [[ -n $a ]]; do
-            a=${a//@NORMAL/$scratch/out/normal}
-            a=${a//@EARLY/$scratch/out/early}
-            a=${a//@LATE/$scratch/out/late}
+            a=${a//@NORMAL/$out}
+            a=${a//@EARLY/$out.early}
+            a=${a//@LATE/$out.late}
             args+=("$a")
         done <"$case_dir/args"
     else
-        args=("$scratch/out/normal")
+        args=("$out")
     fi
 
     # Environment: fixed defaults, then CASE/env (KEY=VALUE sets, -KEY unsets, # comments).
@@ -87,18 +90,21 @@ inner() {
         done <"$case_dir/env"
     fi
 
+    # A crash (abort) is recorded as 128+signal, as a shell reports it; the shell's own "Aborted" is dropped.
     local rc=0
-    ( cd "$scratch" && ulimit -c 0 && exec env -i "${envv[@]}" env "${unsets[@]}" "$prog" "${args[@]}" ) \
-        2>"$dest/stderr" </dev/null >/dev/null || rc=$?
+    { ( cd "$scratch" && ulimit -c 0 && exec env -i "${envv[@]}" env "${unsets[@]}" "$prog" "${args[@]}" ) \
+        2>"$dest/stderr" </dev/null >/dev/null; } 2>/dev/null || rc=$?
     echo "$rc" >"$dest/rc"
 
-    cp -a "$scratch/out/normal" "$dest/normal"
+    cp -a "$out" "$dest/normal"
     if ((${#args[@]} == 3)); then
-        cp -a "$scratch/out/early" "$dest/early"
-        cp -a "$scratch/out/late" "$dest/late"
+        cp -a "$out.early" "$dest/early"
+        cp -a "$out.late" "$dest/late"
     fi
+    # runtime/: everything else the generator left on /run/systemd.
     mkdir "$dest/runtime"
     cp -a /run/systemd/. "$dest/runtime/"
+    rm -rf "$dest/runtime/generator" "$dest/runtime/generator.early" "$dest/runtime/generator.late"
 }
 
 if [[ ${1:-} == --__inner ]]; then
