@@ -9,6 +9,9 @@
 #               difference. NONDETERMINISTIC cases pass if any of up to 20 runs matches.
 #   --probe N   run each case N times and report cases whose output changes between runs (finds candidates
 #               for the NONDETERMINISTIC marker); writes nothing.
+#   --to DEST CASE   record one case folder (anywhere) into DEST (a recording: rc, stderr, stderr.debug,
+#               manifest, normal/, runtime/); for differential tests that make their own inputs.
+#   --no-debug  skip the second, debug-level run (no stderr.debug); faster, for --to and --probe.
 #
 # Needs root (unshare -m, mount) and systemd 252's generator at $SYSTEMD_GENERATOR
 # (default /usr/lib/systemd/system-generators/systemd-cryptsetup-generator). See README.md for the case format.
@@ -36,7 +39,8 @@ inner() {
 
     # /etc/crypttab: an overlay over the real /etc, so the real /etc is never written and a case without a
     # crypttab sees no /etc/crypttab at all (a whiteout hides the host's one, if any).
-    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$scratch/upper,workdir=$scratch/work" /etc
+    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$scratch/upper,workdir=$scratch/work" /etc ||
+        { echo "record.sh: cannot mount an overlay on /etc (overlayfs needed)" >&2; exit 3; }
     rm -f /etc/crypttab
     if [[ -e $case_dir/crypttab ]]; then
         : >/etc/crypttab
@@ -132,10 +136,12 @@ run_case() {
     local case_dir=$1 dest=$2 tmp
     mkdir -p "$dest"
     unshare -m --propagation private -- "$SELF" --__inner "$case_dir" "$dest" info
-    tmp=$(mktemp -d /tmp/record-dbg.XXXXXX)
-    unshare -m --propagation private -- "$SELF" --__inner "$case_dir" "$tmp" debug
-    mv "$tmp/stderr" "$dest/stderr.debug"
-    rm -rf "$tmp"
+    if [[ $debug == 1 ]]; then
+        tmp=$(mktemp -d /tmp/record-dbg.XXXXXX)
+        unshare -m --propagation private -- "$SELF" --__inner "$case_dir" "$tmp" debug
+        mv "$tmp/stderr" "$dest/stderr.debug"
+        rm -rf "$tmp"
+    fi
     manifest "$dest" >"$dest/manifest"
     # The trees must hold something for git; empty directories are kept only in the manifest.
     mkdir -p "$dest/normal" "$dest/runtime"
@@ -158,13 +164,15 @@ same() {
     return $ok
 }
 
-mode=record probe=0
+mode=record probe=0 debug=1 to=""
 cases=()
 while (($#)); do
     case $1 in
-        --check) mode=check ;;
+        --check) mode=check; debug=0 ;;
         --probe) mode=probe; probe=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$SELF"; exit 0 ;;
+        --to) mode=to; to=$2; shift ;;
+        --no-debug) debug=0 ;;
+        -h|--help) sed -n '2,17p' "$SELF"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) cases+=("$1") ;;
     esac
@@ -173,6 +181,14 @@ done
 
 [[ $(id -u) == 0 ]] || die "must run as root (unshare -m and mount)"
 [[ -x $GEN ]] || die "systemd's generator not found at $GEN"
+
+if [[ $mode == to ]]; then
+    ((${#cases[@]} == 1)) || die "--to DEST takes exactly one case folder"
+    [[ ! -e $to ]] || die "--to: $to already exists"
+    c=$(cd "${cases[0]}" && pwd)
+    run_case "$c" "$to"
+    exit 0
+fi
 
 if ((${#cases[@]} == 0)); then
     for d in "$HERE"/*/; do
