@@ -97,7 +97,7 @@ struct CrypttabCheckCommand: ParsableCommand {
     static func main() {
         let command: CrypttabCheckCommand
         do {
-            command = try parseAsRoot() as! CrypttabCheckCommand
+            command = try parse()
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
