@@ -11,7 +11,7 @@ public enum CrypttabContents: Equatable, Sendable {
 }
 
 /// Everything the generator decides from.
-public struct GeneratorInput: Sendable {
+public struct GeneratorInput {
     /// `basename(argv[0])`, written at the top of every unit.
     public var programName: Bytes
     /// argv[1].
@@ -24,12 +24,12 @@ public struct GeneratorInput: Sendable {
     /// SYSTEMD_PROC_CMDLINE or /proc/cmdline.
     public var commandLine: Bytes
     /// Whether this is the initrd (asked only when an `rd.` key is present).
-    public var inInitrd: @Sendable () -> Bool
+    public var inInitrd: () -> Bool
     /// RUNTIME_DIRECTORY or /run/systemd/cryptsetup.
     public var runtimeDirectory: Bytes
 
     public init(programName: Bytes, destination: Bytes, crypttabPath: Bytes, crypttab: CrypttabContents,
-                efiOptions: Bytes?, commandLine: Bytes, inInitrd: @escaping @Sendable () -> Bool,
+                efiOptions: Bytes?, commandLine: Bytes, inInitrd: @escaping () -> Bool,
                 runtimeDirectory: Bytes) {
         self.programName = programName
         self.destination = destination
