@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Core", targets: ["Core"]),
         .library(name: "SimFS", targets: ["SimFS"]),
+        .executable(name: "systemd-cryptsetup-generator", targets: ["generator"]),
         .executable(name: "crypttab-check", targets: ["crypttab-check"]),
     ],
     dependencies: [
@@ -31,8 +32,12 @@ let package = Package(
             dependencies: ["CryptCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "CryptCheckTests", dependencies: ["CryptCheck"]),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS"]),
+        .executableTarget(name: "generator", dependencies: ["Core"]),
+        // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
+        .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Core", "generator"]),
     ],
     swiftLanguageModes: [.v6]
 )
