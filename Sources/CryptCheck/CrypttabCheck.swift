@@ -17,15 +17,16 @@ public struct CrypttabCheck {
 
     public func run() -> CheckReport {
         var report = CheckReport()
-        let (entries, problems, notes) = EntryList.merge(crypttab: crypttab, commandLine: commandLine)
-        report.inputProblems = problems
-        report.notes = notes
-        let candidates = entries.compactMap { entry -> String? in
-            guard case .path(let path) = DeviceSpec(entry.device), !path.hasPrefix("/dev/") else { return nil }
-            return try? context.hostPath(path)
+        let input = GeneratorAdapter.read(crypttab: crypttab, commandLine: commandLine)
+        report.inputProblems = input.problems
+        report.notes = input.notes
+        let candidates = input.entries.compactMap { entry -> String? in
+            guard DeviceName(entry.device).isPath, !entry.device.hasPrefix("/dev/") else { return nil }
+            return try? context.hostPath(entry.device)
         }
         let checker = EntryChecker(context: context, resolver: DeviceResolver(context: context, candidates: candidates))
-        report.entries = entries.map(checker.check)
+        report.entries = input.entries.map(checker.check)
+        GeneratorUnits.assign(GeneratorUnits.plan(crypttab: crypttab, commandLine: commandLine), to: &report.entries)
         duplicates(in: &report)
         return report
     }
@@ -44,48 +45,3 @@ public struct CrypttabCheck {
     }
 }
 
-/// Reads the crypttab and the command line into the entries a boot would set up.
-enum EntryList {
-    static func merge(crypttab: (bytes: [UInt8], path: String)?, commandLine: String)
-        -> (entries: [CheckEntry], problems: [InputProblem], notes: [String])
-    {
-        let line = StandInReader.commandLine(commandLine)
-        guard line.enabled else { return ([], [], ["luks=no on the kernel command line: nothing is set up"]) }
-        var entries: [CheckEntry] = []
-        var problems: [InputProblem] = []
-        var notes: [String] = []
-        var unmatched = line.volumes
-        if let crypttab, line.readCrypttab {
-            let parsed = StandInReader.crypttab(crypttab.bytes, path: crypttab.path)
-            problems = parsed.problems
-            for var entry in parsed.entries {
-                let key = matchKey(entry)
-                if !line.volumes.isEmpty {
-                    guard let key, let index = unmatched.firstIndex(where: { $0.uuid == key }) else {
-                        notes.append("\(entry.source): '\(entry.name)' is skipped: not named on the kernel command line")
-                        continue
-                    }
-                    unmatched.remove(at: index)
-                    entry.commandLineUUID = key
-                }
-                entries.append(entry)
-            }
-        } else if crypttab != nil {
-            notes.append("luks.crypttab=no on the kernel command line: the crypttab is ignored")
-        }
-        for volume in unmatched {
-            entries.append(CheckEntry(
-                source: "kernel command line", name: volume.name ?? "luks-\(volume.uuid)",
-                device: "UUID=\(volume.uuid)", key: nil, options: [], commandLineUUID: volume.uuid))
-        }
-        return (entries, problems, notes)
-    }
-
-    /// What systemd 252 matches a crypttab line by: the `UUID=` suffix, the `/dev/disk/by-uuid/` suffix, or
-    /// a `luks-` name; the first candidate wins.
-    static func matchKey(_ entry: CheckEntry) -> String? {
-        if let uuid = DeviceSpec(entry.device).namedUUID { return uuid }
-        if entry.name.hasPrefix("luks-") { return String(entry.name.dropFirst(5)) }
-        return nil
-    }
-}

@@ -57,7 +57,7 @@ final class Images: Sendable {
     }
 
     static func write(_ path: String, _ data: Data, mode: mode_t) {
-        FileManager.default.createFile(atPath: path, contents: data)
+        _ = FileManager.default.createFile(atPath: path, contents: data)
         chmod(path, mode)
     }
 

@@ -19,13 +19,13 @@ struct DeviceResolver {
     let candidates: [String]
 
     func resolve(_ spec: String) -> Outcome {
-        let parsed = DeviceSpec(spec)
+        let parsed = DeviceName(spec)
         let link = parsed.udevPath
         if let host = try? context.hostPath(link) {
             let how = link == spec ? "path" : link
             return .found(hostPath: host, how: how, bootFindsIt: true)
         }
-        guard case .tag(let name, let value) = parsed else {
+        guard let (name, value) = parsed.tag else {
             return .missing("\(link) does not exist\(context.isLive ? "" : " under the root")")
         }
         if context.isLive, let path = blkidLookup(name, value) {

@@ -16,8 +16,8 @@ extension EntryChecker {
             }
             return
         }
-        let (file, keyDevice) = DeviceSpec.splitLocation(key)
-        if let keyDevice {
+        let file = key
+        if let keyDevice = entry.keyDevice {
             report.key = "on \(keyDevice)"
             report.add(.info, "key", "key file \(file) is on device \(keyDevice), mounted at boot: not checked")
             return

@@ -9,7 +9,6 @@ struct EntryChecker {
     func check(_ entry: CheckEntry) -> EntryReport {
         var report = EntryReport(entry: entry)
         let options = VolumeOptions(entry.options)
-        report.units = UnitNames.plan(entry, options: entry.options)
         checkOptions(options, into: &report)
         NameChecks.check(entry, options: options, into: &report)
 
@@ -19,7 +18,7 @@ struct EntryChecker {
         case .found(let path, let how, let bootFindsIt):
             report.devicePath = path
             if !bootFindsIt {
-                report.add(.warning, "device", "found only by \(how): no \(DeviceSpec(entry.device).udevPath) link, the boot may not find it")
+                report.add(.warning, "device", "found only by \(how): no \(DeviceName(entry.device).udevPath) link, the boot may not find it")
             } else if how != "path" {
                 report.add(.info, "device", "\(entry.device) is \(path) (via \(how))")
             }
@@ -50,9 +49,8 @@ struct EntryChecker {
     private func checkHeader(_ entry: CheckEntry, _ options: VolumeOptions, into report: inout EntryReport) -> CryptDevice? {
         var headerPath = report.devicePath
         var headerName = entry.device
-        if let header = options.header {
-            let (file, device) = DeviceSpec.splitLocation(header)
-            if let device {
+        if let file = options.header {
+            if let device = entry.headerDevice {
                 report.add(.info, "header", "header \(file) is on device \(device), mounted at boot: not checked")
                 report.deviceType = "unknown"
                 return nil
@@ -80,7 +78,7 @@ struct EntryChecker {
         report.uuid = device.uuid
         if let uuid = device.uuid {
             var expected: [(String, String)] = []
-            if options.header == nil, let named = DeviceSpec(entry.device).namedUUID { expected.append(("crypttab", named)) }
+            if options.header == nil, let named = DeviceName(entry.device).namedUUID { expected.append(("crypttab", named)) }
             if let named = entry.commandLineUUID { expected.append(("the kernel command line", named)) }
             for (source, named) in expected where named != uuid {
                 let caseOnly = named.lowercased() == uuid.lowercased()

@@ -10,8 +10,8 @@ enum NameChecks {
         } else if name.utf8.count > 255 {
             report.add(.error, "name", "the name is longer than 255 bytes (systemd-cryptsetup refuses it)")
         }
-        let keyOnDevice = entry.key.map { DeviceSpec.splitLocation($0).device != nil } ?? false
-        let headerOnDevice = options.header.map { DeviceSpec.splitLocation($0).device != nil } ?? false
+        let keyOnDevice = entry.keyDevice != nil
+        let headerOnDevice = entry.headerDevice != nil
         if keyOnDevice || headerOnDevice {
             let what = keyOnDevice ? "key-device" : "header-device"
             if name.contains("%") {
@@ -46,12 +46,17 @@ enum NameChecks {
         return text.hasSuffix("\\")
     }
 
+    static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+
     /// The text with control characters and backslashes shown as C escapes; never key material.
     static func printable(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F {
-                result += "\\x" + DeviceSpec.hex(UInt8(scalar.value))
+                result += "\\x" + hex(UInt8(scalar.value))
             } else {
                 result.unicodeScalars.append(scalar)
             }

@@ -1,3 +1,5 @@
+import Core
+
 /// The options of one entry that matter to the checks, read the way systemd-cryptsetup 252 reads them
 /// (later options win; `key-slot=` and `header=` imply LUKS; `plain`, `swap`, `tmp` imply plain mode).
 struct VolumeOptions: Sendable {
@@ -52,7 +54,7 @@ struct VolumeOptions: Sendable {
         case ("tpm2-device", _), ("fido2-device", _), ("pkcs11-uri", _):
             tokenUnlock = key
         case ("headless", nil): headless = true
-        case ("headless", let value?): headless = StandInReader.boolean(value) ?? headless
+        case ("headless", let value?): headless = KernelCommandLine.boolean(Bytes(utf8: value)) ?? headless
         default: break
         }
     }

@@ -8,17 +8,23 @@ public struct CheckEntry: Hashable, Sendable {
     public var name: String
     /// The device spec as written: a path, `UUID=…`, `LABEL=…`, `PARTUUID=…` or `PARTLABEL=…`.
     public var device: String
-    /// The key spec as written (`file[:device]`), or nil for `-`, `none` or an absent field.
+    /// The key file, or nil for `-`, `none` or an absent field.
     public var key: String?
+    /// The device the key file is on (`file:device`), mounted at boot; nil for a key on the root.
+    public var keyDevice: String?
+    /// The device a detached `header=file:device` is on; nil for a header on the root.
+    public var headerDevice: String?
     /// The options, split and unescaped the way the generator normalises them.
     public var options: [String]
     /// The UUID the kernel command line names for this volume (`luks.uuid=`, `luks.name=`), if any.
     public var commandLineUUID: String?
 
     public init(
-        source: String, name: String, device: String, key: String?, options: [String],
-        commandLineUUID: String? = nil
+        source: String, name: String, device: String, key: String?, keyDevice: String? = nil,
+        headerDevice: String? = nil, options: [String], commandLineUUID: String? = nil
     ) {
+        self.keyDevice = keyDevice
+        self.headerDevice = headerDevice
         self.source = source
         self.name = name
         self.device = device
