@@ -55,6 +55,20 @@ final class SafetyAndOptionTests: XCTestCase {
         let report = check("v \(images.luks1) none\nv \(images.luks2) none nofail\n")
         report.entries[1].assert(.error, contains: "duplicate name 'v', first at crypttab:1")
         XCTAssertTrue(report.entries[0].units.contains("systemd-cryptsetup@v.service"))
+        report.entries[1].assert(.error, contains: "the generator writes no units for this entry: Failed to create unit file")
+    }
+
+    func testUnitsComeFromTheGeneratorsPlanner() {
+        let report = check("k \(images.luks2) /key:LABEL=usb nofail\ns \(images.zeros) /dev/urandom swap,tmp\n")
+        XCTAssertEqual(report.entries[0].entry.key, "/key")
+        XCTAssertEqual(report.entries[0].entry.keyDevice, "/dev/disk/by-label/usb")
+        XCTAssertEqual(report.entries[0].units, [
+            "systemd-cryptsetup@k.service", "run-systemd-cryptsetup-keydev\\x2dk.mount", "keydev-k-umount.service",
+            "cryptsetup.target.wants/systemd-cryptsetup@k.service", "dev-mapper-k.device.requires/systemd-cryptsetup@k.service",
+        ])
+        report.entries[0].assert(.info, contains: "is on device /dev/disk/by-label/usb, mounted at boot: not checked")
+        XCTAssertEqual(report.entries[1].units, [])
+        report.entries[1].assert(.error, contains: "Device 's' cannot be both 'tmp' and 'swap'")
     }
 
     func testCommandLineAllowListSkipsOtherLines() {

@@ -41,7 +41,8 @@ enum GeneratorUnits {
                 taken.insert(match)
                 reports[index].units = plan.volumes[match].units
             } else {
-                let said = plan.messages.filter { $0.contains(name) }
+                let service = "@" + UnitNames.escape(Bytes(utf8: name)).text + ".service"
+                let said = plan.messages.filter { $0.contains("'\(name)'") || $0.contains(service) }
                 let why = said.isEmpty ? "" : ": \(said.joined(separator: "; "))"
                 reports[index].add(.error, "units", "the generator writes no units for this entry\(why)")
             }
