@@ -48,6 +48,7 @@ struct CrypttabCheckCommand: ParsableCommand {
         let machine = HostFileSystem(root: canonicalRoot)
         let host = HostFileSystem(root: "/")
         var problems: [InputProblem] = []
+        var notes: [String] = []
 
         var table: (bytes: [UInt8], path: String)?
         if let crypttab {
@@ -57,7 +58,7 @@ struct CrypttabCheckCommand: ParsableCommand {
         } else {
             let shown = canonicalRoot == "/" ? "/etc/crypttab" : "\(canonicalRoot)/etc/crypttab"
             do { table = (try machine.readFile("/etc/crypttab", limit: 64 << 20), shown) } catch Errno.noSuchFileOrDirectory {
-                table = nil
+                notes.append("\(shown) does not exist")
             } catch {
                 problems.append(InputProblem(source: shown, message: "cannot read the crypttab: \(Self.describe(error))"))
             }
@@ -73,6 +74,7 @@ struct CrypttabCheckCommand: ParsableCommand {
         let context = CheckContext(fileSystem: machine, hostPrefix: canonicalRoot, scanPaths: scan)
         var report = CrypttabCheck(crypttab: table, commandLine: commandLine, context: context).run()
         report.inputProblems = problems + report.inputProblems
+        report.notes = notes + report.notes
         print(format == .json ? JSONFormat.render(report) : TableFormat.render(report), terminator: "")
         throw ExitCode(report.exitCode)
     }

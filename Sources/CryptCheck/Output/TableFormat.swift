@@ -27,7 +27,7 @@ public enum TableFormat {
             if !entry.units.isEmpty { output += "    units: \(entry.units.joined(separator: ", "))\n" }
         }
         let bad = report.entries.filter { ($0.worst ?? .info) >= .warning }.count
-        output += "\n\(report.entries.count) entries checked, \(bad) with problems\n"
+        output += "\n\(report.entries.count) \(report.entries.count == 1 ? "entry" : "entries") checked, \(bad) with problems\n"
         return output
     }
 
