@@ -115,6 +115,27 @@ final class KeyAndHeaderTests: XCTestCase {
         report.entries[1].assert(.warning, contains: "is not absolute")
     }
 
+    func testWorldReadableKeyIsAWarning() throws {
+        let copy = images.directory + "/readable.key"
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.copyItem(atPath: images.key, toPath: copy)
+        chmod(copy, 0o644)
+        let report = check("v \(images.luks1) \(copy)\n")
+        XCTAssertEqual(report.entries[0].keyslot, 0)
+        report.entries[0].assert(.warning, contains: "is world-readable")
+    }
+
+    func testKeyDiscoveredInCryptsetupKeysDirectoryUnderRoot() throws {
+        let root = images.directory + "/root-keysd"
+        try FileManager.default.createDirectory(atPath: root + "/etc/cryptsetup-keys.d", withIntermediateDirectories: true)
+        try? FileManager.default.linkItem(atPath: images.key, toPath: root + "/etc/cryptsetup-keys.d/auto.key")
+        try? FileManager.default.linkItem(atPath: images.luks2, toPath: root + "/disk.img")
+        let report = check("auto /disk.img none\nother /disk.img none\n", root: root)
+        XCTAssertEqual(report.entries[0].keyslot, 0)
+        XCTAssertEqual(report.entries[1].key, "passphrase prompt at boot")
+        XCTAssertEqual(report.exitCode, 0)
+    }
+
     func testKeyMaterialNeverAppearsInTheOutput() throws {
         let key = try Data(contentsOf: URL(fileURLWithPath: images.key))
         let report = check("a \(images.luks1) \(images.key)\nb \(images.luks1) \(images.wrongKey)\n")
