@@ -41,6 +41,9 @@ struct CrypttabCheckCommand: ParsableCommand {
             throw ValidationError("--root \(root): \(String(cString: strerror(errno)))")
         }
         free(canonical)
+        for path in scan where access(path, F_OK) != 0 {
+            throw ValidationError("--scan \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     func run() throws {

@@ -54,6 +54,7 @@ final class BinaryTests: XCTestCase {
         XCTAssertEqual(try run(["--crypttab", good, "--format", "xml"]).status, 2)
         XCTAssertEqual(try run(["--no-such-flag"]).status, 2)
         XCTAssertEqual(try run(["--root", images.directory + "/no-such-root"]).status, 2)
+        XCTAssertEqual(try run(["--crypttab", good, "--scan", images.directory + "/no-such-image"]).status, 2)
         XCTAssertEqual(try run(["--help"]).status, 0)
     }
 

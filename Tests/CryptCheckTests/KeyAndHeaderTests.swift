@@ -51,6 +51,12 @@ final class KeyAndHeaderTests: XCTestCase {
         report.entries[0].assert(.error, contains: "detached header \(images.directory)/nope.img cannot be opened: no such file")
     }
 
+    func testRelativeHeaderAndDirectoryDevice() {
+        let report = check("a \(images.headerData) \(images.key) header=header.img\nb \(images.directory) \(images.key)\n")
+        report.entries[0].assert(.error, contains: "header path 'header.img' is not absolute")
+        report.entries[1].assert(.error, contains: "is a directory, not a block device or image file")
+    }
+
     func testDataDeviceWithoutItsDetachedHeaderIsNotLUKS() {
         let report = check("v \(images.headerData) \(images.key)\n")
         XCTAssertEqual(report.entries[0].deviceType, "unknown")

@@ -16,6 +16,10 @@ struct EntryChecker {
         case .missing(let why):
             report.add(.error, "device", "device \(entry.device) not found: \(why)")
         case .found(let path, let how, let bootFindsIt):
+            if let kind = try? HostFileSystem(root: "/").stat(path).kind, kind != .regular && kind != .blockDevice {
+                report.add(.error, "device", "device \(entry.device) is a \(kind.rawValue), not a block device or image file")
+                return report
+            }
             report.devicePath = path
             if !bootFindsIt {
                 report.add(.warning, "device", "found only by \(how): no \(DeviceName(entry.device).udevPath) link, the boot may not find it")
@@ -56,6 +60,11 @@ struct EntryChecker {
                 return nil
             }
             headerName = file
+            guard file.hasPrefix("/") else {
+                report.add(.error, "header", "header path '\(file)' is not absolute: systemd-cryptsetup refuses it")
+                report.deviceType = "unknown"
+                return nil
+            }
             do {
                 headerPath = try context.hostPath(file)
             } catch {
