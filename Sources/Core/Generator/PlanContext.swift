@@ -46,6 +46,10 @@ struct PlanContext {
 
     func unitPath(_ name: Bytes) -> Bytes { PathRules.join(destination, name) }
 
+    /// Whether a drop-in directory for `unit` can exist: `<unit>.d` must fit in NAME_MAX, else systemd's
+    /// write fails with EINVAL.
+    func dropInFits(unit: Bytes) -> Bool { unit.count + 2 <= PathRules.nameMax }
+
     /// `drop_in_file`: `<dest>/<unit>.d/<level>-<name>.conf`.
     func dropInPath(unit: Bytes, level: Int, name: String) -> Bytes {
         destination + [0x2f] + unit + Bytes(utf8: ".d/\(level)-\(name).conf")
