@@ -30,7 +30,7 @@ extension PlanContext {
                 text.line("Requires", unit)
             }
         } else {
-            text.line("RequiresMountsFor", Escapes.specifier(path))
+            requiresMountsFor(path, &text)
         }
     }
 
