@@ -21,12 +21,16 @@ extension PlanContext {
             text.line("After", unit)
             if canFail {
                 text.line("Wants", unit)
+                guard dropInFits(unit: unit) else {
+                    error("Failed to write device drop-in: Invalid argument")
+                    throw EntryFailed()
+                }
                 operations.append(runningTimeoutDropIn(unit: unit, timeout: timeout ?? []))
             } else {
                 text.line("Requires", unit)
             }
         } else {
-            text.line("RequiresMountsFor", Escapes.specifier(path))
+            requiresMountsFor(path, &text)
         }
     }
 
@@ -55,6 +59,10 @@ extension PlanContext {
         }
         guard let unit = UnitNames.fromPath(node, suffix: ".device") else {
             error("Failed to make unit name from path: Invalid argument")
+            warning("Failed to write device timeout drop-in: Invalid argument")
+            return filtered
+        }
+        guard dropInFits(unit: unit) else {
             warning("Failed to write device timeout drop-in: Invalid argument")
             return filtered
         }

@@ -110,7 +110,7 @@ extension PlanContext {
             text.line("After", deviceUnit)
             text.line("Before=umount.target")
         } else {
-            text.line("RequiresMountsFor", Escapes.specifier(udevNode))
+            requiresMountsFor(udevNode, &text)
             text.line("Requires=systemd-tmpfiles-setup-dev.service")
             text.line("After=systemd-tmpfiles-setup-dev.service")
         }
