@@ -17,16 +17,16 @@ struct CrypttabCheckCommand: ParsableCommand {
             Exit status: 0 all good, 1 a problem was found, 2 a usage error.
             """)
 
-    @Option(help: "The crypttab to check (a host path). Default: /etc/crypttab under --root.")
+    @Option(help: ArgumentHelp("The crypttab to check (a host path). Default: /etc/crypttab under --root.", valueName: "file"))
     var crypttab: String?
 
-    @Option(help: "The kernel command line. Default: /proc/cmdline, or empty with --root.")
+    @Option(help: ArgumentHelp("The kernel command line. Default: /proc/cmdline, or empty with --root.", valueName: "string"))
     var cmdline: String?
 
-    @Option(help: "Check an offline tree: device specs, key files and headers resolve under DIR.")
+    @Option(help: ArgumentHelp("Check an offline tree: device specs, key files and headers resolve under <dir>.", valueName: "dir"))
     var root: String = "/"
 
-    @Option(help: "An image file or a directory of images to probe for UUID=/LABEL= with no /dev/disk/by-* link (repeatable).")
+    @Option(help: ArgumentHelp("An image file or a directory of images to probe for UUID=/LABEL= with no /dev/disk/by-* link (repeatable).", valueName: "path"))
     var scan: [String] = []
 
     @Option(help: "Output format: table or json.")

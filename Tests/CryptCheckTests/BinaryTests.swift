@@ -95,6 +95,11 @@ final class BinaryTests: XCTestCase {
         let result = try run(["--crypttab", tab, "--cmdline", ""], as: "65534")
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stdout.contains("key file \(images.key) cannot be read: permission denied"), result.stdout)
+        let image = images.directory + "/private.img"
+        if !FileManager.default.fileExists(atPath: image) { try FileManager.default.copyItem(atPath: images.luks1, toPath: image) }
+        chmod(image, 0o600)
+        let privateImage = try run(["--crypttab", crypttab("private.tab", "a \(image) none\n"), "--cmdline", ""], as: "65534")
+        XCTAssertTrue(privateImage.stdout.contains("cannot read \(image): permission denied"), privateImage.stdout)
         let unreadable = crypttab("secret.tab", "a \(images.luks1) none\n")
         chmod(unreadable, 0o600)
         let denied = try run(["--crypttab", unreadable, "--cmdline", ""], as: "65534")

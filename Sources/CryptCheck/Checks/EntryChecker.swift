@@ -1,4 +1,5 @@
 import Core
+import Glibc
 
 /// Runs every check on one entry: options and names, the device, the LUKS header, the key, safety.
 /// It only reads: libcryptsetup tests keys with a NULL volume name, which activates nothing.
@@ -74,6 +75,13 @@ struct EntryChecker {
             }
         }
         guard let headerPath else { return nil }
+        // libcryptsetup reports an unreadable image as ENOTBLK; say what it is.
+        if access(headerPath, R_OK) != 0 {
+            let reason = Self.describe(Errno(rawValue: errno))
+            report.add(.error, "header", "cannot read \(headerName): \(reason)")
+            report.deviceType = "unknown"
+            return nil
+        }
         let signature = try? Signature.probe(headerPath)
         let device: CryptDevice
         do {
