@@ -41,7 +41,7 @@ final class Images: Sendable {
         let format = ["luksFormat", "--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000", "--batch-mode"]
         let small = ["--type", "luks2", "--luks2-metadata-size", "16k", "--luks2-keyslots-size", "512k"]
         Images.run("/usr/sbin/cryptsetup", format + ["--type", "luks1", luks1, key])
-        Images.run("/usr/sbin/cryptsetup", format + small + [luks2, key])
+        Images.run("/usr/sbin/cryptsetup", format + small + ["--label", "cryptdata", luks2, key])
         Images.run("/usr/sbin/cryptsetup", format + small + ["--keyfile-offset", "100", "--keyfile-size", "64", offsetImage, offsetKey])
         Images.run("/usr/sbin/cryptsetup", format + small + ["--header", header, headerData, key])
         Images.run("/usr/sbin/mkfs.ext4", "-q", "-F", ext4)

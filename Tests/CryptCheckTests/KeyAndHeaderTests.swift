@@ -88,6 +88,13 @@ final class KeyAndHeaderTests: XCTestCase {
         report.entries[0].assert(.warning, contains: "found only by scanned")
     }
 
+    func testLUKS2LabelFoundByScanning() {
+        let report = check("v LABEL=cryptdata \(images.key)\n", scan: [images.luks2])
+        XCTAssertEqual(report.entries[0].devicePath, images.luks2)
+        XCTAssertEqual(report.entries[0].keyslot, 0)
+        report.entries[0].assert(.warning, contains: "no /dev/disk/by-label/cryptdata link")
+    }
+
     func testMissingDevice() {
         let report = check("v \(images.directory)/absent.img \(images.key)\nw UUID=nope \(images.key)\n")
         XCTAssertEqual(report.entries.map(\.deviceType), ["missing", "missing"])
