@@ -21,7 +21,9 @@ final class Images: Sendable {
     static let shared = Images()
 
     private init() {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cryptcheck-\(getpid())").path
+        let temporary = FileManager.default.temporaryDirectory.path
+        Images.removeStale(in: temporary)
+        let base = temporary + "/cryptcheck-\(getpid())"
         try? FileManager.default.removeItem(atPath: base)
         try! FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         chmod(base, 0o755)
@@ -50,6 +52,14 @@ final class Images: Sendable {
         luks1UUID = Images.output("/usr/sbin/cryptsetup", "luksUUID", luks1)
         luks2UUID = Images.output("/usr/sbin/cryptsetup", "luksUUID", luks2)
         for file in [luks1, luks2, offsetImage, header, headerData, ext4, zeros] { chmod(file, 0o644) }
+    }
+
+    /// Removes the image directories of earlier test runs whose process is gone.
+    static func removeStale(in directory: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("cryptcheck-") {
+            guard let pid = Int32(name.dropFirst("cryptcheck-".count)), kill(pid, 0) != 0 else { continue }
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
     }
 
     static func random(_ count: Int) -> Data {
