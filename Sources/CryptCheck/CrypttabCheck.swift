@@ -7,9 +7,12 @@ public struct CrypttabCheck {
     public var crypttab: (bytes: [UInt8], path: String)?
     /// The kernel command line.
     public var commandLine: String
+    /// Read the command line as the initrd does (`rd.` keys apply).
+    public var initrd: Bool
     public var context: CheckContext
 
-    public init(crypttab: (bytes: [UInt8], path: String)?, commandLine: String, context: CheckContext) {
+    public init(crypttab: (bytes: [UInt8], path: String)?, commandLine: String, initrd: Bool = false, context: CheckContext) {
+        self.initrd = initrd
         self.crypttab = crypttab
         self.commandLine = commandLine
         self.context = context
@@ -17,7 +20,7 @@ public struct CrypttabCheck {
 
     public func run() -> CheckReport {
         var report = CheckReport()
-        let input = GeneratorAdapter.read(crypttab: crypttab, commandLine: commandLine)
+        let input = GeneratorAdapter.read(crypttab: crypttab, commandLine: commandLine, initrd: initrd)
         report.inputProblems = input.problems
         report.notes = input.notes
         let candidates = input.entries.compactMap { entry -> String? in
@@ -26,7 +29,7 @@ public struct CrypttabCheck {
         }
         let checker = EntryChecker(context: context, resolver: DeviceResolver(context: context, candidates: candidates))
         report.entries = input.entries.map(checker.check)
-        GeneratorUnits.assign(GeneratorUnits.plan(crypttab: crypttab, commandLine: commandLine), to: &report.entries)
+        GeneratorUnits.assign(GeneratorUnits.plan(crypttab: crypttab, commandLine: commandLine, initrd: initrd), to: &report.entries)
         duplicates(in: &report)
         return report
     }

@@ -29,6 +29,9 @@ struct CrypttabCheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("An image file or a directory of images to probe for UUID=/LABEL= with no /dev/disk/by-* link (repeatable).", valueName: "path"))
     var scan: [String] = []
 
+    @Flag(help: "Read the command line as the initrd does: rd.luks.* keys apply.")
+    var initrd = false
+
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
@@ -75,7 +78,7 @@ struct CrypttabCheckCommand: ParsableCommand {
         }
 
         let context = CheckContext(fileSystem: machine, hostPrefix: canonicalRoot, scanPaths: scan)
-        var report = CrypttabCheck(crypttab: table, commandLine: commandLine, context: context).run()
+        var report = CrypttabCheck(crypttab: table, commandLine: commandLine, initrd: initrd, context: context).run()
         report.inputProblems = problems + report.inputProblems
         report.notes = notes + report.notes
         print(format == .json ? JSONFormat.render(report) : TableFormat.render(report), terminator: "")

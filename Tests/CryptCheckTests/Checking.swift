@@ -3,9 +3,9 @@ import CryptCheck
 import XCTest
 
 /// Runs the checker in-process on a crypttab text, on the live file system or under a root.
-func check(_ crypttab: String, cmdline: String = "", root: String = "/", scan: [String] = []) -> CheckReport {
+func check(_ crypttab: String, cmdline: String = "", initrd: Bool = false, root: String = "/", scan: [String] = []) -> CheckReport {
     let context = CheckContext(fileSystem: HostFileSystem(root: root), hostPrefix: root, scanPaths: scan)
-    return CrypttabCheck(crypttab: (Array(crypttab.utf8), "crypttab"), commandLine: cmdline, context: context).run()
+    return CrypttabCheck(crypttab: (Array(crypttab.utf8), "crypttab"), commandLine: cmdline, initrd: initrd, context: context).run()
 }
 
 extension EntryReport {

@@ -76,6 +76,10 @@ final class SafetyAndOptionTests: XCTestCase {
         XCTAssertEqual(report.entries.map(\.entry.name), ["a"])
         XCTAssertEqual(report.entries[0].entry.commandLineUUID, images.luks1UUID)
         XCTAssertTrue(report.notes.contains { $0.contains("'b' is skipped") })
+        let host = check("a UUID=\(images.luks1UUID) none\nb \(images.luks2) none\n", cmdline: "rd.luks.uuid=\(images.luks1UUID)", scan: [images.luks1])
+        XCTAssertEqual(host.entries.map(\.entry.name), ["a", "b"])
+        let initrd = check("a UUID=\(images.luks1UUID) none\nb \(images.luks2) none\n", cmdline: "rd.luks.uuid=\(images.luks1UUID)", initrd: true, scan: [images.luks1])
+        XCTAssertEqual(initrd.entries.map(\.entry.name), ["a"])
         let off = check("a \(images.luks1) none\n", cmdline: "quiet luks=no")
         XCTAssertEqual(off.entries.count, 0)
     }

@@ -12,12 +12,12 @@ enum GeneratorAdapter {
         var notes: [String] = []
     }
 
-    /// The entries a (host, not initrd) boot would set up.
-    static func read(crypttab: (bytes: [UInt8], path: String)?, commandLine: String) -> Result {
+    /// The entries a boot would set up (in the initrd when `initrd`: `rd.` keys apply).
+    static func read(crypttab: (bytes: [UInt8], path: String)?, commandLine: String, initrd: Bool) -> Result {
         var result = Result()
         var log: [LogMessage] = []
         var settings = CommandLineSettings()
-        settings.apply(KernelCommandLine.items(Bytes(utf8: commandLine), inInitrd: { false }), log: &log)
+        settings.apply(KernelCommandLine.items(Bytes(utf8: commandLine), inInitrd: { initrd }), log: &log)
         guard settings.enabled else {
             result.notes.append("luks=no on the kernel command line: nothing is set up")
             return result

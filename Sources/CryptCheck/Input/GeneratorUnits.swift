@@ -12,12 +12,12 @@ enum GeneratorUnits {
 
     static let destination = "/run/systemd/generator"
 
-    static func plan(crypttab: (bytes: [UInt8], path: String)?, commandLine: String) -> Plan {
+    static func plan(crypttab: (bytes: [UInt8], path: String)?, commandLine: String, initrd: Bool) -> Plan {
         let input = GeneratorInput(
             programName: Bytes(utf8: "systemd-cryptsetup-generator"), destination: Bytes(utf8: destination),
             crypttabPath: Bytes(utf8: crypttab?.path ?? "/etc/crypttab"),
             crypttab: crypttab.map { .contents($0.bytes, readError: nil) } ?? .missing,
-            efiOptions: nil, commandLine: Bytes(utf8: commandLine), inInitrd: { false },
+            efiOptions: nil, commandLine: Bytes(utf8: commandLine), inInitrd: { initrd },
             runtimeDirectory: Bytes(utf8: "/run/systemd/cryptsetup"))
         let (plan, _) = GeneratorPlanner.plan(input)
         let volumes = plan.entries.map { entry in
