@@ -18,7 +18,7 @@ enum KnownOptions {
     /// Options written `name=value` (listed without the `=`).
     static let valued: Set<String> = [
         // handled by the generator (the timeouts are removed from ExecStart)
-        "keyfile-timeout", "x-systemd.device-timeout", "comment=systemd.device-timeout",
+        "keyfile-timeout", "x-systemd.device-timeout",
         // systemd-cryptsetup
         "cipher", "size", "sector-size", "key-slot", "keyslot", "tcrypt-keyfile", "keyfile-size",
         "keyfile-offset", "keyfile-erase", "hash", "header", "tries", "password-echo", "tmp", "timeout",
