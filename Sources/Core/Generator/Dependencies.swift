@@ -51,8 +51,9 @@ extension PlanContext {
             return filtered
         }
         let node = DeviceSpec.udevNode(device)
-        let isDevice = PathRules.startsWith(node, Bytes(utf8: "/dev/")) != nil
-            || PathRules.startsWith(node, Bytes(utf8: "/sys/")) != nil
+        // is_device_path(): under /dev/ or /sys/ with something after the prefix.
+        let isDevice = !(PathRules.startsWith(node, Bytes(utf8: "/dev/")) ?? []).isEmpty
+            || !(PathRules.startsWith(node, Bytes(utf8: "/sys/")) ?? []).isEmpty
         guard isDevice else {
             warning("x-systemd.device-timeout ignored for \(device.text)")
             return filtered

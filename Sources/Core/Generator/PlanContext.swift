@@ -12,10 +12,15 @@ public enum Divergence: String, Sendable, CaseIterable {
     case mountPathQuoting = "requires-mounts-for"
     /// `keyfile-timeout` without a value: systemd aborts.
     case bareKeyfileTimeout = "bare-keyfile-timeout"
+    /// A bare `header` in the global luks.options= (not normalised): systemd aborts.
+    case bareHeader = "bare-header"
     /// `x-systemd.device-timeout` without a value: systemd aborts.
     case bareDeviceTimeout = "bare-device-timeout"
     /// An entry failed; systemd stops there, we go on with the others and leave no partial file.
     case continueAfterFailure = "continue-after-failure"
+    /// An entry failed after systemd had opened its unit: systemd leaves the partial unit (and mount
+    /// directories) behind, we leave nothing.
+    case noPartialUnit = "no-partial-unit"
     /// Several devices only on the command line: systemd orders them by hash, we by the command line.
     case commandLineOrder = "command-line-order"
 }

@@ -45,21 +45,26 @@ struct Recording: Equatable {
     /// Reads what a run left in a file system: `normal/` is /run/systemd/generator, `runtime/` everything else
     /// under /run/systemd except the generator directories.
     init(status: Int32, stderr: String, fileSystem: any FileSystem) throws {
+        try self.init(status: status, stderr: stderr, fileSystem: fileSystem,
+                      normal: "/run/systemd/generator", runtime: "/run/systemd")
+    }
+
+    /// Reads the trees at `normal` and `runtime` (skipping `generator*` directly under `runtime`).
+    init(status: Int32, stderr: String, fileSystem: any FileSystem, normal: String, runtime: String) throws {
         var manifest: [[UInt8]] = []
         var files: [String: [UInt8]] = [:]
-        func walk(_ path: String, _ area: String) throws {
-            for entry in try fileSystem.readdir(path).sorted(by: { $0.name < $1.name }) {
+        func walk(_ path: String, _ area: String, _ root: String) throws {
+            for entry in try fileSystem.readdir(path) {
                 let full = path + "/" + entry.name
-                if area == "runtime", path == "/run/systemd", entry.name.hasPrefix("generator") { continue }
-                let relative = area + full.dropFirst(area == "normal" ? "/run/systemd/generator".count
-                                                                      : "/run/systemd".count)
+                if area == "runtime", path == root, entry.name.hasPrefix("generator") { continue }
+                let relative = area + full.dropFirst(root.count)
                 let status = try fileSystem.lstat(full)
                 let mode = String(status.permissions.rawValue & 0o7777, radix: 8)
                 let padded = String(repeating: "0", count: max(0, 4 - mode.count)) + mode
                 switch status.kind {
                 case .directory:
                     manifest.append(Array("\(relative) d \(padded)".utf8))
-                    try walk(full, area)
+                    try walk(full, area, root)
                 case .symbolicLink:
                     manifest.append(Array("\(relative) l 0777 -> \(try fileSystem.readlink(full))".utf8))
                 default:
@@ -68,8 +73,11 @@ struct Recording: Equatable {
                 }
             }
         }
-        try walk("/run/systemd/generator", "normal")
-        try walk("/run/systemd", "runtime")
+        try walk(normal, "normal", normal)
+        do {
+            try walk(runtime, "runtime", runtime)
+        } catch Errno.noSuchFileOrDirectory {
+        }
         manifest.sort { $0.lexicographicallyPrecedes($1) }
         self.init(status: status, stderr: stderr,
                   manifest: manifest.map { String(decoding: $0, as: UTF8.self) }, files: files)
