@@ -117,15 +117,29 @@ final class BinaryTests: XCTestCase {
             lines += "v\(index) \(image) \(extra)\n"
         }
         let tab = crypttab("twenty.tab", lines)
-        // Best of three: the machine is shared, one slow run says little about the program.
+        // Best of three, and on CPU time (user + system of the child): the 2 cores are shared with other
+        // builds, so wall time measures the neighbours as much as the program. Wall time is printed.
         var elapsed = Double.infinity
+        var cpu = Double.infinity
         for _ in 0..<3 {
+            let before = childCPUSeconds()
             let start = Date()
             let result = try run(["--crypttab", tab, "--cmdline", "", "--format", "json"])
             elapsed = min(elapsed, Date().timeIntervalSince(start))
+            cpu = min(cpu, childCPUSeconds() - before)
             XCTAssertEqual(result.status, 0, result.stdout)
         }
-        XCTAssertLessThan(elapsed, 1.0)
-        print("crypttab-check: 20 entries in \(Int(elapsed * 1000)) ms")
+        XCTAssertLessThan(cpu, 1.0)
+        XCTAssertLessThan(elapsed, 5.0)
+        print("crypttab-check: 20 entries in \(Int(elapsed * 1000)) ms wall, \(Int(cpu * 1000)) ms CPU")
+    }
+
+    /// User plus system time of the reaped child processes so far (`getrusage(RUSAGE_CHILDREN)`).
+    func childCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
     }
 }
