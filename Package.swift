@@ -6,9 +6,11 @@ let package = Package(
     products: [
         .library(name: "Core", targets: ["Core"]),
         .library(name: "SimFS", targets: ["SimFS"]),
+        .executable(name: "podrt", targets: ["runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Thin C shims for syscalls Swift cannot call directly (variadic `syscall`, openat2, renameat2).
@@ -18,11 +20,16 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "Core",
-            dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["CSupport", "CSQLite", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "SimFS", dependencies: ["Core"]),
+        .executableTarget(
+            name: "runtime",
+            dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS"]),
     ],
     swiftLanguageModes: [.v6]
 )
