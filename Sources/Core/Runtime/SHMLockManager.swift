@@ -10,6 +10,8 @@ public final class SHMLockManager: LockManager {
     public let numLocks: UInt32
     public var type: LockType { .shm }
     public var capacity: UInt32? { numLocks }
+    /// Whether this process created the segment (so it started empty).
+    public let wasCreated: Bool
 
     static let magic: UInt32 = 0x7064_7274  // "pdrt"
     static let layoutVersion: UInt32 = 1
@@ -18,9 +20,10 @@ public final class SHMLockManager: LockManager {
     /// `num_locks` rounded up to a multiple of 32, the size every process uses.
     public static func rounded(_ numLocks: UInt32) -> UInt32 { (numLocks + 31) / 32 * 32 }
 
-    init(segment: any MutexSegment, numLocks: UInt32) {
+    init(segment: any MutexSegment, numLocks: UInt32, wasCreated: Bool) {
         self.segment = segment
         self.numLocks = numLocks
+        self.wasCreated = wasCreated
     }
 
     /// Opens the segment at `path`, creating it when missing. A segment of another size or layout is an
@@ -52,7 +55,7 @@ public final class SHMLockManager: LockManager {
                 segment.close()
                 try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 1_000_000))
             case let .valid(found) where found == wanted:
-                return SHMLockManager(segment: segment, numLocks: found)
+                return SHMLockManager(segment: segment, numLocks: found, wasCreated: false)
             case let .valid(found):
                 segment.close()
                 guard rebuildIfMismatched else {
@@ -86,7 +89,7 @@ public final class SHMLockManager: LockManager {
         defer { try? segment.unlock(0) }
         let header = [magic, layoutVersion, numLocks, 0]
         try header.withUnsafeBytes { try segment.writeData(at: 0, $0) }
-        return SHMLockManager(segment: segment, numLocks: numLocks)
+        return SHMLockManager(segment: segment, numLocks: numLocks, wasCreated: true)
     }
 
     private enum Header { case uninitialised, valid(UInt32), invalid(String) }
