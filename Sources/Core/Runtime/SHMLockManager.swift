@@ -33,6 +33,7 @@ public final class SHMLockManager: LockManager {
         rebuildIfMismatched: Bool = false
     ) throws -> SHMLockManager {
         let wanted = rounded(configured)
+        var unreadable = 0
         for _ in 0..<200 {
             let segment: any MutexSegment
             do {
@@ -43,11 +44,18 @@ public final class SHMLockManager: LockManager {
                 } catch Errno.fileExists {
                     continue  // another process created it first: open theirs
                 }
-            } catch Errno.badMessage where rebuildIfMismatched {
-                try mutexes.remove(path)
-                continue
             } catch Errno.badMessage {
-                throw LockError.segmentLayout(path: path, detail: "not a lock segment")
+                // Maybe a creator is still initialising it: look again a few times before judging.
+                unreadable += 1
+                if unreadable < 5 {
+                    try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 2_000_000))
+                    continue
+                }
+                guard rebuildIfMismatched else {
+                    throw LockError.segmentLayout(path: path, detail: "not a lock segment of this layout")
+                }
+                try removeIfPresent(mutexes, path)
+                continue
             }
             switch try readHeader(segment) {
             case .uninitialised:
