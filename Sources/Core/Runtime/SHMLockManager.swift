@@ -201,7 +201,11 @@ public final class SHMLockManager: LockManager {
 
     public func locksHeld() throws -> [UInt32] {
         try (0..<numLocks).filter { id in
-            guard let _ = try segment.tryLock(Int(id) + 1) else { return true }
+            do {
+                guard let _ = try segment.tryLock(Int(id) + 1) else { return true }
+            } catch Errno.deadlock {
+                return true  // this process holds it
+            }
             try segment.unlock(Int(id) + 1)
             return false
         }
