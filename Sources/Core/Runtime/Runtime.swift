@@ -88,12 +88,13 @@ public final class Runtime {
 
     static func readBootID(_ fs: any FileSystem) -> String {
         guard let bytes = try? fs.readFile(bootIDPath, limit: 4096) else { return "" }
-        return String(decoding: bytes, as: UTF8.self).trimmingSpaces().split(separator: "\n").first.map(String.init) ?? ""
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
     }
 
     static func readAlive(_ fs: any FileSystem, _ path: String) throws -> String? {
         do {
-            return String(decoding: try fs.readFile(path, limit: 4096), as: UTF8.self).trimmingSpaces()
+            let text = String(decoding: try fs.readFile(path, limit: 4096), as: UTF8.self)
+            return text.split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
         } catch Errno.noSuchFileOrDirectory {
             return nil
         }
