@@ -49,10 +49,11 @@ final class ScratchMachine {
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: root + path) }
 }
 
-/// The built `podrt` binary, next to the test bundle.
+/// The built `podrt` binary, in the products directory that holds the test bundle.
 var podrtBinary: String {
-    let bundleDirectory = Bundle(for: ScratchMachine.self).bundleURL.deletingLastPathComponent()
-    return bundleDirectory.appendingPathComponent("podrt").path
+    let bundle = Bundle(for: ScratchMachine.self).bundleURL
+    let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("podrt").path }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
 }
 
 /// Runs a shell script through the Process protocol; returns its exit status.
