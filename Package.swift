@@ -27,9 +27,11 @@ let package = Package(
             name: "runtime",
             dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS"]),
+        // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
+        .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS", "runtime"]),
     ],
     swiftLanguageModes: [.v6]
 )
