@@ -3,8 +3,9 @@ public struct RuntimeOptions: Sendable {
     public var config: RuntimeConfig
     /// Prepended to the database path for SQLite's own unix VFS: the root of a rooted `HostFileSystem`.
     public var databasePathPrefix = ""
-    /// An SQLite VFS to open the database through instead (the FileSystem-protocol VFS in simulation).
-    public var databaseVFS: String?
+    /// Open the database through the machine's FileSystem protocol (a custom SQLite VFS) instead of SQLite's
+    /// unix VFS on the real path: needed in simulation.
+    public var databaseOverFileSystem = false
     /// A lock manager to use instead of the configured one (tests).
     public var lockManager: (any LockManager)?
     /// Opening for `system renumber`: a lock segment of the wrong size is rebuilt instead of refused.
@@ -43,9 +44,10 @@ public final class Runtime {
         config = options.config
         let fs = machine.fileSystem
         try fs.makeDirectories(config.tmpDir, permissions: FilePermissions(rawValue: 0o700))
-        try fs.makeDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
-        store = try StateStore(path: options.databasePathPrefix + config.databasePath, vfs: options.databaseVFS,
-                               walMode: options.databaseVFS == nil)
+        try fs.makeDurableDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
+        store = options.databaseOverFileSystem
+            ? try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine))
+            : try StateStore(path: options.databasePathPrefix + config.databasePath)
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
 

@@ -28,14 +28,19 @@ public enum StateError: Error, Hashable, Sendable, CustomStringConvertible {
 final class StateStore {
     let database: Database
 
-    /// Opens the database at `path` (through `vfs` if given), sets it up for concurrent use and migrates it.
-    init(path: String, vfs: String? = nil, walMode: Bool = true) throws {
+    /// Opens the database at `path`, sets it up for concurrent use and migrates it. With SQLite's own VFS it
+    /// runs in WAL mode; through the FileSystem-protocol `vfs` (no shared memory) with a rollback journal.
+    init(path: String, vfs: FileSystemVFS? = nil) throws {
         database = try Database(path: path, vfs: vfs)
         try database.execute("PRAGMA busy_timeout = 30000")
         // Reading the header here makes a corrupt file fail before anything writes to it.
         try database.query("SELECT count(*) FROM sqlite_master")
-        try database.query(walMode ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE")
-        try database.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+        try database.query(vfs == nil ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE")
+        if vfs != nil { try database.execute("PRAGMA temp_store = MEMORY") }
+        // In rollback-journal mode only EXTRA makes the journal's deletion durable: with FULL a power loss can
+        // bring the journal back and roll the last committed transaction back (found by the power-loss test).
+        try database.execute(vfs == nil ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = EXTRA")
+        try database.execute("PRAGMA foreign_keys = ON")
         try Schema.migrate(database)
     }
 
