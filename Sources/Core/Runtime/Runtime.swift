@@ -120,6 +120,7 @@ public final class Runtime {
     /// objects share it, which is reported; otherwise a taken id is the object's own surviving reservation.
     func reserveAllLocks(expectFree: Bool) throws {
         var seen: [UInt32: LockOwner] = [:]
+        var unique: [UInt32] = []
         for owner in try store.lockOwners() {
             if let first = seen[owner.lockID] {
                 warnings.append("\(owner.kind.rawValue) \(owner.name) and \(first.kind.rawValue) \(first.name) "
@@ -127,13 +128,12 @@ public final class Runtime {
                 continue
             }
             seen[owner.lockID] = owner
-            do {
-                try locks.allocateGiven(owner.lockID)
-            } catch LockError.alreadyAllocated where !expectFree {
-                continue
-            } catch let error as LockError {
-                warnings.append("reserving lock \(owner.lockID) of \(owner.kind.rawValue) \(owner.name): \(error)")
-            }
+            unique.append(owner.lockID)
+        }
+        for (id, error) in try locks.allocateGiven(unique) {
+            if case .alreadyAllocated = error, !expectFree { continue }
+            let owner = seen[id]!
+            warnings.append("reserving lock \(id) of \(owner.kind.rawValue) \(owner.name): \(error)")
         }
     }
 

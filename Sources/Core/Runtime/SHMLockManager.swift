@@ -163,6 +163,23 @@ public final class SHMLockManager: LockManager {
         }
     }
 
+    /// One pass over the bitmap under one hold of the segment mutex.
+    public func allocateGiven(_ ids: [UInt32]) throws -> [(id: UInt32, error: LockError)] {
+        try withBitmap {
+            var words = [UInt32](repeating: 0, count: Int(numLocks / 32))
+            try words.withUnsafeMutableBytes { try segment.readData(at: Self.headerSize, into: $0) }
+            var failures: [(id: UInt32, error: LockError)] = []
+            for id in ids {
+                guard id < numLocks else { failures.append((id, .outOfRange(id, numLocks: numLocks))); continue }
+                let mask: UInt32 = 1 << (id % 32)
+                if words[Int(id / 32)] & mask != 0 { failures.append((id, .alreadyAllocated(id))); continue }
+                words[Int(id / 32)] |= mask
+            }
+            try words.withUnsafeBytes { try segment.writeData(at: Self.headerSize, $0) }
+            return failures
+        }
+    }
+
     public func retrieve(_ id: UInt32) throws -> any ObjectLock {
         try check(id)
         return SHMObjectLock(id: id, segment: segment)
