@@ -111,8 +111,10 @@ final class StateStore {
                             .integer(Int64(container.conmonPID)), .text(container.id)])
     }
 
-    func deleteContainer(_ id: String) throws {
+    /// False when the row was already gone (another process removed it first).
+    func deleteContainer(_ id: String) throws -> Bool {
         try database.query("DELETE FROM containers WHERE id = ?", [.text(id)])
+        return database.changes == 1
     }
 
     // MARK: Pods
@@ -133,8 +135,10 @@ final class StateStore {
         }
     }
 
-    func deletePod(_ id: String) throws {
+    /// False when the row was already gone (another process removed it first).
+    func deletePod(_ id: String) throws -> Bool {
         try database.query("DELETE FROM pods WHERE id = ?", [.text(id)])
+        return database.changes == 1
     }
 
     // MARK: Volumes
@@ -157,8 +161,10 @@ final class StateStore {
         }
     }
 
-    func deleteVolume(_ name: String) throws {
+    /// False when the row was already gone (another process removed it first).
+    func deleteVolume(_ name: String) throws -> Bool {
         try database.query("DELETE FROM volumes WHERE name = ?", [.text(name)])
+        return database.changes == 1
     }
 
     // MARK: Locks
