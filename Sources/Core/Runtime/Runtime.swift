@@ -41,10 +41,15 @@ public final class Runtime {
 
     public init(machine: Machine, options: RuntimeOptions) throws {
         self.machine = machine
-        config = options.config
+        let config = options.config  // a local, so the closures below need not capture a half-built self
+        self.config = config
         let fs = machine.fileSystem
-        try fs.makeDirectories(config.tmpDir, permissions: FilePermissions(rawValue: 0o700))
-        try fs.makeDurableDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
+        try within("creating tmp dir \(config.tmpDir)") {
+            try fs.makeDirectories(config.tmpDir, permissions: FilePermissions(rawValue: 0o700))
+        }
+        try within("creating static dir \(config.staticDir)") {
+            try fs.makeDurableDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
+        }
         store = options.databaseOverFileSystem
             ? try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine))
             : try StateStore(path: options.databasePathPrefix + config.databasePath)
@@ -52,10 +57,12 @@ public final class Runtime {
         bootID = Self.readBootID(fs)
 
         // Everything below runs under the alive lock: a second process waits here, then sees the alive file.
-        let aliveLock = try AliveLock(fileSystem: fs, path: config.aliveLockPath)
+        let aliveLock = try within("taking the alive lock \(config.aliveLockPath)") {
+            try AliveLock(fileSystem: fs, path: config.aliveLockPath)
+        }
         defer { aliveLock.release() }
 
-        let alive = try Self.readAlive(fs, config.alivePath)
+        let alive = try within("reading \(config.alivePath)") { try Self.readAlive(fs, config.alivePath) }
         let storedBoot = try store.info("boot_id")
         let rebooted = bootID.isEmpty ? alive == nil : storedBoot != bootID
 
@@ -65,14 +72,22 @@ public final class Runtime {
         } else {
             switch config.lockType {
             case .shm:
-                let manager = try SHMLockManager.open(
-                    mutexes: machine.mutexes, clock: machine.clock, path: config.lockSegmentPath,
-                    numLocks: config.numLocks, rebuildIfMismatched: rebooted || options.forRenumber)
+                let path = config.lockSegmentPath
+                let manager = try within("opening lock segment \(path)") {
+                    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                        try fs.makeDirectories(String(path[..<slash]), permissions: FilePermissions(rawValue: 0o755))
+                    }
+                    return try SHMLockManager.open(
+                        mutexes: machine.mutexes, clock: machine.clock, path: path,
+                        numLocks: config.numLocks, rebuildIfMismatched: rebooted || options.forRenumber)
+                }
                 segmentWasCreated = manager.wasCreated
                 locks = manager
             case .file:
                 segmentWasCreated = !(try fs.exists(config.fileLocksDir))
-                locks = try FileLockManager(fileSystem: fs, directory: config.fileLocksDir)
+                locks = try within("opening file locks in \(config.fileLocksDir)") {
+                    try FileLockManager(fileSystem: fs, directory: config.fileLocksDir)
+                }
             }
         }
 
@@ -112,8 +127,10 @@ public final class Runtime {
             try store.setInfo("boot_id", bootID)
         }
         try reserveAllLocks(expectFree: true)
-        try writeAlive()
-        try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "refresh", bootID: bootID))
+        try within("writing \(config.alivePath)") { try writeAlive() }
+        try within("logging to \(config.eventsLog)") {
+            try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "refresh", bootID: bootID))
+        }
     }
 
     /// Reserves the lock of every container, pod and volume. With `expectFree`, an id already taken means two
@@ -160,6 +177,16 @@ public final class Runtime {
     var nowNanoseconds: Int64 {
         let now = machine.clock.wallNow()
         return now.seconds * 1_000_000_000 + now.nanoseconds
+    }
+}
+
+/// Runs `body`; a bare `Errno` it throws gets `context` ("creating tmp dir /run/podrt: Permission denied").
+/// Errors that already say what happened pass unchanged.
+func within<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as Errno {
+        throw ContextError(context: context(), underlying: error)
     }
 }
 
