@@ -167,6 +167,11 @@ final class StateStore {
         return database.changes == 1
     }
 
+    /// How many rows `table` (containers, pods or volumes) has.
+    func count(_ kind: ObjectKind) throws -> Int {
+        Int(try database.query("SELECT count(*) FROM \(kind.rawValue)s").first?.first?.int ?? 0)
+    }
+
     // MARK: Locks
 
     /// Every object that owns a lock: containers, pods and volumes.
@@ -193,16 +198,19 @@ final class StateStore {
     }
 
     /// Resets the per-boot state after a reboot, as podman 5 does. The caller wraps it in the refresh transaction.
+    /// Rows already in their reset state are not rewritten, so the transaction writes only what changed.
     func resetPerBootState() throws {
-        for state in ContainerState.allCases where state.afterReboot != state {
-            try database.query("UPDATE containers SET state = ? WHERE state = ?",
-                               [.text(state.afterReboot.rawValue), .text(state.rawValue)])
-        }
+        // One pass: state = CASE state WHEN 'running' THEN 'exited' … END, only for states that change.
+        let changing = ContainerState.allCases.filter { $0.afterReboot != $0 }
+        let cases = changing.map { "WHEN '\($0.rawValue)' THEN '\($0.afterReboot.rawValue)'" }.joined(separator: " ")
+        let states = changing.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try database.execute("UPDATE containers SET state = CASE state \(cases) END WHERE state IN (\(states))")
         try database.execute("""
-            UPDATE containers SET pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]';
+            UPDATE containers SET pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]'
+                WHERE pid != 0 OR conmon_pid != 0 OR mountpoint != '' OR exec_sessions != '[]';
             DELETE FROM container_exit_codes;
-            UPDATE pods SET cgroup_path = '';
-            UPDATE volumes SET mount_count = 0, mountpoint = '';
+            UPDATE pods SET cgroup_path = '' WHERE cgroup_path != '';
+            UPDATE volumes SET mount_count = 0, mountpoint = '' WHERE mount_count != 0 OR mountpoint != '';
             """)
     }
 }
