@@ -128,8 +128,7 @@ final class FaultAndLogTests: XCTestCase {
         final class Recorder: SimScheduling, @unchecked Sendable {
             var ops: [SimOp] = []
             func willPerform(_ pid: ProcessID, _ op: SimOp) { ops.append(op) }
-            func willBlock(_ pid: ProcessID) {}
-            func didWake(_ pid: ProcessID) {}
+            func wait(_ pid: ProcessID) {}
             func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool { false }
         }
         let (world, m) = makeWorld()

@@ -46,6 +46,7 @@ final class LockTests: XCTestCase {
         let sb = try b.mutexes.open("/dev/shm/l")
         XCTAssertEqual(try sa.lock(0), .acquired)
         XCTAssertErrno(.deadlock, try sa.lock(0))
+        XCTAssertErrno(.deadlock, try sa.tryLock(0))
         XCTAssertErrno(.notPermitted, try sb.unlock(0))
         XCTAssertErrno(.notPermitted, try sb.unlock(1))
         XCTAssertNil(try sb.tryLock(0))
@@ -183,5 +184,52 @@ final class LockTests: XCTestCase {
         try a.flock(first, .exclusive, wait: true)
         // Waiting on a lock one holds oneself can never end.
         XCTAssertErrno(.deadlock, try a.flock(second, .exclusive, wait: true))
+    }
+
+    func testWaitingParksInTheSchedulerWhenOneIsInstalled() throws {
+        final class PollingScheduler: SimScheduling, @unchecked Sendable {
+            let waits = SharedCounter()
+            func willPerform(_ pid: ProcessID, _ op: SimOp) {}
+            func wait(_ pid: ProcessID) {
+                waits.increment()
+                usleep(1000)
+            }
+            func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool { false }
+        }
+        let world = SimWorld(seed: 1)
+        let scheduler = PollingScheduler()
+        world.scheduler = scheduler
+        world.register(program: "locker") { machine, _ in
+            let segment = try machine.mutexes.open("/dev/shm/l")
+            _ = try segment.lock(0)
+            try segment.unlock(0)
+            return 0
+        }
+        let parent = world.machine(for: world.spawn(name: "parent"))
+        let segment = try parent.mutexes.create("/dev/shm/l", mutexCount: 1, dataSize: 0)
+        _ = try segment.lock(0)
+        let child = try parent.processes.spawn(["locker"], environment: [], directory: nil)
+        while !world.isWaiting(child) { usleep(1000) }
+        XCTAssertFalse(world.isWaiting(parent.processes.currentProcess))
+        try segment.unlock(0)
+        XCTAssertEqual(try parent.processes.wait(child), .exited(0))
+        XCTAssertGreaterThan(scheduler.waits.value, 0)
+    }
+}
+
+/// A counter shared between threads, guarded by a pthread mutex (no Foundation).
+final class SharedCounter: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var count = 0
+    init() { pthread_mutex_init(&mutex, nil) }
+    func increment() {
+        pthread_mutex_lock(&mutex)
+        count += 1
+        pthread_mutex_unlock(&mutex)
+    }
+    var value: Int {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return count
     }
 }

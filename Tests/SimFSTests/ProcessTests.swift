@@ -84,3 +84,43 @@ final class ProcessTests: XCTestCase {
         try other.flock(fd, .exclusive, wait: false)
     }
 }
+
+final class ConcurrentProcessTests: XCTestCase {
+    /// Four program threads hammer one world at once (no scheduler): nothing may crash, every call lands in
+    /// the log, and the bookkeeping stays sound.
+    func testConcurrentProgramsKeepTheWorldConsistent() throws {
+        let world = SimWorld(seed: 3)
+        world.register(program: "worker") { machine, arguments in
+            let fs = machine.fileSystem
+            let me = arguments[1]
+            let segment = try machine.mutexes.open("/dev/shm/locks")
+            for i in 0..<300 {
+                let path = "/var/w\(me)-\(i % 7)"
+                do {
+                    let fd = try fs.open(path + ".tmp", [.write, .create, .truncate])
+                    try fs.writeAll(fd, Array("\(me) \(i)".utf8))
+                    try fs.fsync(fd)
+                    try fs.close(fd)
+                    try fs.rename(path + ".tmp", to: path)
+                    if i % 5 == 0 { try fs.unlink(path) }
+                    _ = try segment.lock(i % 3)
+                    var count: [UInt8] = [0]
+                    try count.withUnsafeMutableBytes { try segment.readData(at: 0, into: $0) }
+                    count[0] &+= 1
+                    try count.withUnsafeBytes { try segment.writeData(at: 0, $0) }
+                    try segment.unlock(i % 3)
+                } catch let error as Errno where error == .noSuchFileOrDirectory {
+                }
+            }
+            return 0
+        }
+        let parent = world.machine(for: world.spawn(name: "parent"))
+        _ = try parent.mutexes.create("/dev/shm/locks", mutexCount: 3, dataSize: 1)
+        let children = try (0..<4).map { try parent.processes.spawn(["worker", "\($0)"], environment: [], directory: nil) }
+        for child in children { XCTAssertEqual(try parent.processes.wait(child), .exited(0)) }
+        XCTAssertEqual(world.consistencyProblems(), [])
+        XCTAssertGreaterThan(world.opCount, 4 * 300 * 8)
+        world.reboot()
+        XCTAssertEqual(world.consistencyProblems(), [])
+    }
+}

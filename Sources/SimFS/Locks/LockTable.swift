@@ -91,6 +91,14 @@ extension SimWorld {
         }
     }
 
+    /// Whether `pid` is inside a call that must wait for another process and still has to.
+    public func isWaiting(_ pid: ProcessID) -> Bool {
+        lock.withLock {
+            guard let process = processes[pid.rawValue], let target = process.waitingFor else { return false }
+            return !owners(of: target).isEmpty
+        }
+    }
+
     /// Deadlocks refused so far (each blocking call that would have closed a cycle got EDEADLK).
     public var deadlocks: [DeadlockReport] { lock.withLock { deadlockReports } }
 }

@@ -18,8 +18,10 @@ extension SimWorld {
 
     /// Resolves `path` for `process`. Symbolic links in the middle are always followed; the last one only
     /// with `followLast` (or a trailing slash). Absolute link targets resolve from the simulated root.
-    /// Relative paths start at the process's working directory.
-    func resolve(_ path: String, for process: SimProcess, followLast: Bool) throws -> Resolved {
+    /// Relative paths start at the process's working directory. Calls that change names pass
+    /// `slashFollows: false`: there a trailing slash never follows a last symbolic link (Linux's
+    /// `filename_create`/`do_rmdir`/`do_unlinkat` look the last component up without following).
+    func resolve(_ path: String, for process: SimProcess, followLast: Bool, slashFollows: Bool = true) throws -> Resolved {
         if path.isEmpty { throw Errno.noSuchFileOrDirectory }
         let slash = UInt8(ascii: "/")
         let trailingSlash = path.utf8.count > 1 && path.utf8.last == slash
@@ -29,7 +31,7 @@ extension SimWorld {
         while true {
             let step = try walk.withUTF8 { bytes in
                 try walkComponents(bytes, from: &current, hops: &hops, followLast: followLast,
-                                   trailingSlash: trailingSlash)
+                                   trailingSlash: trailingSlash, slashFollows: slashFollows)
             }
             switch step {
             case .done(let resolved): return resolved
@@ -46,7 +48,7 @@ extension SimWorld {
 
     /// Walks the components of one path string over raw bytes, without slicing strings.
     private func walkComponents(_ bytes: UnsafeBufferPointer<UInt8>, from current: inout Inode, hops: inout Int,
-                                followLast: Bool, trailingSlash: Bool) throws -> WalkStep {
+                                followLast: Bool, trailingSlash: Bool, slashFollows: Bool) throws -> WalkStep {
         let slash = UInt8(ascii: "/")
         let dot = UInt8(ascii: ".")
         let count = bytes.count
@@ -83,7 +85,7 @@ extension SimWorld {
                                       trailingSlash: trailingSlash))
             }
             let child = inode(childID)
-            if child.kind == .symbolicLink && (!isLast || followLast || trailingSlash) {
+            if child.kind == .symbolicLink && (!isLast || followLast || (trailingSlash && slashFollows)) {
                 hops += 1
                 if hops > Self.maxSymlinkHops { throw Errno.tooManySymbolicLinkLevels }
                 if child.target.isEmpty { throw Errno.noSuchFileOrDirectory }

@@ -105,6 +105,7 @@ extension SimWorld {
             node.pendingLinks = 0
             node.subdirectoryCount = 0
         }
+        for id in regionRoots.values { inode(id).linkCount = 0 }  // counted again below
         let root = inode(rootID)
         root.linkCount = 1
         var visited: Set<UInt64> = [rootID]
