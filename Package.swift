@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SimFS", targets: ["SimFS"]),
         .executable(name: "systemd-cryptsetup-generator", targets: ["generator"]),
         .executable(name: "crypttab-check", targets: ["crypttab-check"]),
+        .executable(name: "podrt", targets: ["runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
@@ -22,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "Core",
-            dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["CSupport", "CSQLite", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "SimFS", dependencies: ["Core"]),
         // crypttab-check: libcryptsetup and libblkid stay out of Core, which the static generator links.
@@ -33,6 +34,10 @@ let package = Package(
         ),
         .testTarget(name: "CryptCheckTests", dependencies: ["CryptCheck"]),
         .executableTarget(name: "generator", dependencies: ["Core"]),
+        .executableTarget(
+            name: "runtime",
+            dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
@@ -41,6 +46,7 @@ let package = Package(
             name: "GeneratorTests", dependencies: ["Core", "SimFS", "generator"],
             exclude: ["DivergentExpected", "record-divergent.sh"]
         ),
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS", "runtime"]),
     ],
     swiftLanguageModes: [.v6]
 )
