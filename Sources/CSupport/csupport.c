@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "csupport.h"
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -9,6 +12,8 @@
 const uint64_t CSUPPORT_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
 const uint64_t CSUPPORT_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
 const unsigned int CSUPPORT_RENAME_NOREPLACE = RENAME_NOREPLACE;
+const int CSUPPORT_O_PATH = O_PATH;
+const int CSUPPORT_AT_EMPTY_PATH = AT_EMPTY_PATH;
 
 int csupport_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve) {
     struct open_how how = { .flags = flags, .mode = mode, .resolve = resolve };
@@ -17,4 +22,16 @@ int csupport_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode,
 
 int csupport_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
     return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+int csupport_flock(int fd, int operation) {
+    return flock(fd, operation);
+}
+
+ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags) {
+    return getrandom(buffer, length, flags);
+}
+
+int csupport_spawn_addchdir(void *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
 }

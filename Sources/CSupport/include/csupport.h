@@ -8,7 +8,17 @@ int csupport_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode,
 /* renameat2(2). */
 int csupport_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
 
+/* flock(2); Swift resolves the name to `struct flock` and cannot call the function. */
+int csupport_flock(int fd, int operation);
+/* getrandom(2); declared only under _GNU_SOURCE in glibc's headers. */
+ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags);
+/* posix_spawn_file_actions_addchdir_np(3), a GNU extension Swift does not import. */
+int csupport_spawn_addchdir(void *actions, const char *path);
+
 extern const uint64_t CSUPPORT_RESOLVE_IN_ROOT;
 extern const uint64_t CSUPPORT_RESOLVE_NO_MAGICLINKS;
 extern const unsigned int CSUPPORT_RENAME_NOREPLACE;
+/* GNU flags hidden from Swift's Glibc module. */
+extern const int CSUPPORT_O_PATH;
+extern const int CSUPPORT_AT_EMPTY_PATH;
 #endif

@@ -1,0 +1,84 @@
+import CSupport
+import Glibc
+
+/// Calls on an open descriptor.
+extension Syscall {
+    /// `openat(2)`. O_CLOEXEC is the caller's to add.
+    static func openat(_ directory: Int32, _ path: String, _ flags: Int32, _ mode: mode_t) throws -> Int32 {
+        try retryingOnInterrupt { Glibc.openat(directory, path, flags, mode) }
+    }
+
+    /// `openat2(2)` through CSupport. `mode` must be 0 unless `flags` has O_CREAT.
+    static func openat2(_ directory: Int32, _ path: String, _ flags: Int32, _ mode: mode_t, resolve: UInt64)
+        throws -> Int32
+    {
+        try retryingOnInterrupt {
+            csupport_openat2(directory, path, UInt64(UInt32(bitPattern: flags)), UInt64(mode), resolve)
+        }
+    }
+
+    /// `close(2)`; never retried (see the EINTR policy), an interrupted close counts as done.
+    static func close(_ fd: Int32) throws {
+        if Glibc.close(fd) == -1, errno != EINTR { throw Errno(rawValue: errno) }
+    }
+
+    /// `read(2)`.
+    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try retryingOnInterrupt { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// `pread(2)`.
+    static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, _ offset: Int64) throws -> Int {
+        try retryingOnInterrupt { Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset)) }
+    }
+
+    /// `write(2)`.
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws -> Int {
+        try retryingOnInterrupt { Glibc.write(fd, bytes.baseAddress, bytes.count) }
+    }
+
+    /// `pwrite(2)`.
+    static func pwrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ offset: Int64) throws -> Int {
+        try retryingOnInterrupt { Glibc.pwrite(fd, bytes.baseAddress, bytes.count, off_t(offset)) }
+    }
+
+    /// `fsync(2)`.
+    static func fsync(_ fd: Int32) throws {
+        _ = try retryingOnInterrupt { Glibc.fsync(fd) }
+    }
+
+    /// `fdatasync(2)`.
+    static func fdatasync(_ fd: Int32) throws {
+        _ = try retryingOnInterrupt { Glibc.fdatasync(fd) }
+    }
+
+    /// `ftruncate(2)`.
+    static func ftruncate(_ fd: Int32, _ size: Int64) throws {
+        _ = try retryingOnInterrupt { Glibc.ftruncate(fd, off_t(size)) }
+    }
+
+    /// `fchmod(2)`.
+    static func fchmod(_ fd: Int32, _ mode: mode_t) throws {
+        _ = try retryingOnInterrupt { Glibc.fchmod(fd, mode) }
+    }
+
+    /// `flock(2)`; a blocking lock interrupted by a signal is retried.
+    static func flock(_ fd: Int32, _ operation: Int32) throws {
+        // Through CSupport: in Swift the name `flock` means `struct flock`.
+        _ = try retryingOnInterrupt { csupport_flock(fd, operation) }
+    }
+
+    /// `fstatat(2)`; with `AT_EMPTY_PATH` and an empty path it is `fstat(2)` of `directory` itself.
+    static func fstatat(_ directory: Int32, _ path: String, _ flags: Int32) throws -> stat {
+        var status = stat()
+        _ = try retryingOnInterrupt { Glibc.fstatat(directory, path, &status, flags) }
+        return status
+    }
+
+    /// `fstat(2)`.
+    static func fstat(_ fd: Int32) throws -> stat {
+        var status = stat()
+        _ = try retryingOnInterrupt { Glibc.fstat(fd, &status) }
+        return status
+    }
+}
