@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Thin C shims for syscalls Swift cannot call directly (variadic `syscall`, openat2, renameat2).
@@ -21,6 +22,12 @@ let package = Package(
             dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "SimFS", dependencies: ["Core"]),
+        .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
+        .executableTarget(
+            name: "bootsim",
+            dependencies: ["SimFUSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SimFUSETests", dependencies: ["SimFUSE"]),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
     ],
