@@ -1,0 +1,113 @@
+/// A copy of a world's machine state: disk (durable and pending), tmpfs, clock, boot, fault rules, op log,
+/// mutex segments. Processes are not part of it: restoring kills the current ones, and a mutex a process
+/// held in the snapshot comes back owner-dead.
+public struct SimSnapshot: @unchecked Sendable {
+    // Immutable once made: restore copies out of it again.
+    let image: WorldImage
+}
+
+/// The plain state behind a snapshot or a saved world.
+final class WorldImage {
+    var seed: UInt64 = 0
+    var commandLine = ""
+    var bootCount: UInt64 = 0
+    var bootID = ""
+    var inodes: [Inode] = []
+    var nextInode: UInt64 = 1
+    var rootID: UInt64 = 0
+    var regionRoots: [Region: UInt64] = [:]
+    var procFiles: (cmdline: UInt64, bootID: UInt64) = (0, 0)
+    var pending: [EntryChange] = []
+    var monotonic: UInt64 = 0
+    var wallAtBoot: Int64 = 0
+    var opCost: UInt64 = 0
+    var faults: [ActiveFault] = []
+    var nextFaultID = 1
+    var faultRandom = SplitMix64(seed: 0)
+    var log = OpLog()
+    var segments: [SegmentImage] = []
+    var nextPid: Int32 = SimWorld.firstPid
+}
+
+struct SegmentImage {
+    var inode: UInt64
+    var data: [UInt8]
+    var ownerDied: [Bool]
+}
+
+extension SimWorld {
+    /// Copies the machine state.
+    public func snapshot() -> SimSnapshot {
+        lock.withLock { SimSnapshot(image: makeImage()) }
+    }
+
+    /// Puts the machine back to `snapshot`. Every current process is killed first.
+    public func restore(_ snapshot: SimSnapshot) {
+        lock.withLock {
+            killEveryone("restore")
+            load(snapshot.image)
+            lock.broadcast()
+        }
+    }
+
+    func makeImage() -> WorldImage {
+        let image = WorldImage()
+        image.seed = seed
+        image.commandLine = commandLineValue
+        image.bootCount = bootCountValue
+        image.bootID = bootIDValue
+        image.inodes = inodes.keys.sorted().map { inodes[$0]!.copy() }
+        for node in image.inodes { node.openCount = 0 }
+        image.nextInode = nextInode
+        image.rootID = rootID
+        image.regionRoots = regionRoots
+        image.procFiles = procFiles
+        image.pending = pending
+        image.monotonic = monotonic
+        image.wallAtBoot = wallAtBoot
+        image.opCost = opCostValue
+        image.faults = faultRules
+        image.nextFaultID = nextFaultID
+        image.faultRandom = faultRandom
+        image.log = log
+        image.segments = segments.keys.sorted().map { id in
+            let state = segments[id]!
+            return SegmentImage(inode: id, data: state.data,
+                                ownerDied: state.mutexes.map { $0.ownerDied || $0.owner != nil })
+        }
+        image.nextPid = nextPid
+        return image
+    }
+
+    /// Replaces the state with a copy of `image` (lock held, processes already gone).
+    func load(_ image: WorldImage) {
+        commandLineValue = image.commandLine
+        bootCountValue = image.bootCount
+        bootIDValue = image.bootID
+        inodes = [:]
+        for node in image.inodes { inodes[node.id] = node.copy() }
+        nextInode = image.nextInode
+        rootID = image.rootID
+        regionRoots = image.regionRoots
+        procFiles = image.procFiles
+        pending = image.pending
+        monotonic = image.monotonic
+        wallAtBoot = image.wallAtBoot
+        opCostValue = image.opCost
+        faultRules = image.faults
+        nextFaultID = image.nextFaultID
+        faultRandom = image.faultRandom
+        log = image.log
+        segments = [:]
+        for saved in image.segments where inodes[saved.inode] != nil {
+            let state = SegmentState(inode: saved.inode, mutexCount: saved.ownerDied.count, dataSize: 0)
+            state.data = saved.data
+            for (mutex, died) in zip(state.mutexes, saved.ownerDied) { mutex.ownerDied = died }
+            segments[saved.inode] = state
+        }
+        processes = [:]
+        nextPid = image.nextPid
+        // Files only open descriptors kept alive are gone with their processes.
+        for node in Array(inodes.values) { freeIfUnreferenced(node) }
+    }
+}

@@ -1,0 +1,159 @@
+/// The calls on file contents: open, read, write, truncate, fsync, close.
+extension SimWorld {
+    func openFile(_ path: String, _ options: OpenOptions, permissions: FilePermissions,
+                  for process: SimProcess) throws -> Descriptor {
+        let create = options.contains(.create)
+        let exclusive = create && options.contains(.exclusive)
+        let follow = !exclusive && !options.contains(.noFollow)
+        let at = try resolve(path, for: process, followLast: follow)
+        let writable = options.contains(.write)
+        var node: Inode
+        if let existing = at.inode {
+            if exclusive { throw Errno.fileExists }
+            if existing.kind == .symbolicLink { throw Errno.tooManySymbolicLinkLevels }  // O_NOFOLLOW
+            if at.trailingSlash && existing.kind != .directory { throw Errno.notDirectory }
+            if options.contains(.directory) && existing.kind != .directory { throw Errno.notDirectory }
+            if existing.kind == .directory && (writable || create) { throw Errno.isDirectory }
+            if existing.region == .proc && writable { throw Errno.permissionDenied }
+            node = existing
+            if options.contains(.truncate) && node.kind == .regular && !node.data.isEmpty {
+                node.data.removeAll(keepingCapacity: true)
+                changedData(node)
+            }
+        } else {
+            guard create else { throw Errno.noSuchFileOrDirectory }
+            if at.trailingSlash { throw Errno.isDirectory }
+            if options.contains(.directory) { throw Errno.invalidArgument }
+            try refuseProc(at)
+            node = makeInode(region: at.parent.region, kind: .regular,
+                             permissions: permissions.rawValue & 0o7777 & ~process.umask)
+            setEntry(at.parent, at.name, to: node)
+            touch(at.parent)
+            recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: node.id)])
+        }
+        let file = OpenFile(inode: node, path: path, readable: options.contains(.read) || !writable,
+                            writable: writable, append: options.contains(.append), owner: process)
+        node.openCount += 1
+        return process.install(file)
+    }
+
+    func closeFile(_ fd: Descriptor, for process: SimProcess) {
+        guard let file = process.file(fd) else { return }
+        process.files[Int(fd.rawValue)] = nil
+        release(file)
+    }
+
+    /// The last reference to an open file description is gone: drop its flock and maybe the inode.
+    func release(_ file: OpenFile) {
+        if file.lockMode != .unlock { unlockFlock(file) }
+        file.inode.openCount -= 1
+        freeIfUnreferenced(file.inode)
+    }
+
+    func readFile(_ file: OpenFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64?) throws -> Int {
+        guard file.readable else { throw Errno.badFileDescriptor }
+        let node = file.inode
+        if node.kind == .directory { throw Errno.isDirectory }
+        let start = offset ?? file.offset
+        if start < 0 { throw Errno.invalidArgument }
+        let available = max(0, Int64(node.data.count) - start)
+        let count = Int(min(Int64(buffer.count), available))
+        if count > 0 {
+            node.data.withUnsafeBytes { bytes in
+                buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + Int(start), byteCount: count)
+            }
+        }
+        if offset == nil { file.offset = start + Int64(count) }
+        return count
+    }
+
+    func writeFile(_ file: OpenFile, _ bytes: UnsafeRawBufferPointer, at offset: Int64?) throws -> Int {
+        guard file.writable else { throw Errno.badFileDescriptor }
+        let node = file.inode
+        // pwrite on an O_APPEND file appends too (a Linux bug kept for compatibility).
+        let start = file.append ? Int64(node.data.count) : (offset ?? file.offset)
+        if start < 0 { throw Errno.invalidArgument }
+        let end = Int(start) + bytes.count
+        if end > node.data.count {
+            node.data.append(contentsOf: repeatElement(0, count: end - node.data.count))
+        }
+        if bytes.count > 0 {
+            node.data.withUnsafeMutableBytes { target in
+                (target.baseAddress! + Int(start)).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            }
+        }
+        if offset == nil { file.offset = Int64(end) }
+        changedData(node)
+        return bytes.count
+    }
+
+    func truncateFile(_ node: Inode, to size: Int64) throws {
+        if size < 0 { throw Errno.invalidArgument }
+        if node.kind == .directory { throw Errno.isDirectory }
+        guard node.kind == .regular else { throw Errno.invalidArgument }
+        if node.region == .proc { throw Errno.notPermitted }
+        let newSize = Int(size)
+        if newSize < node.data.count {
+            node.data.removeSubrange(newSize...)
+        } else if newSize > node.data.count {
+            node.data.append(contentsOf: repeatElement(0, count: newSize - node.data.count))
+        }
+        changedData(node)
+    }
+
+    /// Marks new contents: times, and pending durability on the disk.
+    @inline(__always)
+    func changedData(_ node: Inode) {
+        let now = wallTimeNow()
+        node.modificationTime = now
+        node.changeTime = now
+        if node.region.isPersistent { node.dataDirty = true }
+    }
+
+    func syncFile(_ file: OpenFile) {
+        let node = file.inode
+        if node.kind == .directory {
+            commitEntries(of: node)
+        } else {
+            commitData(of: node)
+        }
+    }
+
+    /// `readdir`, in an order derived from the seed and the names (like ext4's hashed directories): stable
+    /// for one seed, not sorted.
+    func listDirectory(_ path: String, for process: SimProcess) throws -> [DirectoryEntry] {
+        let at = try resolve(path, for: process, followLast: true)
+        guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
+        guard node.kind == .directory else { throw Errno.notDirectory }
+        var keyed: [(UInt64, DirectoryEntry)] = []
+        keyed.reserveCapacity(node.entries.count)
+        for (name, id) in node.entries {
+            keyed.append((nameHash(name), DirectoryEntry(name: name, inode: id, kind: inode(id).kind)))
+        }
+        keyed.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.name < $1.1.name }
+        return keyed.map { $0.1 }
+    }
+
+    func nameHash(_ name: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for byte in name.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        h ^= h >> 29
+        h = h &* 0xbf58_476d_1ce4_e5b9
+        return h ^ (h >> 32)
+    }
+
+    func statPath(_ path: String, follow: Bool, for process: SimProcess) throws -> FileStatus {
+        let at = try resolve(path, for: process, followLast: follow)
+        guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
+        if at.trailingSlash && node.kind != .directory { throw Errno.notDirectory }
+        return node.status()
+    }
+
+    /// Resolves an existing file for chmod, chown, truncate.
+    func existing(_ path: String, follow: Bool, for process: SimProcess) throws -> Inode {
+        let at = try resolve(path, for: process, followLast: follow)
+        guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
+        if at.trailingSlash && node.kind != .directory { throw Errno.notDirectory }
+        return node
+    }
+}

@@ -1,0 +1,142 @@
+/// The namespace calls: mkdir, rmdir, unlink, rename, link, symlink. Errno rules follow Linux `namei.c`.
+extension SimWorld {
+    /// Fails a change of names inside `/proc` as Linux does: a new name is ENOENT, an existing one EPERM.
+    func refuseProc(_ resolved: Resolved) throws {
+        guard resolved.parent.region == .proc else { return }
+        throw resolved.inode == nil ? Errno.noSuchFileOrDirectory : Errno.notPermitted
+    }
+
+    /// Whether `node` is the root or a mount point, which cannot be removed or renamed (EBUSY).
+    func isMountPoint(_ node: Inode) -> Bool {
+        node.id == rootID || regionRoots.values.contains(node.id)
+    }
+
+    func makeDirectory(_ path: String, permissions: FilePermissions, for process: SimProcess) throws {
+        let at = try resolve(path, for: process, followLast: false)
+        if at.inode != nil { throw Errno.fileExists }
+        try refuseProc(at)
+        let node = makeInode(region: at.parent.region, kind: .directory,
+                             permissions: permissions.rawValue & 0o7777 & ~process.umask)
+        setEntry(at.parent, at.name, to: node)
+        touch(at.parent)
+        recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: node.id)])
+    }
+
+    func removeDirectory(_ path: String, for process: SimProcess) throws {
+        let at = try resolve(path, for: process, followLast: false)
+        guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
+        if !at.isNormal {
+            throw at.name == "." ? Errno.invalidArgument : (at.name == ".." ? Errno.directoryNotEmpty : Errno.resourceBusy)
+        }
+        guard node.kind == .directory else { throw Errno.notDirectory }
+        try refuseProc(at)
+        if isMountPoint(node) { throw Errno.resourceBusy }
+        guard node.entries.isEmpty else { throw Errno.directoryNotEmpty }
+        setEntry(at.parent, at.name, to: nil)
+        touch(at.parent)
+        recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: 0)], alsoDirectories: [node.id])
+        freeIfUnreferenced(node)
+    }
+
+    func unlinkFile(_ path: String, for process: SimProcess) throws {
+        let at = try resolve(path, for: process, followLast: false)
+        guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
+        if node.kind == .directory { throw Errno.isDirectory }
+        if at.trailingSlash { throw Errno.notDirectory }
+        try refuseProc(at)
+        setEntry(at.parent, at.name, to: nil)
+        touch(at.parent)
+        node.changeTime = wallTimeNow()
+        recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: 0)])
+        freeIfUnreferenced(node)
+    }
+
+    func makeSymlink(_ target: String, at path: String, for process: SimProcess) throws {
+        let at = try resolve(path, for: process, followLast: false)
+        if at.inode != nil || !at.isNormal { throw Errno.fileExists }
+        if target.isEmpty { throw Errno.noSuchFileOrDirectory }
+        try refuseProc(at)
+        let node = makeInode(region: at.parent.region, kind: .symbolicLink, permissions: 0o777)
+        node.target = target
+        setEntry(at.parent, at.name, to: node)
+        touch(at.parent)
+        recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: node.id)])
+    }
+
+    func makeLink(_ existing: String, at path: String, for process: SimProcess) throws {
+        let source = try resolve(existing, for: process, followLast: false)
+        guard let node = source.inode else { throw Errno.noSuchFileOrDirectory }
+        if source.trailingSlash && node.kind != .directory { throw Errno.notDirectory }
+        let at = try resolve(path, for: process, followLast: false)
+        if at.inode != nil || !at.isNormal { throw Errno.fileExists }
+        if at.parent.region != node.region { throw Errno.improperLink }
+        if node.kind == .directory { throw Errno.notPermitted }
+        try refuseProc(at)
+        if at.trailingSlash { throw Errno.noSuchFileOrDirectory }
+        setEntry(at.parent, at.name, to: node)
+        touch(at.parent)
+        node.changeTime = wallTimeNow()
+        recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: node.id)])
+    }
+
+    /// `renameat2(2)` with or without `RENAME_NOREPLACE`: one atomic, indivisible change.
+    func renameEntry(_ sourcePath: String, to targetPath: String, noReplace: Bool, for process: SimProcess) throws {
+        let source = try resolve(sourcePath, for: process, followLast: false)
+        let target = try resolve(targetPath, for: process, followLast: false)
+        if source.parent.region != target.parent.region { throw Errno.improperLink }
+        if !source.isNormal { throw Errno.resourceBusy }
+        if !target.isNormal { throw noReplace ? Errno.fileExists : Errno.resourceBusy }
+        guard let node = source.inode else { throw Errno.noSuchFileOrDirectory }
+        if noReplace && target.inode != nil { throw Errno.fileExists }
+        if source.parent.region == .proc || target.parent.region == .proc {
+            throw target.inode == nil ? Errno.noSuchFileOrDirectory : Errno.notPermitted
+        }
+        if node.kind != .directory && (source.trailingSlash || target.trailingSlash) { throw Errno.notDirectory }
+        if let existing = target.inode {
+            if existing === node { return }
+            if node.kind == .directory {
+                guard existing.kind == .directory else { throw Errno.notDirectory }
+            } else if existing.kind == .directory {
+                throw Errno.isDirectory
+            }
+        }
+        if node.kind == .directory {
+            if isMountPoint(node) { throw Errno.resourceBusy }
+            // The target may not lie inside the directory being moved.
+            var ancestor = target.parent
+            while true {
+                if ancestor === node { throw Errno.invalidArgument }
+                if ancestor.id == rootID { break }
+                ancestor = inode(ancestor.parent)
+            }
+        }
+        if let existing = target.inode {
+            if isMountPoint(existing) { throw Errno.resourceBusy }
+            if existing.kind == .directory && !existing.entries.isEmpty { throw Errno.directoryNotEmpty }
+        }
+        let replaced = target.inode
+        setEntry(source.parent, source.name, to: nil)
+        setEntry(target.parent, target.name, to: node)
+        let now = wallTimeNow()
+        source.parent.modificationTime = now
+        source.parent.changeTime = now
+        target.parent.modificationTime = now
+        target.parent.changeTime = now
+        node.changeTime = now
+        var extra: [UInt64] = []
+        if node.kind == .directory { extra.append(node.id) }
+        if let replaced, replaced.kind == .directory { extra.append(replaced.id) }
+        recordChange([EntrySlot(directory: source.parent.id, name: source.name, inode: 0),
+                      EntrySlot(directory: target.parent.id, name: target.name, inode: node.id)],
+                     alsoDirectories: extra)
+        if let replaced { freeIfUnreferenced(replaced) }
+    }
+
+    /// Sets a directory's mtime and ctime after a change of its entries.
+    @inline(__always)
+    func touch(_ directory: Inode) {
+        let now = wallTimeNow()
+        directory.modificationTime = now
+        directory.changeTime = now
+    }
+}

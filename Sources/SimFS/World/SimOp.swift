@@ -1,0 +1,38 @@
+/// Every kind of call a simulated process can make, plus the world's own events (pid 0).
+/// Fault rules and the op log name calls by these.
+public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    // FileSystem
+    case open, close, read, write, fsync, fdatasync, truncate, fstat, flock
+    case mkdir, rmdir, unlink, rename, symlink, readlink, link, stat, lstat, readdir, chmod, chown, realpath
+    // MachineClock
+    case monotonicNow, wallNow, sleep
+    // MutexSegments
+    case segmentCreate, segmentOpen, segmentRemove, segmentClose
+    case mutexLock, mutexTryLock, mutexUnlock, segmentRead, segmentWrite
+    // ProcessControl
+    case spawn, wait, kill, isAlive, environment
+    // RandomSource
+    case random
+    // World events, logged with pid 0.
+    case reboot, powerLoss, processExit
+
+    public var description: String { Self.names[Int(rawValue)] }
+
+    /// Looks an op up by its name (`"rename"`), as a control channel or scenario file would spell it.
+    public init?(name: String) {
+        guard let index = Self.names.firstIndex(of: name) else { return nil }
+        self.init(rawValue: UInt8(index))
+    }
+
+    private static let names: [String] = [
+        "open", "close", "read", "write", "fsync", "fdatasync", "truncate", "fstat", "flock",
+        "mkdir", "rmdir", "unlink", "rename", "symlink", "readlink", "link", "stat", "lstat", "readdir", "chmod",
+        "chown", "realpath",
+        "monotonicNow", "wallNow", "sleep",
+        "segmentCreate", "segmentOpen", "segmentRemove", "segmentClose",
+        "mutexLock", "mutexTryLock", "mutexUnlock", "segmentRead", "segmentWrite",
+        "spawn", "wait", "kill", "isAlive", "environment",
+        "random",
+        "reboot", "powerLoss", "processExit",
+    ]
+}

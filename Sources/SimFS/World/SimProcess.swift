@@ -1,0 +1,85 @@
+/// One open file description (what `open` creates): offset, access mode and flock state.
+final class OpenFile {
+    let inode: Inode
+    let path: String
+    let readable: Bool
+    let writable: Bool
+    let append: Bool
+    let owner: SimProcess
+    var offset: Int64 = 0
+    var lockMode: FileLockOperation = .unlock
+
+    init(inode: Inode, path: String, readable: Bool, writable: Bool, append: Bool, owner: SimProcess) {
+        self.inode = inode
+        self.path = path
+        self.readable = readable
+        self.writable = writable
+        self.append = append
+        self.owner = owner
+    }
+}
+
+/// What a process is waiting for, for the wait-for graph.
+enum WaitTarget {
+    case mutex(MutexState)
+    case flock(Inode, exclusive: Bool)
+    case child(SimProcess)
+}
+
+/// A simulated process: pid, name, environment, descriptors, held mutexes. Mutated only under the world lock.
+final class SimProcess {
+    let pid: ProcessID
+    let name: String
+    let parent: ProcessID?
+    let bootCount: UInt64
+    var environment: [String: String]
+    var cwd: String
+    var umask: UInt32 = 0o022
+    var files: [OpenFile?] = []
+    var heldMutexes: [MutexState] = []
+    var random: Xoshiro256
+
+    var killed = false
+    var killReason = ""
+    /// Set when the process has ended (or was killed): how.
+    var status: ExitStatus?
+    /// True once nothing of the process runs any more: its thread (if any) has returned.
+    var finished = false
+    var reaped = false
+    var hasThread = false
+    var waitingFor: WaitTarget?
+
+    init(pid: ProcessID, name: String, parent: ProcessID?, bootCount: UInt64, environment: [String: String],
+         cwd: String, random: Xoshiro256) {
+        self.pid = pid
+        self.name = name
+        self.parent = parent
+        self.bootCount = bootCount
+        self.environment = environment
+        self.cwd = cwd
+        self.random = random
+    }
+
+    @inline(__always)
+    func file(_ fd: Descriptor) -> OpenFile? {
+        let index = Int(fd.rawValue)
+        guard index >= 0 && index < files.count else { return nil }
+        return files[index]
+    }
+
+    /// The lowest free descriptor from 3 (0–2 are the standard streams, which the simulation does not model).
+    func install(_ file: OpenFile) -> Descriptor {
+        var index = 3
+        while index < files.count && files[index] != nil { index += 1 }
+        if index >= files.count {
+            files.append(contentsOf: repeatElement(nil, count: index + 1 - files.count))
+        }
+        files[index] = file
+        return Descriptor(rawValue: Int32(index))
+    }
+
+    var isAlive: Bool { !killed && status == nil }
+}
+
+// Processes are only touched under their world's lock.
+extension SimProcess: @unchecked Sendable {}
