@@ -22,7 +22,7 @@ public enum ControlClient {
     }
 
     /// Whether a server answers on the socket at `path`.
-    static func isAlive(_ path: String) -> Bool {
+    public static func answers(at path: String) -> Bool {
         guard let fd = connect(socket: path) else { return false }
         close(fd)
         return true

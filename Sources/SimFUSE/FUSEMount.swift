@@ -52,7 +52,7 @@ public final class FUSEMount {
     /// Opens the control socket, replacing a stale one. Fails if a live server already answers there.
     public func listen() throws {
         mkdir(ControlPaths.directory, 0o700)
-        if ControlClient.isAlive(socketPath) { throw MountError("control socket \(socketPath) is in use") }
+        if ControlClient.answers(at: socketPath) { throw MountError("control socket \(socketPath) is in use") }
         unlink(socketPath)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw MountError("socket: \(String(cString: strerror(errno)))") }
