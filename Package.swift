@@ -27,7 +27,7 @@ let package = Package(
             name: "bootsim",
             dependencies: ["SimFUSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "SimFUSETests", dependencies: ["SimFUSE"]),
+        .testTarget(name: "SimFUSETests", dependencies: ["SimFUSE", "bootsim"]),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
     ],

@@ -22,14 +22,7 @@ public final class FUSEMount {
         mountPoint = ControlPaths.normalize(path)
         socketPath = ControlPaths.socket(for: mountPoint)
         self.server = server
-        var status = Glibc.stat()
-        guard fstatat(AT_FDCWD, mountPoint, &status, 0) == 0 else {
-            throw MountError("mount point \(mountPoint) does not exist (\(String(cString: strerror(errno))))")
-        }
-        guard status.st_mode & S_IFMT == S_IFDIR else { throw MountError("mount point \(mountPoint) is not a directory") }
-        guard !ControlPaths.isMountPoint(mountPoint) else {
-            throw MountError("mount point \(mountPoint) is busy: something is already mounted there")
-        }
+        try Self.check(mountPoint)
         var ops = Callbacks.make()
         let userdata = Unmanaged.passUnretained(server).toOpaque()
         guard let session = simfuse_session_new("bootsim", &ops, userdata) else {
@@ -42,6 +35,22 @@ public final class FUSEMount {
             throw MountError("cannot mount on \(mountPoint) (is /dev/fuse there and are you root?)")
         }
         mounted = true
+    }
+
+    /// Fails with a clear message unless `mountPoint` (normalized) is an existing directory on which
+    /// nothing is mounted and for which no server answers.
+    public static func check(_ mountPoint: String) throws {
+        var status = Glibc.stat()
+        guard fstatat(AT_FDCWD, mountPoint, &status, 0) == 0 else {
+            throw MountError("mount point \(mountPoint) does not exist (\(String(cString: strerror(errno))))")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else { throw MountError("mount point \(mountPoint) is not a directory") }
+        guard !ControlPaths.isMountPoint(mountPoint) else {
+            throw MountError("mount point \(mountPoint) is busy: something is already mounted there")
+        }
+        if ControlClient.answers(at: ControlPaths.socket(for: mountPoint)) {
+            throw MountError("mount point \(mountPoint) is busy: a bootsim server already answers for it")
+        }
     }
 
     deinit {
