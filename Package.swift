@@ -28,7 +28,9 @@ let package = Package(
             dependencies: ["SimFUSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SimFUSETests", dependencies: ["SimFUSE", "bootsim"]),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS"]),
+        // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
+        .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,9 @@ public final class HostMutexSegments: MutexSegments {
         files = HostFileSystem(root: root)
     }
 
+    /// The root the segment paths are under.
+    public var root: String { files.root }
+
     /// `open(O_CREAT|O_EXCL, 0600)`, `fchmod(0600)` whatever the umask, `ftruncate`, `mmap(MAP_SHARED)`;
     /// then every mutex is initialised and the header written, its magic last. A failure removes the file.
     public func create(_ path: String, mutexCount: Int, dataSize: Int) throws -> any MutexSegment {

@@ -21,7 +21,7 @@ public protocol MutexSegment: AnyObject, Sendable {
     /// Blocks until mutex `index` is taken (`pthread_mutex_lock`). EINVAL for an index out of range,
     /// EDEADLK when the caller already holds it.
     func lock(_ index: Int) throws -> MutexAcquisition
-    /// `pthread_mutex_trylock`: nil when another owner holds it.
+    /// `pthread_mutex_trylock`: nil when another owner holds it; EDEADLK when the caller already holds it.
     func tryLock(_ index: Int) throws -> MutexAcquisition?
     /// `pthread_mutex_unlock`; EPERM when the caller does not hold it.
     func unlock(_ index: Int) throws
