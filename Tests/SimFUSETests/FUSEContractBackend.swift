@@ -16,7 +16,7 @@ struct ContractBackend: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Only the FUSE mount here, and only where FUSE can run (root, /dev/fuse).
-    static let all: [ContractBackend] = FUSETest.available ? [.hostOverFUSE] : []
+    static let all: [ContractBackend] = FUSETest.available ? [.hostOverFUSE, .simOverFUSE] : []
 
     static var realPrograms: [ContractBackend] { all.filter(\.runsRealPrograms) }
 }
@@ -48,10 +48,19 @@ final class ContractWorld {
 extension ContractBackend {
     /// `HostFileSystem` rooted at a FUSE mount of a scratch directory (`bootsim mount --host`).
     static let hostOverFUSE = ContractBackend(name: "Host over FUSE", runsRealPrograms: true) {
+        try overFUSE(host: true)
+    }
+
+    /// `HostFileSystem` rooted at a FUSE mount of a fresh simulated machine (`bootsim mount`).
+    static let simOverFUSE = ContractBackend(name: "Host over FUSE of SimFS", runsRealPrograms: true) {
+        try overFUSE(host: false)
+    }
+
+    static func overFUSE(host: Bool) throws -> ContractWorld {
         umask(0o022)
         let backing = FUSETest.makeDirectory("contract-backing")
         let mountPoint = FUSETest.makeDirectory("contract-mount")
-        let mounted = FUSETest.bootsim(["mount", mountPoint, "--host", backing, "--background"])
+        let mounted = FUSETest.bootsim(["mount", mountPoint, "--background"] + (host ? ["--host", backing] : []))
         var tmpfs: [String] = []
         let cleanup = {
             for mount in tmpfs { FUSETest.run(["/bin/umount", "-l", mount]) }
@@ -64,7 +73,7 @@ extension ContractBackend {
             throw MountFailed(message: mounted.error)
         }
         return ContractWorld(
-            fs: HostFileSystem(root: mountPoint), clock: HostClock(), mutexes: HostMutexSegments(root: mountPoint),
+            fs: RetryingFileSystem(HostFileSystem(root: mountPoint)), clock: HostClock(), mutexes: HostMutexSegments(root: mountPoint),
             processes: HostProcessControl(),
             secondFileSystem: {
                 // A tmpfs on a directory of the mount: a FUSE mount is one file system (one st_dev), so the
