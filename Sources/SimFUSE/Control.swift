@@ -8,6 +8,8 @@ extension FUSEServer {
     struct ControlAnswer {
         var status: Int32
         var text: String
+        /// Names to drop from the kernel's cache before the answer goes out (after a reboot).
+        var invalidate: [CachedName] = []
         static func ok(_ text: String = "") -> ControlAnswer { ControlAnswer(status: 0, text: text) }
         static func failure(_ text: String) -> ControlAnswer { ControlAnswer(status: 1, text: text + "\n") }
     }
@@ -80,7 +82,8 @@ extension FUSEServer {
     }
 
     /// Answers every held request with EIO, closes the old boot's handles, reboots the machine and starts
-    /// a fresh node table. Timeouts are zero, so the kernel looks every name up again and gets new node ids.
+    /// a fresh node table. The kernel's cached names are dropped (by the loop, before it answers), so it
+    /// looks every name up again and gets new node ids, hence new inodes with fresh attributes.
     func reboot(powerLoss: Bool) -> ControlAnswer {
         for pending in pauses.releaseAll() { abandon(pending, EIO) }
         handles.reset()
@@ -89,9 +92,14 @@ extension FUSEServer {
         } catch {
             return .failure("this machine cannot reboot: \(error)")
         }
+        let names = nodes.cachedNames()
         nodes.reset()
+        // Only the root survives a reboot; drop its cached attributes (no page cache: no locks taken).
+        if let session { fuse_lowlevel_notify_inval_inode(session, NodeTable.rootID, -1, 0) }
         crashed = false
         reboots += 1
-        return .ok()
+        var answer = ControlAnswer.ok()
+        answer.invalidate = names
+        return answer
     }
 }

@@ -16,6 +16,7 @@ public final class FUSEMount {
     let session: OpaquePointer
     var listener: Int32 = -1
     var mounted = false
+    let invalidator = Invalidator()
 
     /// Checks the mount point, creates the session and mounts it. `mountPoint` is normalized.
     public init(server: FUSEServer, at path: String) throws {
@@ -55,7 +56,8 @@ public final class FUSEMount {
 
     deinit {
         unmount()
-        fuse_session_destroy(session)
+        // A thread still dropping names keeps the session; the process is about to exit anyway.
+        if invalidator.isIdle { fuse_session_destroy(session) }
     }
 
     /// Opens the control socket, replacing a stale one. Fails if a live server already answers there.
@@ -138,8 +140,17 @@ public final class FUSEMount {
                     return
                 }
                 let answer = server.control(words)
-                _ = SocketIO.writeAll(entry.fd, Array("\(answer.status)\n\(answer.text)".utf8))
-                close(entry.fd)
+                let bytes = Array("\(answer.status)\n\(answer.text)".utf8)
+                let client = entry.fd
+                if answer.invalidate.isEmpty {
+                    _ = SocketIO.writeAll(client, bytes)
+                    close(client)
+                } else {
+                    invalidator.start(SessionHandle(pointer: session), answer.invalidate) {
+                        _ = SocketIO.writeAll(client, bytes)
+                        close(client)
+                    }
+                }
             }
         }
         for fd in clients.keys { close(fd) }

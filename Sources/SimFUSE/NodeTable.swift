@@ -90,6 +90,16 @@ struct NodeTable {
         }
     }
 
+    /// Every name the kernel may have cached: each known path under its parent's node.
+    func cachedNames() -> [CachedName] {
+        byPath.compactMap { path, _ in
+            guard path != "/", let slash = path.lastIndex(of: "/") else { return nil }
+            let parentPath = slash == path.startIndex ? "/" : String(path[..<slash])
+            guard let parent = byPath[parentPath] else { return nil }
+            return CachedName(parent: parent, name: String(path[path.index(after: slash)...]))
+        }
+    }
+
     /// A reboot: every node but the root is dropped, and old ids stay unknown forever.
     mutating func reset() {
         nodes = [Self.rootID: Node(key: nil, paths: ["/"], lookups: 1)]

@@ -43,13 +43,18 @@ struct ControlTests {
     @Test("pause and resume order two real processes' writes, both ways")
     func pauseOrdersProcesses() throws {
         try FUSETest.withMount("pause") { m in
-            for (paused, expected) in [("A", "B\nA\n"), ("B", "A\nB\n")] {
+            for (paused, expected) in [("A", "BA"), ("B", "AB")] {
                 let go = m + ".go"
-                defer { unlink(go) }
+                defer { unlink(go); unlink(m + ".A"); unlink(m + ".B") }
                 let order = "\(m)/tmp/order-\(paused)"
-                // Each writer waits outside the mount for the go file, then appends its letter.
+                #expect(FUSETest.sh("printf A > \(m).A; printf B > \(m).B; : > \(order)").status == 0)
+                // Each writer waits outside the mount for the go file, then appends its letter with `dd`
+                // in the same process (exec). The file exists and dd does not create it: an O_CREAT open
+                // would hold the directory's lock in the kernel while paused, and the other writer would
+                // wait for that lock rather than for us.
                 let script = { (letter: String) in
-                    "while [ ! -e \(go) ]; do sleep 0.01; done; echo \(letter) >> \(order)"
+                    "while [ ! -e \(go) ]; do sleep 0.01; done; " +
+                    "exec dd if=\(m).\(letter) of=\(order) oflag=append conv=notrunc,nocreat status=none"
                 }
                 let a = try Self.start(script("A")), b = try Self.start(script("B"))
                 let (held, free) = paused == "A" ? (a, b) : (b, a)
