@@ -8,8 +8,10 @@ extension FUSEServer {
     struct ControlAnswer {
         var status: Int32
         var text: String
-        /// Names to drop from the kernel's cache before the answer goes out (after a reboot).
+        /// Names and node attributes to drop from the kernel's cache before the answer goes out.
         var invalidate: [CachedName] = []
+        var invalidateAttributes: [UInt64] = []
+        var invalidates: Bool { !invalidate.isEmpty || !invalidateAttributes.isEmpty }
         static func ok(_ text: String = "") -> ControlAnswer { ControlAnswer(status: 0, text: text) }
         static func failure(_ text: String) -> ControlAnswer { ControlAnswer(status: 1, text: text + "\n") }
     }
@@ -43,7 +45,7 @@ extension FUSEServer {
                 return .failure("bad fault timing '\(rest[3])'")
             }
             faults.add(op: rest[0], glob: rest[1], errno: code, when: when)
-            return .ok()
+            return dropCaches(.ok())
         case "fault-clear":
             faults.clear()
             return .ok()
@@ -55,7 +57,7 @@ extension FUSEServer {
                 return .failure("pause needs a pid and an op number ≥ 1")
             }
             pauses.pause(pid, atOp: n)
-            return .ok()
+            return dropCaches(.ok())
         case "resume":
             guard rest.count == 1, let pid = Int32(rest[0]) else { return .failure("resume needs a pid") }
             guard pauses.isPaused(pid) else { return .failure("pid \(pid) is not paused") }
@@ -69,6 +71,15 @@ extension FUSEServer {
         default:
             return .failure("unknown control command '\(command)'")
         }
+    }
+
+    /// `answer`, sent once the kernel has dropped every cached name and attribute, so that the next
+    /// lookups and getattrs reach the server (and its fault rules and pause counts).
+    func dropCaches(_ answer: ControlAnswer) -> ControlAnswer {
+        var answer = answer
+        answer.invalidate = nodes.cachedNames()
+        answer.invalidateAttributes = Array(nodes.nodes.keys)
+        return answer
     }
 
     func statusLines() -> [String] {
@@ -94,12 +105,11 @@ extension FUSEServer {
         }
         let names = nodes.cachedNames()
         nodes.reset()
-        // Only the root survives a reboot; drop its cached attributes (no page cache: no locks taken).
-        if let session { fuse_lowlevel_notify_inval_inode(session, NodeTable.rootID, -1, 0) }
         crashed = false
         reboots += 1
         var answer = ControlAnswer.ok()
         answer.invalidate = names
+        answer.invalidateAttributes = [NodeTable.rootID]
         return answer
     }
 }

@@ -142,11 +142,12 @@ public final class FUSEMount {
                 let answer = server.control(words)
                 let bytes = Array("\(answer.status)\n\(answer.text)".utf8)
                 let client = entry.fd
-                if answer.invalidate.isEmpty {
+                if !answer.invalidates {
                     _ = SocketIO.writeAll(client, bytes)
                     close(client)
                 } else {
-                    invalidator.start(SessionHandle(pointer: session), answer.invalidate) {
+                    invalidator.start(SessionHandle(pointer: session), answer.invalidate,
+                                      attributesOf: answer.invalidateAttributes) {
                         _ = SocketIO.writeAll(client, bytes)
                         close(client)
                     }

@@ -29,6 +29,16 @@ struct ControlTests {
         }
     }
 
+    @Test("a lookup fault hits a name the kernel had cached")
+    func lookupFaultOnCachedName() throws {
+        try FUSETest.withMount("lookup") { m in
+            #expect(FUSETest.sh("echo x > \(m)/etc/x && cat \(m)/etc/x").output == "x\n")
+            #expect(FUSETest.bootsim(["ctl", m, "fault", "add", "--op", "lookup", "--path", "/etc/x",
+                                      "--errno", "EACCES"]).status == 0)
+            #expect(FUSETest.sh("cat \(m)/etc/x").error.contains("Permission denied"))
+        }
+    }
+
     @Test("the op log names the real pid and command")
     func opLog() throws {
         try FUSETest.withMount("log") { m in
