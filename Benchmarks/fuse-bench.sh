@@ -11,8 +11,15 @@ BOOTSIM=${BOOTSIM:-$HERE/.build/release/bootsim}
 WORK=$(mktemp -d /tmp/fuse-bench.XXXXXX)
 LOOP=$WORK/fuse-loop
 cc -O2 -o "$LOOP" "$HERE/Benchmarks/fuse-loop.c"
-mkdir "$WORK/tmpfs" "$WORK/sim" "$WORK/host"
+mkdir "$WORK/tmpfs" "$WORK/sim" "$WORK/host" "$WORK/pll"
+# libfuse's own passthrough_ll -s, as the reference measured under the same load.
+PLL_SOURCE=/usr/share/doc/libfuse3-dev/examples/passthrough_ll.c
+PLL=""
+if [ -f "$PLL_SOURCE" ] && cc -O2 -o "$WORK/passthrough_ll" "$PLL_SOURCE" $(pkg-config fuse3 --cflags --libs) 2>/dev/null; then
+    PLL=$WORK/passthrough_ll
+fi
 cleanup() {
+    grep -q " $WORK/pll " /proc/mounts && { fusermount3 -u "$WORK/pll" || umount -l "$WORK/pll"; }
     for m in "$WORK/sim" "$WORK/host"; do
         grep -q " $m " /proc/mounts && { "$BOOTSIM" unmount "$m" 2>/dev/null || umount -l "$m"; }
     done
@@ -21,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 mount -t tmpfs bench "$WORK/tmpfs"
-mkdir "$WORK/tmpfs/backing" "$WORK/tmpfs/dir"
+mkdir "$WORK/tmpfs/backing" "$WORK/tmpfs/dir" "$WORK/tmpfs/pll"
 "$BOOTSIM" mount "$WORK/sim" --background
 "$BOOTSIM" mount "$WORK/host" --host "$WORK/tmpfs/backing" --background
 
@@ -29,12 +36,18 @@ tmpfs=$("$LOOP" "$WORK/tmpfs/dir" "$N")
 sim_disk=$("$LOOP" "$WORK/sim/var" "$N")
 sim_tmp=$("$LOOP" "$WORK/sim/tmp" "$N")
 host=$("$LOOP" "$WORK/host" "$N")
+pll=""
+if [ -n "$PLL" ]; then
+    "$PLL" -s -o source="$WORK/tmpfs/pll" "$WORK/pll"
+    pll=$("$LOOP" "$WORK/pll" "$N")
+fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 echo "loop of create + write 256 B + fsync + rename + stat, $N iterations, µs per iteration:"
 echo "  tmpfs through the kernel            $tmpfs"
 echo "  SimFUSE, SimFS disk region (/var)   $sim_disk  ($(ratio "$sim_disk" "$tmpfs")× tmpfs)"
 echo "  SimFUSE, SimFS tmpfs region (/tmp)  $sim_tmp  ($(ratio "$sim_tmp" "$tmpfs")× tmpfs)"
 echo "  SimFUSE --host over tmpfs           $host  ($(ratio "$host" "$tmpfs")× tmpfs)"
+[ -n "$pll" ] && echo "  libfuse passthrough_ll -s (tmpfs)   $pll  ($(ratio "$pll" "$tmpfs")× tmpfs)"
 
 start=$(date +%s%N)
 i=0
