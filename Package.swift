@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "Core", targets: ["Core"]),
         .library(name: "SimFS", targets: ["SimFS"]),
+        .executable(name: "systemd-cryptsetup-generator", targets: ["generator"]),
+        .executable(name: "crypttab-check", targets: ["crypttab-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
@@ -16,12 +18,21 @@ let package = Package(
         .target(name: "CSupport"),
         .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
         .systemLibrary(name: "CCryptSetup", pkgConfig: "libcryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
+        .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "Core",
             dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "SimFS", dependencies: ["Core"]),
+        // crypttab-check: libcryptsetup and libblkid stay out of Core, which the static generator links.
+        .target(name: "CryptCheck", dependencies: ["Core", "CCryptSetup", "CBlkid"]),
+        .executableTarget(
+            name: "crypttab-check",
+            dependencies: ["CryptCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "CryptCheckTests", dependencies: ["CryptCheck"]),
+        .executableTarget(name: "generator", dependencies: ["Core"]),
         .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
         .executableTarget(
             name: "bootsim",
@@ -36,6 +47,10 @@ let package = Package(
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
+        .testTarget(
+            name: "GeneratorTests", dependencies: ["Core", "SimFS", "generator"],
+            exclude: ["DivergentExpected", "record-divergent.sh"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
