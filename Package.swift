@@ -41,7 +41,7 @@ let package = Package(
         // Contract/ links to CoreTests' suite; FUSEContractBackend.swift runs it over a FUSE mount instead.
         .testTarget(
             name: "SimFUSETests", dependencies: ["SimFUSE", "SimFS", "bootsim", "mutex-holder"],
-            exclude: ["Contract/Backends.swift"]
+            exclude: ["Contract/Backends.swift", "Contract/SimVersusKernelFuzz.swift"]
         ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
