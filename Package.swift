@@ -38,6 +38,16 @@ let package = Package(
             name: "runtime",
             dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
+        .executableTarget(
+            name: "bootsim",
+            dependencies: ["SimFUSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Contract/ links to CoreTests' suite; FUSEContractBackend.swift runs it over a FUSE mount instead.
+        .testTarget(
+            name: "SimFUSETests", dependencies: ["SimFUSE", "SimFS", "bootsim", "mutex-holder"],
+            exclude: ["Contract/Backends.swift", "Contract/SimVersusKernelFuzz.swift"]
+        ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
