@@ -9,11 +9,21 @@ extension Syscall {
     }
 
     /// `openat2(2)` through CSupport. `mode` must be 0 unless `flags` has O_CREAT.
+    ///
+    /// With RESOLVE_IN_ROOT the kernel answers EAGAIN when a concurrent rename could have let `..` escape;
+    /// openat2(2) says to retry, so it is retried a bounded number of times.
     static func openat2(_ directory: Int32, _ path: String, _ flags: Int32, _ mode: mode_t, resolve: UInt64)
         throws -> Int32
     {
-        try retryingOnInterrupt {
-            csupport_openat2(directory, path, UInt64(UInt32(bitPattern: flags)), UInt64(mode), resolve)
+        var attempts = 0
+        while true {
+            do {
+                return try retryingOnInterrupt {
+                    csupport_openat2(directory, path, UInt64(UInt32(bitPattern: flags)), UInt64(mode), resolve)
+                }
+            } catch Errno.resourceTemporarilyUnavailable where attempts < 64 {
+                attempts += 1
+            }
         }
     }
 
