@@ -22,7 +22,7 @@ let package = Package(
             dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "SimFS", dependencies: ["Core"]),
-        .executableTarget(name: "generator", dependencies: ["Core"]),
+        .executableTarget(name: "generator", dependencies: ["Core"], exclude: ["README.md"]),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
