@@ -2,7 +2,7 @@
 // bytes (missing parts are empty). It goes through the planner (crypttab lines, command line, options,
 // device specs, unit names, unit text) and the --explain rendering; invariants that must hold for any input
 // are checked with preconditions, so a violation is a crash libFuzzer reports.
-import Core
+
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
