@@ -28,15 +28,17 @@ extension HostFileSystem {
     }
 
     public func readlink(_ path: String) throws -> String {
-        // A trailing slash makes the kernel follow the link; do that inside the root.
+        // A trailing slash makes the kernel follow the link, and what it reaches is no link: EINVAL, once
+        // resolving (inside the root) has raised any error of its own.
         if path.hasSuffix("/"), case .rooted = mode {
-            return try withFollowed(path) { try Syscall.readlinkat($0.directory, $0.name) }
+            try withFollowed(path) { _ in }
+            throw Errno.invalidArgument
         }
-        return try withParent(path) { try Syscall.readlinkat($0, $1) }
+        return try withParent(path, lookup: true) { try Syscall.readlinkat($0, $1) }
     }
 
     public func link(_ existing: String, at path: String) throws {
-        try withParent(existing) { fromDirectory, from in
+        try withParent(existing, lookup: true) { fromDirectory, from in
             try withParent(path) { toDirectory, to in
                 try Syscall.linkat(fromDirectory, from, toDirectory, to, 0)
             }
@@ -50,7 +52,7 @@ extension HostFileSystem {
     public func lstat(_ path: String) throws -> FileStatus {
         // A trailing slash makes the kernel follow the link; do that inside the root.
         if path.hasSuffix("/"), case .rooted = mode { return try stat(path) }
-        return try withParent(path) { FileStatus(try Syscall.fstatat($0, $1, AT_SYMLINK_NOFOLLOW)) }
+        return try withParent(path, lookup: true) { FileStatus(try Syscall.fstatat($0, $1, AT_SYMLINK_NOFOLLOW)) }
     }
 
     public func chmod(_ path: String, permissions: FilePermissions) throws {

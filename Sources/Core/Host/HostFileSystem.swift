@@ -31,8 +31,13 @@ public final class HostFileSystem: FileSystem {
         }
         do {
             let fd = try Syscall.openat(AT_FDCWD, root, HostFlags.openPath | O_DIRECTORY | O_CLOEXEC, 0)
-            let prefix = try Syscall.readlinkat(AT_FDCWD, "/proc/self/fd/\(fd)")
-            mode = .rooted(descriptor: fd, prefix: prefix == "/" ? "" : prefix)
+            do {
+                let prefix = try Syscall.readlinkat(AT_FDCWD, "/proc/self/fd/\(fd)")
+                mode = .rooted(descriptor: fd, prefix: prefix == "/" ? "" : prefix)
+            } catch {
+                try? Syscall.close(fd)
+                throw error
+            }
         } catch {
             mode = .unusable(error as? Errno ?? .invalidArgument)
         }
@@ -71,8 +76,13 @@ extension HostFileSystem {
 
     /// Calls `body` with a directory descriptor and the name of `path`'s last component in it, which is not
     /// followed: the place for `mkdirat`, `unlinkat`, `renameat2`, `symlinkat`, `readlinkat`, `linkat` and
-    /// `fstatat(AT_SYMLINK_NOFOLLOW)`. A last component `.` or `..` is resolved first and passed as `.`.
-    func withParent<Result>(_ path: String, _ body: (Int32, String) throws -> Result) throws -> Result {
+    /// `fstatat(AT_SYMLINK_NOFOLLOW)`.
+    ///
+    /// A last component `.` or `..` is passed as is to calls that change the tree (the kernel refuses those
+    /// names before looking them up). For a `lookup` it is resolved first, inside the root, and passed as `.`.
+    func withParent<Result>(_ path: String, lookup: Bool = false, _ body: (Int32, String) throws -> Result)
+        throws -> Result
+    {
         switch mode {
         case .direct:
             return try body(AT_FDCWD, path)
@@ -81,7 +91,7 @@ extension HostFileSystem {
         case .rooted(let root, _):
             let components = path.split(separator: "/")
             guard let last = components.last else { return try body(root, ".") }
-            if last == "." || last == ".." {
+            if lookup, last == "." || last == ".." {
                 let fd = try openDescriptor(path, HostFlags.openPath | O_DIRECTORY)
                 defer { try? Syscall.close(fd) }
                 return try body(fd, ".")

@@ -59,9 +59,8 @@ struct MutexTests {
             try world.fs.put("/dev/shm/junk", String(repeating: "junk", count: 100))
             #expect(throws: Errno.badMessage) { try world.mutexes.open("/dev/shm/empty") }
             #expect(throws: Errno.badMessage) { try world.mutexes.open("/dev/shm/junk") }
-            let size = try world.fs.stat(Self.path).size
-            try world.fs.truncate(Self.path, to: size - 1)
-            #expect(throws: Errno.badMessage) { try world.mutexes.open(Self.path) }
+            // A damaged segment (truncated, another version) is Host-only, in HostBackendTests: there the
+            // segment lives in the file's bytes; a simulated segment does not.
         }
     }
 

@@ -88,6 +88,17 @@ struct HostBackendTests {
         }
     }
 
+    @Test("a truncated segment is EBADMSG")
+    func segmentTruncated() throws {
+        try withScratch { scratch in
+            let segments = HostMutexSegments(root: scratch)
+            try segments.create("/seg", mutexCount: 2, dataSize: 8).close()
+            let fs = HostFileSystem(root: scratch)
+            try fs.truncate("/seg", to: fs.stat("/seg").size - 1)
+            #expect(throws: Errno.badMessage) { try segments.open("/seg") }
+        }
+    }
+
     @Test("a failed create leaves no file behind; negative sizes are EINVAL")
     func segmentCreateFailures() throws {
         try withScratch { scratch in
