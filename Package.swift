@@ -33,7 +33,7 @@ let package = Package(
             dependencies: ["CryptCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "CryptCheckTests", dependencies: ["CryptCheck"]),
-        .executableTarget(name: "generator", dependencies: ["Core"]),
+        .executableTarget(name: "generator", dependencies: ["Core"], exclude: ["README.md"]),
         .executableTarget(
             name: "runtime",
             dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]

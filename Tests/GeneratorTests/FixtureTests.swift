@@ -76,6 +76,11 @@ final class FixtureTests: XCTestCase {
             try fileSystem.writeAll(fd, crypttab)
             try fileSystem.close(fd)
         }
+        if let release = fixture.initrdRelease {
+            let fd = try fileSystem.open("/etc/initrd-release", [.write, .create, .truncate])
+            try fileSystem.writeAll(fd, release)
+            try fileSystem.close(fd)
+        }
         let environment = fixture.environment
         let stderr = TextBox()
         var process = GeneratorProcess(

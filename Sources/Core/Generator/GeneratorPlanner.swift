@@ -87,11 +87,12 @@ public enum GeneratorPlanner {
         let (lines, tooLongAt) = CrypttabLines.lines(data)
         for line in lines {
             guard let fields = CrypttabLines.fields(line.bytes) else { continue }
+            // systemd stops at a failed entry; every later line that says or makes something differs.
+            if plan.failed { context.divergences.insert(.continueAfterFailure) }
             guard fields.count >= 2 else {
                 context.error("Failed to parse \(path):\(line.number), ignoring.")
                 continue
             }
-            if plan.failed { context.divergences.insert(.continueAfterFailure) }
             planCrypttabEntry(fields, source: input.crypttabPath, &settings, &context, &plan)
         }
         if let tooLongAt {

@@ -13,6 +13,8 @@ struct FixtureCase {
     /// The generator's arguments with @NORMAL/@EARLY/@LATE not yet replaced; nil = one argument, @NORMAL.
     let arguments: [String]?
     let argv0: String?
+    /// The contents of /etc/initrd-release, nil when it must not exist.
+    let initrdRelease: [UInt8]?
     let divergent: Bool
     /// The recording ours must match: `expected/`, or our own recording for divergent cases.
     let expected: URL
@@ -69,6 +71,7 @@ struct FixtureCase {
         } else {
             arguments = nil
         }
+        initrdRelease = exists("initrd-release") ? Array(try Data(contentsOf: file("initrd-release"))) : nil
         argv0 = exists("argv0")
             ? try String(contentsOf: file("argv0"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             : nil

@@ -1,0 +1,20 @@
+// swift-tools-version:6.1
+// libFuzzer target over the generator's parsers and planner. A separate package, so that the root package's
+// normal `swift build` never sees a fuzzer entry point. The generator sources (Sources/Core/Generator and the
+// System protocols they use) are compiled into the fuzz module itself through symbolic links: SwiftPM does not
+// instrument a dependency module for coverage here, and libFuzzer needs the coverage. Build and run:
+//   swift build -c release --sanitize=fuzzer --sanitize=address --product generator-fuzz
+//   .build/release/generator-fuzz -runs=1000000 -max_len=4096 corpus
+import PackageDescription
+
+let package = Package(
+    name: "GeneratorFuzz",
+    dependencies: [.package(url: "https://github.com/apple/swift-system", from: "1.4.0")],
+    targets: [
+        .executableTarget(
+            name: "generator-fuzz",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
