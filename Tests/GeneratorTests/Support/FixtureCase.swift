@@ -16,7 +16,7 @@ struct FixtureCase {
     /// The contents of /etc/initrd-release, nil when it must not exist.
     let initrdRelease: [UInt8]?
     let divergent: Bool
-    /// The recording ours must match: `expected/`, or our own recording for divergent cases.
+    /// The recording ours must match: `expected/` (for divergent cases our output; systemd's is in `systemd/`).
     let expected: URL
 
     static var root: URL {
@@ -25,9 +25,6 @@ struct FixtureCase {
     }
 
     static var fixturesFolder: URL { root.appendingPathComponent("Fixtures/generator") }
-    static var divergentFolder: URL {
-        root.appendingPathComponent("Tests/GeneratorTests/DivergentExpected")
-    }
 
     /// Every case folder with a recording.
     static func all() throws -> [FixtureCase] {
@@ -43,7 +40,7 @@ struct FixtureCase {
         name = folder.lastPathComponent
         self.folder = folder
         divergent = exists("divergent")
-        expected = divergent ? Self.divergentFolder.appendingPathComponent(name) : file("expected")
+        expected = file("expected")
         if exists("crypttab") {
             crypttab = Array(try Data(contentsOf: file("crypttab")))
         } else if exists("crypttab.gen") {
