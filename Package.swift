@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Core", targets: ["Core"]),
         .library(name: "SimFS", targets: ["SimFS"]),
+        .executable(name: "systemd-cryptsetup-generator", targets: ["generator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
@@ -21,10 +22,12 @@ let package = Package(
             dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "SimFS", dependencies: ["Core"]),
+        .executableTarget(name: "generator", dependencies: ["Core"]),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Core", "generator"]),
     ],
     swiftLanguageModes: [.v6]
 )

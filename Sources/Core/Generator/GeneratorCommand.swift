@@ -1,0 +1,195 @@
+// The generator as a program: arguments, environment, reading the inputs, planning, writing, logging.
+// The executable's main only supplies the real process around it; tests supply their own.
+
+public struct GeneratorProcess {
+    /// argv, program name first.
+    public var arguments: [String]
+    public var environment: (String) -> String?
+    public var fileSystem: any FileSystem
+    /// Whether `/` is a tmpfs or ramfs (half of the initrd test); nil reads /proc/self/mounts.
+    public var rootIsTemporary: (() -> Bool)?
+    public var stderrIsTerminal = false
+    public var pid: Int32 = 0
+    /// Seconds since the epoch, for SYSTEMD_LOG_TIME.
+    public var wallSeconds: () -> Int64? = { nil }
+    public var standardOutput: (String) -> Void
+    public var standardError: (String) -> Void
+
+    public init(arguments: [String], environment: @escaping (String) -> String?, fileSystem: any FileSystem,
+                standardOutput: @escaping (String) -> Void, standardError: @escaping (String) -> Void) {
+        self.arguments = arguments
+        self.environment = environment
+        self.fileSystem = fileSystem
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+}
+
+public enum GeneratorCommand {
+    static let efiOptionsCache = "/run/systemd/efivars/SystemdOptions-8cf2644b-4b0b-428f-9387-6d876050dc67"
+
+    /// Runs the generator; returns the exit status.
+    public static func run(_ process: GeneratorProcess) -> Int32 {
+        var log = GeneratorLog(environment: process.environment, stderrIsTerminal: process.stderrIsTerminal)
+        let program = baseName(process.arguments.first ?? "systemd-cryptsetup-generator")
+        log.program = program
+        let emit: (LogMessage) -> Void = { message in
+            guard log.shows(message.level) else { return }
+            switch log.target {
+            case .console: process.standardError(log.consoleLine(message, wallSeconds: process.wallSeconds()))
+            case .kmsg: writeKmsg(log.kmsgRecord(message, pid: process.pid), process)
+            case .null: break
+            }
+        }
+        let arguments = Array(process.arguments.dropFirst())
+        if arguments.first == "--explain" {
+            return explain(Array(arguments.dropFirst()), process, program: program, emit: emit)
+        }
+        guard arguments.count == 1 || arguments.count == 3 else {
+            emit(LogMessage(.error, "This program takes one or three arguments."))
+            return 234
+        }
+        let commandLine: Bytes
+        if let override = process.environment("SYSTEMD_PROC_CMDLINE") {
+            commandLine = Bytes(utf8: override)
+        } else {
+            do {
+                commandLine = firstLine(try process.fileSystem.readFile("/proc/cmdline"))
+            } catch {
+                emit(LogMessage(.warning, "Failed to parse kernel command line: \(ErrorText.describe(error))"))
+                return 1
+            }
+        }
+        let input = makeInput(process, program: program, destination: arguments[0], commandLine: commandLine,
+                              crypttabPath: process.environment("SYSTEMD_CRYPTTAB") ?? "/etc/crypttab", emit: emit)
+        let (plan, _) = GeneratorPlanner.plan(input)
+        plan.messages.forEach(emit)
+        var writer = PlanWriter(fileSystem: process.fileSystem)
+        do {
+            let result = try writer.apply(plan)
+            result.messages.forEach(emit)
+            return plan.failed || result.failed ? 1 : 0
+        } catch {
+            emit(LogMessage(.error, "Failed to write units: \(ErrorText.describe(error))"))
+            return 1
+        }
+    }
+
+    /// `--explain [--crypttab FILE] [--cmdline STRING] [DIRECTORY]`: prints the tree, writes nothing.
+    static func explain(_ arguments: [String], _ process: GeneratorProcess, program: String,
+                        emit: (LogMessage) -> Void) -> Int32 {
+        var crypttab = process.environment("SYSTEMD_CRYPTTAB") ?? "/etc/crypttab"
+        var commandLine: Bytes?
+        var destination = "/run/systemd/generator"
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if (argument == "--crypttab" || argument == "--cmdline") && index + 1 < arguments.count {
+                if argument == "--crypttab" { crypttab = arguments[index + 1] }
+                else { commandLine = Bytes(utf8: arguments[index + 1]) }
+                index += 2
+            } else if !argument.hasPrefix("--") {
+                destination = argument
+                index += 1
+            } else {
+                emit(LogMessage(.error, "Unknown argument \(argument). Usage: \(program) --explain "
+                    + "[--crypttab FILE] [--cmdline STRING] [DIRECTORY]"))
+                return 1
+            }
+        }
+        if commandLine == nil {
+            if let override = process.environment("SYSTEMD_PROC_CMDLINE") {
+                commandLine = Bytes(utf8: override)
+            } else {
+                commandLine = firstLine((try? process.fileSystem.readFile("/proc/cmdline")) ?? [])
+            }
+        }
+        let input = makeInput(process, program: program, destination: destination, commandLine: commandLine!,
+                              crypttabPath: crypttab, emit: emit)
+        let (plan, divergences) = GeneratorPlanner.plan(input)
+        plan.messages.forEach(emit)
+        process.standardOutput(PlanTree(plan).explanation())
+        for divergence in divergences.map(\.rawValue).sorted() {
+            process.standardOutput("# differs from systemd 252 on purpose: \(divergence)\n")
+        }
+        return plan.exitStatus
+    }
+
+    static func makeInput(_ process: GeneratorProcess, program: String, destination: String, commandLine: Bytes,
+                          crypttabPath: String, emit: (LogMessage) -> Void) -> GeneratorInput {
+        let fileSystem = process.fileSystem
+        let efi: Bytes?
+        if let override = process.environment("SYSTEMD_EFI_OPTIONS") {
+            efi = Bytes(utf8: override)
+        } else {
+            efi = (try? fileSystem.readFile(efiOptionsCache)).map(firstLine)
+        }
+        let initrdSetting = KernelCommandLine.initrdOverride(process.environment("SYSTEMD_IN_INITRD"))
+        let rootIsTemporary = process.rootIsTemporary ?? { rootIsTemporaryFileSystem(fileSystem) }
+        let inInitrd: () -> Bool = {
+            if let forced = initrdSetting.forced { return forced }
+            if !initrdSetting.lenient && !rootIsTemporary() { return false }
+            return (try? fileSystem.exists("/etc/initrd-release")) ?? false
+        }
+        return GeneratorInput(
+            programName: Bytes(utf8: program), destination: Bytes(utf8: destination),
+            crypttabPath: Bytes(utf8: crypttabPath), crypttab: readCrypttab(crypttabPath, fileSystem),
+            efiOptions: efi, commandLine: commandLine, inInitrd: inInitrd,
+            runtimeDirectory: Bytes(utf8: process.environment("RUNTIME_DIRECTORY") ?? "/run/systemd/cryptsetup"))
+    }
+
+    static func readCrypttab(_ path: String, _ fileSystem: any FileSystem) -> CrypttabContents {
+        let fd: Descriptor
+        do {
+            fd = try fileSystem.open(path, .read)
+        } catch let error as Errno {
+            return error == .noSuchFileOrDirectory ? .missing : .unopenable(error.rawValue)
+        } catch {
+            return .unopenable(5)
+        }
+        defer { try? fileSystem.close(fd) }
+        var data: Bytes = []
+        var chunk = Bytes(repeating: 0, count: 64 * 1024)
+        while true {
+            do {
+                let count = try chunk.withUnsafeMutableBytes { try fileSystem.read(fd, into: $0) }
+                if count == 0 { return .contents(data, readError: nil) }
+                data.append(contentsOf: chunk[0..<count])
+            } catch {
+                return .contents(data, readError: (error as? Errno)?.rawValue ?? 5)
+            }
+        }
+    }
+
+    /// Whether the last mount on `/` in /proc/self/mounts is a tmpfs, ramfs or rootfs.
+    static func rootIsTemporaryFileSystem(_ fileSystem: any FileSystem) -> Bool {
+        guard let mounts = try? fileSystem.readFile("/proc/self/mounts") else { return false }
+        var type: Bytes?
+        for line in mounts.split(separator: 0x0a) {
+            let fields = line.split(separator: 0x20)
+            if fields.count > 2 && fields[1].elementsEqual([0x2f]) { type = Array(fields[2]) }
+        }
+        guard let type else { return false }
+        return ["tmpfs", "ramfs", "rootfs"].contains { type == Bytes(utf8: $0) }
+    }
+
+    /// `read_one_line_file`: up to the first \n, \r or \0.
+    static func firstLine(_ bytes: Bytes) -> Bytes {
+        Array(bytes.prefix { $0 != 0x0a && $0 != 0x0d && $0 != 0 })
+    }
+
+    static func baseName(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: 0x2f) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
+    }
+
+    static func writeKmsg(_ record: String, _ process: GeneratorProcess) {
+        do {
+            let fd = try process.fileSystem.open("/dev/kmsg", .write)
+            defer { try? process.fileSystem.close(fd) }
+            try process.fileSystem.writeAll(fd, Bytes(utf8: record))
+        } catch {
+            process.standardError(record)
+        }
+    }
+}

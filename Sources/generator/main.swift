@@ -1,0 +1,28 @@
+// systemd-cryptsetup-generator: a drop-in for systemd 252's generator. See GeneratorCommand in Core.
+import Core
+import Glibc
+
+func write(_ fd: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { buffer in
+        var done = 0
+        while done < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            done += written
+        }
+    }
+}
+
+let machine = Machine.host()
+var process = GeneratorProcess(
+    arguments: CommandLine.arguments,
+    environment: { name in getenv(name).map { String(cString: $0) } },
+    fileSystem: machine.fileSystem,
+    standardOutput: { write(1, $0) },
+    standardError: { write(2, $0) })
+process.stderrIsTerminal = isatty(2) == 1
+process.pid = getpid()
+process.wallSeconds = { Int64(time(nil)) }
+exit(GeneratorCommand.run(process))
