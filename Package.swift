@@ -7,9 +7,11 @@ let package = Package(
         .library(name: "Core", targets: ["Core"]),
         .library(name: "SimFS", targets: ["SimFS"]),
         .executable(name: "systemd-cryptsetup-generator", targets: ["generator"]),
+        .executable(name: "podrt", targets: ["runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Thin C shims for syscalls Swift cannot call directly (variadic `syscall`, openat2, renameat2).
@@ -19,15 +21,20 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "Core",
-            dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["CSupport", "CSQLite", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "SimFS", dependencies: ["Core"]),
         .executableTarget(name: "generator", dependencies: ["Core"]),
+        .executableTarget(
+            name: "runtime",
+            dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Core", "generator"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS"]),
     ],
     swiftLanguageModes: [.v6]
 )

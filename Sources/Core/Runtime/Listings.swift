@@ -1,0 +1,70 @@
+/// What the listing commands print, as JSON (`--format json`) or as a text table.
+public enum Listings {
+    public static func containers(_ containers: [Container], pods: [Pod]) -> JSON {
+        let podNames = Dictionary(pods.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return .array(containers.map { container in
+            .object([
+                ("Id", .string(container.id)), ("Names", .array([.string(container.name)])),
+                ("State", .string(container.state.rawValue)), ("LockID", .number(Int64(container.lockID))),
+                ("Pod", .string(container.podID ?? "")),
+                ("PodName", .string(container.podID.flatMap { podNames[$0] } ?? "")),
+                ("Created", .number(container.created / 1_000_000_000)),
+                ("CreatedAt", .string(Timestamp.rfc3339(wall(container.created)))),
+                ("Command", .array(container.command.map(JSON.string))),
+            ])
+        })
+    }
+
+    public static func pods(_ pods: [Pod], containers: [Container]) -> JSON {
+        .array(pods.map { pod in
+            .object([
+                ("Id", .string(pod.id)), ("Name", .string(pod.name)), ("LockID", .number(Int64(pod.lockID))),
+                ("Created", .number(pod.created / 1_000_000_000)),
+                ("Containers", .number(Int64(containers.filter { $0.podID == pod.id }.count))),
+            ])
+        })
+    }
+
+    public static func volumes(_ volumes: [Volume]) -> JSON {
+        .array(volumes.map { volume in
+            .object([
+                ("Name", .string(volume.name)), ("Driver", .string(volume.driver)),
+                ("LockID", .number(Int64(volume.lockID))), ("Created", .number(volume.created / 1_000_000_000)),
+            ])
+        })
+    }
+
+    static func wall(_ nanoseconds: Int64) -> WallTime {
+        WallTime(seconds: nanoseconds / 1_000_000_000, nanoseconds: nanoseconds % 1_000_000_000)
+    }
+
+    /// A text table: a header row and the rows, columns padded to their widest cell.
+    public static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        return ([header] + rows).map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+            }.joined()
+        }.joined(separator: "\n")
+    }
+
+    public static func containerTable(_ containers: [Container], pods: [Pod]) -> String {
+        let podNames = Dictionary(pods.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return table(["CONTAINER ID", "NAMES", "STATE", "LOCK", "POD", "CREATED"], containers.map {
+            [String($0.id.prefix(12)), $0.name, $0.state.rawValue, String($0.lockID),
+             $0.podID.flatMap { podNames[$0] } ?? "", Timestamp.rfc3339(wall($0.created))]
+        })
+    }
+
+    public static func podTable(_ pods: [Pod], containers: [Container]) -> String {
+        table(["POD ID", "NAME", "LOCK", "CONTAINERS", "CREATED"], pods.map { pod in
+            [String(pod.id.prefix(12)), pod.name, String(pod.lockID),
+             String(containers.filter { $0.podID == pod.id }.count), Timestamp.rfc3339(wall(pod.created))]
+        })
+    }
+
+    public static func volumeTable(_ volumes: [Volume]) -> String {
+        table(["DRIVER", "VOLUME NAME", "LOCK"], volumes.map { [$0.driver, $0.name, String($0.lockID)] })
+    }
+}

@@ -1,0 +1,64 @@
+/// The lock of one container, pod or volume, shared by every process that uses the same lock manager.
+public protocol ObjectLock: Sendable {
+    var id: UInt32 { get }
+    /// Blocks until the lock is taken. `.ownerDied` when its previous holder died holding it.
+    @discardableResult func lock() throws -> MutexAcquisition
+    func unlock() throws
+}
+
+/// Hands out lock numbers and the locks behind them (podman's `lock.Manager`).
+public protocol LockManager: AnyObject, Sendable {
+    var type: LockType { get }
+    /// How many locks exist; nil when unbounded (file locks).
+    var capacity: UInt32? { get }
+    /// Reserves the lowest free lock number.
+    func allocate() throws -> UInt32
+    /// Reserves `id`; `LockError.alreadyAllocated` if it is taken, `.outOfRange` if it does not exist.
+    func allocateGiven(_ id: UInt32) throws
+    /// The lock behind `id`, whether or not it is allocated.
+    func retrieve(_ id: UInt32) throws -> any ObjectLock
+    /// Releases `id`; `LockError.notAllocated` if it was free.
+    func free(_ id: UInt32) throws
+    /// Releases every lock number (refresh and renumber only).
+    func freeAll() throws
+    /// How many numbers are free; nil when unbounded.
+    func available() throws -> UInt32?
+    /// The allocated numbers, ascending.
+    func allocated() throws -> [UInt32]
+    /// The lock numbers some process holds right now.
+    func locksHeld() throws -> [UInt32]
+}
+
+/// Lock manager errors.
+public enum LockError: Error, Hashable, Sendable, CustomStringConvertible {
+    case exhausted(numLocks: UInt32)
+    case alreadyAllocated(UInt32)
+    case notAllocated(UInt32)
+    case outOfRange(UInt32, numLocks: UInt32)
+    /// The segment was created for a different number of locks.
+    case segmentSizeMismatch(path: String, segmentLocks: UInt32, configuredLocks: UInt32, roundedLocks: UInt32)
+    /// The segment is not one of ours, or from another layout version.
+    case segmentLayout(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .exhausted(numLocks): return "allocation failed; exceeded num_locks (\(numLocks))"
+        case let .alreadyAllocated(id): return "lock \(id) is already allocated"
+        case let .notAllocated(id): return "lock \(id) is not allocated"
+        case let .outOfRange(id, numLocks): return "lock ID \(id) is too large: num_locks is \(numLocks)"
+        case let .segmentSizeMismatch(path, segmentLocks, configuredLocks, roundedLocks):
+            return "lock segment \(path) holds \(segmentLocks) locks but num_locks is \(configuredLocks) "
+                + "(\(roundedLocks) rounded up to a multiple of 32); run `podrt system renumber` to "
+                + "rebuild it with the new size"
+        case let .segmentLayout(path, detail):
+            return "lock segment \(path) is unusable (\(detail)); run `podrt system renumber` to rebuild it"
+        }
+    }
+}
+
+/// Runs `body` holding `lock`.
+public func withLock<T>(_ lock: any ObjectLock, _ body: () throws -> T) throws -> T {
+    try lock.lock()
+    defer { try? lock.unlock() }
+    return try body()
+}

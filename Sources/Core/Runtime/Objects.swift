@@ -1,0 +1,123 @@
+/// A container's life-cycle state, as podman names them.
+public enum ContainerState: String, Hashable, Sendable, CaseIterable {
+    case unknown, configured, created, running, stopped, paused, stopping, exited, removing
+
+    /// What refresh turns it into after a reboot (podman 5's `resetContainerState`).
+    public var afterReboot: ContainerState {
+        switch self {
+        case .running, .paused, .stopping, .stopped, .exited: return .exited
+        case .configured, .created, .unknown: return .configured
+        case .removing: return .removing
+        }
+    }
+}
+
+/// A named volume mounted into a container.
+public struct VolumeMount: Hashable, Sendable {
+    public var volume: String
+    public var destination: String
+    public init(volume: String, destination: String) {
+        self.volume = volume
+        self.destination = destination
+    }
+}
+
+/// A container: its config (stored as JSON) plus its per-boot state (stored in columns).
+public struct Container: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var lockID: UInt32
+    public var podID: String?
+    /// Wall-clock creation time, in nanoseconds since the epoch.
+    public var created: Int64
+    public var rootfs: String
+    public var command: [String]
+    public var volumes: [VolumeMount]
+    public var runtime: String
+
+    // Per-boot state.
+    public var state: ContainerState = .configured
+    public var pid: Int32 = 0
+    public var conmonPID: Int32 = 0
+    public var mountpoint = ""
+    public var execSessions: [String] = []
+
+    public init(id: String, name: String, lockID: UInt32, podID: String?, created: Int64, rootfs: String,
+                command: [String], volumes: [VolumeMount], runtime: String) {
+        self.id = id
+        self.name = name
+        self.lockID = lockID
+        self.podID = podID
+        self.created = created
+        self.rootfs = rootfs
+        self.command = command
+        self.volumes = volumes
+        self.runtime = runtime
+    }
+
+    var configJSON: JSON {
+        .object([
+            ("rootfs", .string(rootfs)),
+            ("command", .array(command.map(JSON.string))),
+            ("volumes", .array(volumes.map { .object([("name", .string($0.volume)), ("dest", .string($0.destination))]) })),
+            ("runtime", .string(runtime)),
+        ])
+    }
+
+    mutating func applyConfig(_ json: JSON) {
+        rootfs = json["rootfs"]?.stringValue ?? ""
+        command = json["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        volumes = json["volumes"]?.arrayValue?.compactMap { item in
+            guard let name = item["name"]?.stringValue, let dest = item["dest"]?.stringValue else { return nil }
+            return VolumeMount(volume: name, destination: dest)
+        } ?? []
+        runtime = json["runtime"]?.stringValue ?? ""
+    }
+}
+
+/// A pod: a named group of containers with its own lock.
+public struct Pod: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var lockID: UInt32
+    public var created: Int64
+    /// Per-boot state.
+    public var cgroupPath = ""
+
+    public init(id: String, name: String, lockID: UInt32, created: Int64) {
+        self.id = id
+        self.name = name
+        self.lockID = lockID
+        self.created = created
+    }
+}
+
+/// A named volume with its own lock.
+public struct Volume: Hashable, Sendable {
+    public var name: String
+    public var lockID: UInt32
+    public var created: Int64
+    public var driver = "local"
+    /// Per-boot state.
+    public var mountCount: Int64 = 0
+    public var mountpoint = ""
+
+    public init(name: String, lockID: UInt32, created: Int64) {
+        self.name = name
+        self.lockID = lockID
+        self.created = created
+    }
+}
+
+/// Which kind of object holds a lock or a name.
+public enum ObjectKind: String, Hashable, Sendable {
+    case container, pod, volume
+}
+
+/// An object that owns a lock, as `system locks` and refresh see it.
+public struct LockOwner: Hashable, Sendable {
+    public var kind: ObjectKind
+    public var id: String
+    public var name: String
+    public var lockID: UInt32
+}

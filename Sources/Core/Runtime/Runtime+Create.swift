@@ -1,0 +1,125 @@
+/// Creating objects: validate, allocate a lock, insert the row in one transaction; a failure frees the lock.
+extension Runtime {
+    /// The OCI runtimes and conmon found with this configuration.
+    public var ociRuntimes: OCIRuntimes {
+        OCIRuntimes.discover(config: config, fileSystem: machine.fileSystem,
+                             path: machine.processes.environment("PATH"))
+    }
+
+    public func createContainer(
+        name: String? = nil, pod: String? = nil, volumes: [VolumeMount] = [], rootfs: String, command: [String] = [],
+        runtime: String? = nil
+    ) throws -> Container {
+        let runtimeName = runtime ?? config.runtime
+        guard config.runtimes[runtimeName] != nil else { throw RuntimeError.unknownRuntime(runtimeName) }
+        _ = try ociRuntimes.require(runtimeName)
+        if let name { try checkName(name) }
+        let podID = try pod.map { try lookupPod($0).id }
+        for mount in volumes where try !store.volumeExists(mount.volume) { throw StateError.noSuch(.volume, mount.volume) }
+
+        return try withNewLock(for: "container") { lockID in
+            try store.transaction {
+                let chosen = try claimName(name)
+                var container = Container(id: Names.randomID(machine.random), name: chosen, lockID: lockID, podID: podID,
+                                          created: nowNanoseconds, rootfs: rootfs, command: command, volumes: volumes,
+                                          runtime: runtimeName)
+                container.state = .configured
+                try store.insert(container)
+                return container
+            }
+        } then: { container in
+            try event(.container, "create", id: container.id, name: container.name)
+        }
+    }
+
+    public func createPod(name: String? = nil) throws -> Pod {
+        if let name { try checkName(name) }
+        return try withNewLock(for: "pod") { lockID in
+            try store.transaction {
+                let pod = Pod(id: Names.randomID(machine.random), name: try claimName(name), lockID: lockID,
+                              created: nowNanoseconds)
+                try store.insert(pod)
+                return pod
+            }
+        } then: { pod in
+            try event(.pod, "create", id: pod.id, name: pod.name)
+        }
+    }
+
+    public func createVolume(name: String? = nil) throws -> Volume {
+        if let name {
+            guard Names.isValid(name) else { throw StateError.invalidName(name) }
+            if try store.volumeExists(name) { throw StateError.nameInUse(name: name, holder: .volume) }
+        }
+        return try withNewLock(for: "volume") { lockID in
+            try store.transaction {
+                let chosen = name ?? Names.randomID(machine.random)
+                if try store.volumeExists(chosen) { throw StateError.nameInUse(name: chosen, holder: .volume) }
+                let volume = Volume(name: chosen, lockID: lockID, created: nowNanoseconds)
+                try store.insert(volume)
+                return volume
+            }
+        } then: { volume in
+            try event(.volume, "create", id: volume.name, name: volume.name)
+        }
+    }
+
+    /// Allocates a lock, runs `insert` with it, and frees the lock if `insert` fails, so a failed create leaves
+    /// neither a lock nor a row. `then` runs after the commit (the event).
+    func withNewLock<T>(for kind: String, _ insert: (UInt32) throws -> T, then: (T) throws -> Void) throws -> T {
+        let lockID: UInt32
+        do { lockID = try locks.allocate() } catch {
+            throw ContextError(context: "allocating lock for new \(kind)", underlying: error)
+        }
+        let object: T
+        do {
+            object = try insert(lockID)
+        } catch {
+            try locks.free(lockID)
+            throw error
+        }
+        try then(object)
+        return object
+    }
+
+    func checkName(_ name: String) throws {
+        guard Names.isValid(name) else { throw StateError.invalidName(name) }
+        if let holder = try store.holderOfName(name) { throw StateError.nameInUse(name: name, holder: holder) }
+    }
+
+    /// Inside the insert transaction: the given name if still free, or a fresh random one.
+    func claimName(_ name: String?) throws -> String {
+        if let name {
+            if let holder = try store.holderOfName(name) { throw StateError.nameInUse(name: name, holder: holder) }
+            return name
+        }
+        return try Names.unique(machine.random) { try store.holderOfName($0) == nil }
+    }
+
+    // MARK: Looking objects up by name, id or unique id prefix
+
+    public func lookupContainer(_ key: String) throws -> Container {
+        try resolve(key, .container) { try store.containers(where: $0, $1) }
+    }
+
+    public func lookupPod(_ key: String) throws -> Pod {
+        try resolve(key, .pod) { try store.pods(where: $0, $1) }
+    }
+
+    public func lookupVolume(_ name: String) throws -> Volume {
+        guard let volume = try store.volumes(where: "name = ?", [.text(name)]).first else {
+            throw StateError.noSuch(.volume, name)
+        }
+        return volume
+    }
+
+    private func resolve<T>(_ key: String, _ kind: ObjectKind, _ fetch: (String, [SQLValue]) throws -> [T]) throws -> T {
+        if let exact = try fetch("name = ? OR id = ?", [.text(key), .text(key)]).first { return exact }
+        let escaped = key.filter { $0.isHexDigit }
+        guard !escaped.isEmpty, escaped == key else { throw StateError.noSuch(kind, key) }
+        let matches = try fetch("id LIKE ?", [.text(key + "%")])
+        guard matches.count <= 1 else { throw StateError.ambiguous(kind, key) }
+        guard let only = matches.first else { throw StateError.noSuch(kind, key) }
+        return only
+    }
+}

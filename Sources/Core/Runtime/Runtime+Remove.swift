@@ -1,0 +1,102 @@
+/// Removing objects: under the object's lock, delete the row, then free the lock and log the event.
+extension Runtime {
+    static let signalKill: Int32 = 9
+    static let signalTerminate: Int32 = 15
+
+    public func removeContainer(_ key: String, force: Bool = false) throws {
+        let container = try lookupContainer(key)
+        try remove(container, force: force)
+    }
+
+    func remove(_ container: Container, force: Bool) throws {
+        let lock = try locks.retrieve(container.lockID)
+        try withLock(lock) {
+            if isRunning(container) {
+                guard force else { throw RuntimeError.containersRunning([container.name]) }
+                try? machine.processes.kill(ProcessID(rawValue: container.pid), signal: Self.signalKill)
+            }
+            try store.transaction { try store.deleteContainer(container.id) }
+        }
+        try freeLock(container.lockID)
+        try event(.container, "remove", id: container.id, name: container.name)
+    }
+
+    public func removePod(_ key: String, force: Bool = false) throws {
+        let pod = try lookupPod(key)
+        let members = try store.containers(where: "pod_id = ?", [.text(pod.id)])
+        if !members.isEmpty {
+            guard force else { throw StateError.podHasContainers(name: pod.name, containers: members.map(\.name)) }
+            for container in members { try remove(container, force: true) }
+        }
+        try withLock(try locks.retrieve(pod.lockID)) {
+            try store.transaction { try store.deletePod(pod.id) }
+        }
+        try freeLock(pod.lockID)
+        try event(.pod, "remove", id: pod.id, name: pod.name)
+    }
+
+    public func removeVolume(_ name: String, force: Bool = false) throws {
+        let volume = try lookupVolume(name)
+        let users = try containers(all: true).filter { $0.volumes.contains { $0.volume == volume.name } }
+        if !users.isEmpty {
+            guard force else { throw StateError.volumeInUse(name: volume.name, containers: users.map(\.name)) }
+            for container in users { try remove(container, force: true) }
+        }
+        try withLock(try locks.retrieve(volume.lockID)) {
+            try store.transaction { try store.deleteVolume(volume.name) }
+        }
+        try freeLock(volume.lockID)
+        try event(.volume, "remove", id: volume.name, name: volume.name)
+    }
+
+    /// Frees a lock whose object is gone. Already free is fine: the state is what it should be.
+    func freeLock(_ id: UInt32) throws {
+        do { try locks.free(id) } catch LockError.notAllocated {}
+    }
+
+    /// Whether the container's recorded process is alive in this boot.
+    func isRunning(_ container: Container) -> Bool {
+        guard [.running, .paused, .stopping].contains(container.state), container.pid > 0 else { return false }
+        return machine.processes.isAlive(ProcessID(rawValue: container.pid))
+    }
+
+    // MARK: Listings
+
+    /// Containers, oldest first; only running ones unless `all`.
+    public func containers(all: Bool = true) throws -> [Container] {
+        let every = try store.containers()
+        return all ? every : every.filter { $0.state == .running }
+    }
+
+    public func pods() throws -> [Pod] { try store.pods() }
+
+    public func volumes() throws -> [Volume] { try store.volumes() }
+
+    /// Records a container's state (the start/stop work of a later issue, and tests, use it).
+    public func setState(_ container: Container, _ state: ContainerState, pid: Int32 = 0) throws {
+        var updated = container
+        updated.state = state
+        updated.pid = pid
+        try store.transaction { try store.updateState(of: updated) }
+    }
+
+    // MARK: Shutdown
+
+    /// Ends the runtime's use of running containers. Without `force`, running containers are an error; with
+    /// it, each is sent SIGTERM, then SIGKILL if it outlives `grace`, and is marked exited.
+    public func shutdown(force: Bool, graceNanoseconds: UInt64 = 10_000_000_000) throws {
+        let running = try containers(all: true).filter(isRunning)
+        guard !running.isEmpty else { return }
+        guard force else { throw RuntimeError.containersRunning(running.map(\.name)) }
+        for container in running {
+            let pid = ProcessID(rawValue: container.pid)
+            try? machine.processes.kill(pid, signal: Self.signalTerminate)
+            let deadline = machine.clock.monotonicNow().advanced(byNanoseconds: graceNanoseconds)
+            while machine.processes.isAlive(pid), machine.clock.monotonicNow() < deadline {
+                try machine.clock.sleep(until: machine.clock.monotonicNow().advanced(byNanoseconds: 10_000_000))
+            }
+            if machine.processes.isAlive(pid) { try? machine.processes.kill(pid, signal: Self.signalKill) }
+            try setState(container, .exited)
+        }
+    }
+}

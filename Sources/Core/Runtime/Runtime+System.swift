@@ -1,0 +1,119 @@
+/// What `system locks` finds: every lock should belong to exactly one object and be reserved.
+public struct LockReport: Hashable, Sendable {
+    public var allocated: [UInt32]
+    public var available: UInt32?
+    /// Lock ids claimed by more than one object.
+    public var conflicts: [(lock: UInt32, objects: [LockOwner])]
+    /// Objects whose lock id is not allocated in the lock manager.
+    public var unreserved: [LockOwner]
+    /// Allocated ids that no object claims.
+    public var orphaned: [UInt32]
+    /// Ids some process holds right now.
+    public var held: [UInt32]
+
+    public var isClean: Bool { conflicts.isEmpty && unreserved.isEmpty && orphaned.isEmpty }
+
+    public static func == (a: LockReport, b: LockReport) -> Bool { a.json == b.json }
+    public func hash(into hasher: inout Hasher) { hasher.combine(json) }
+
+    public var json: JSON {
+        func owner(_ o: LockOwner) -> JSON {
+            .object([("type", .string(o.kind.rawValue)), ("id", .string(o.id)), ("name", .string(o.name)),
+                     ("lock", .number(Int64(o.lockID)))])
+        }
+        return .object([
+            ("allocated", .number(Int64(allocated.count))),
+            ("available", available.map { .number(Int64($0)) } ?? .null),
+            ("conflicts", .array(conflicts.map { .object([("lock", .number(Int64($0.lock))),
+                                                          ("objects", .array($0.objects.map(owner)))]) })),
+            ("unreserved", .array(unreserved.map(owner))),
+            ("orphaned", .array(orphaned.map { .number(Int64($0)) })),
+            ("held", .array(held.map { .number(Int64($0)) })),
+        ])
+    }
+}
+
+extension Runtime {
+    public func lockReport() throws -> LockReport {
+        let owners = try store.lockOwners()
+        let allocated = try locks.allocated()
+        let allocatedSet = Set(allocated)
+        var byLock: [UInt32: [LockOwner]] = [:]
+        for owner in owners { byLock[owner.lockID, default: []].append(owner) }
+        return LockReport(
+            allocated: allocated, available: try locks.available(),
+            conflicts: byLock.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            unreserved: owners.filter { !allocatedSet.contains($0.lockID) },
+            orphaned: allocated.filter { byLock[$0] == nil },
+            held: try locks.locksHeld())
+    }
+
+    /// `system renumber`: under the alive lock, frees every lock and hands containers, pods and volumes fresh
+    /// ids in one transaction. Open the runtime with `forRenumber` so a segment of the old size is rebuilt.
+    public func renumber() throws {
+        let aliveLock = try AliveLock(fileSystem: machine.fileSystem, path: config.aliveLockPath)
+        defer { aliveLock.release() }
+        try locks.freeAll()
+        do {
+            try store.transaction {
+                for owner in try store.lockOwners() { try store.setLockID(owner, try locks.allocate()) }
+            }
+        } catch {
+            // Put the old reservations back before reporting.
+            try locks.freeAll()
+            try reserveAllLocks(expectFree: true)
+            throw ContextError(context: "renumbering locks", underlying: error)
+        }
+        try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "renumber", bootID: bootID))
+    }
+
+    /// `system migrate`: the schema is migrated on open; with `newRuntime`, every container moves to it.
+    public func migrate(newRuntime: String?) throws -> Int {
+        guard let newRuntime else { return 0 }
+        guard config.runtimes[newRuntime] != nil else { throw RuntimeError.unknownRuntime(newRuntime) }
+        return try store.transaction {
+            var count = 0
+            for var container in try store.containers() where container.runtime != newRuntime {
+                container.runtime = newRuntime
+                try store.updateConfig(of: container)
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// `system reset --force`: removes every container, pod and volume and frees every lock.
+    public func reset() throws {
+        for container in try containers(all: true) { try remove(container, force: true) }
+        for pod in try pods() { try removePod(pod.id, force: true) }
+        for volume in try volumes() { try removeVolume(volume.name, force: true) }
+        try locks.freeAll()
+    }
+
+    /// `system info`.
+    public func info() throws -> JSON {
+        let oci = ociRuntimes
+        return .object([
+            ("host", .object([
+                ("bootID", .string(bootID)),
+                ("ociRuntimes", .object(config.runtimes.keys.sorted().map { name in
+                    (name, oci.found[name].map(JSON.string) ?? .null)
+                })),
+                ("defaultRuntime", .string(config.runtime)),
+                ("conmon", oci.conmon.map(JSON.string) ?? .null),
+            ])),
+            ("store", .object([
+                ("staticDir", .string(config.staticDir)), ("tmpDir", .string(config.tmpDir)),
+                ("databasePath", .string(config.databasePath)), ("eventsLog", .string(config.eventsLog)),
+                ("containers", .number(Int64(try containers().count))), ("pods", .number(Int64(try pods().count))),
+                ("volumes", .number(Int64(try volumes().count))),
+            ])),
+            ("locks", .object([
+                ("lockType", .string(config.lockType.rawValue)),
+                ("lockSegment", config.lockType == .shm ? .string(config.lockSegmentPath) : .null),
+                ("numLocks", locks.capacity.map { .number(Int64($0)) } ?? .null),
+                ("freeLocks", try locks.available().map { .number(Int64($0)) } ?? .null),
+            ])),
+        ])
+    }
+}

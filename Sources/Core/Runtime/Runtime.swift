@@ -1,0 +1,181 @@
+/// How to open a runtime beyond its configuration.
+public struct RuntimeOptions: Sendable {
+    public var config: RuntimeConfig
+    /// Prepended to the database path for SQLite's own unix VFS: the root of a rooted `HostFileSystem`.
+    public var databasePathPrefix = ""
+    /// An SQLite VFS to open the database through instead (the FileSystem-protocol VFS in simulation).
+    public var databaseVFS: String?
+    /// A lock manager to use instead of the configured one (tests).
+    public var lockManager: (any LockManager)?
+    /// Opening for `system renumber`: a lock segment of the wrong size is rebuilt instead of refused.
+    public var forRenumber = false
+
+    public init(config: RuntimeConfig) { self.config = config }
+}
+
+/// Wraps an error with what was being done, as in "allocating lock for new container: …".
+public struct ContextError: Error, CustomStringConvertible {
+    public var context: String
+    public var underlying: any Error
+    public var description: String { "\(context): \(underlying)" }
+}
+
+/// The runtime: state database, lock manager, reboot detection. Opening it runs refresh on the first use
+/// after a boot, under the alive lock, so exactly one process per boot refreshes.
+public final class Runtime {
+    public let machine: Machine
+    public let config: RuntimeConfig
+    let store: StateStore
+    public let locks: any LockManager
+    public let events: EventLog
+    public let bootID: String
+    /// What opening did about the boot: nothing, a repair of the reservations, or a full refresh.
+    public private(set) var startup: Startup = .nothing
+    /// Problems that did not stop the command (lock conflicts found while reserving).
+    public private(set) var warnings: [String] = []
+
+    public enum Startup: Hashable, Sendable { case nothing, repaired, refreshed }
+
+    static let bootIDPath = "/proc/sys/kernel/random/boot_id"
+
+    public init(machine: Machine, options: RuntimeOptions) throws {
+        self.machine = machine
+        config = options.config
+        let fs = machine.fileSystem
+        try fs.makeDirectories(config.tmpDir, permissions: FilePermissions(rawValue: 0o700))
+        try fs.makeDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
+        store = try StateStore(path: options.databasePathPrefix + config.databasePath, vfs: options.databaseVFS,
+                               walMode: options.databaseVFS == nil)
+        events = EventLog(fileSystem: fs, path: config.eventsLog)
+        bootID = Self.readBootID(fs)
+
+        // Everything below runs under the alive lock: a second process waits here, then sees the alive file.
+        let aliveLock = try AliveLock(fileSystem: fs, path: config.aliveLockPath)
+        defer { aliveLock.release() }
+
+        let alive = try Self.readAlive(fs, config.alivePath)
+        let storedBoot = try store.info("boot_id")
+        let rebooted = bootID.isEmpty ? alive == nil : storedBoot != bootID
+
+        var segmentWasCreated = false
+        if let injected = options.lockManager {
+            locks = injected
+        } else {
+            switch config.lockType {
+            case .shm:
+                let manager = try SHMLockManager.open(
+                    mutexes: machine.mutexes, clock: machine.clock, path: config.lockSegmentPath,
+                    numLocks: config.numLocks, rebuildIfMismatched: rebooted || options.forRenumber)
+                segmentWasCreated = manager.wasCreated
+                locks = manager
+            case .file:
+                segmentWasCreated = !(try fs.exists(config.fileLocksDir))
+                locks = try FileLockManager(fileSystem: fs, directory: config.fileLocksDir)
+            }
+        }
+
+        if rebooted {
+            try refresh()
+            startup = .refreshed
+        } else if alive != bootID || segmentWasCreated {
+            // Same boot, but the alive file or the lock segment went away: put the reservations back,
+            // leave the containers as they are.
+            try reserveAllLocks(expectFree: segmentWasCreated)
+            try writeAlive()
+            startup = .repaired
+        }
+    }
+
+    static func readBootID(_ fs: any FileSystem) -> String {
+        guard let bytes = try? fs.readFile(bootIDPath, limit: 4096) else { return "" }
+        return String(decoding: bytes, as: UTF8.self).trimmingSpaces().split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    static func readAlive(_ fs: any FileSystem, _ path: String) throws -> String? {
+        do {
+            return String(decoding: try fs.readFile(path, limit: 4096), as: UTF8.self).trimmingSpaces()
+        } catch Errno.noSuchFileOrDirectory {
+            return nil
+        }
+    }
+
+    /// Refresh after a reboot: a clean lock segment; one transaction that resets the per-boot state and records
+    /// the boot id; then every container, pod and volume re-reserves its lock; only then the alive file and
+    /// the `refresh` event.
+    func refresh() throws {
+        try locks.freeAll()
+        try store.transaction {
+            try store.resetPerBootState()
+            try store.setInfo("boot_id", bootID)
+        }
+        try reserveAllLocks(expectFree: true)
+        try writeAlive()
+        try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "refresh", bootID: bootID))
+    }
+
+    /// Reserves the lock of every container, pod and volume. With `expectFree`, an id already taken means two
+    /// objects share it, which is reported; otherwise a taken id is the object's own surviving reservation.
+    func reserveAllLocks(expectFree: Bool) throws {
+        var seen: [UInt32: LockOwner] = [:]
+        for owner in try store.lockOwners() {
+            if let first = seen[owner.lockID] {
+                warnings.append("\(owner.kind.rawValue) \(owner.name) and \(first.kind.rawValue) \(first.name) "
+                    + "share lock \(owner.lockID); run `podrt system renumber`")
+                continue
+            }
+            seen[owner.lockID] = owner
+            do {
+                try locks.allocateGiven(owner.lockID)
+            } catch LockError.alreadyAllocated where !expectFree {
+                continue
+            } catch let error as LockError {
+                warnings.append("reserving lock \(owner.lockID) of \(owner.kind.rawValue) \(owner.name): \(error)")
+            }
+        }
+    }
+
+    /// Writes the alive file holding the boot id, atomically (write a temporary file, then rename it).
+    func writeAlive() throws {
+        let fs = machine.fileSystem
+        let temporary = config.alivePath + ".tmp"
+        let fd = try fs.open(temporary, [.write, .create, .truncate], permissions: FilePermissions(rawValue: 0o600))
+        do {
+            try fs.writeAll(fd, Array((bootID + "\n").utf8))
+            try fs.close(fd)
+        } catch {
+            try? fs.close(fd)
+            throw error
+        }
+        try fs.rename(temporary, to: config.alivePath)
+    }
+
+    func event(_ type: ObjectKind, _ status: String, id: String, name: String) throws {
+        try events.append(Event(time: machine.clock.wallNow(), type: type.rawValue, status: status, id: id, name: name,
+                                bootID: bootID))
+    }
+
+    var nowNanoseconds: Int64 {
+        let now = machine.clock.wallNow()
+        return now.seconds * 1_000_000_000 + now.nanoseconds
+    }
+}
+
+/// The exclusive flock on `alive.lck`, held while a process decides about and runs refresh or renumber.
+struct AliveLock {
+    let fileSystem: any FileSystem
+    let fd: Descriptor
+
+    init(fileSystem: any FileSystem, path: String) throws {
+        self.fileSystem = fileSystem
+        fd = try fileSystem.open(path, [.read, .write, .create], permissions: FilePermissions(rawValue: 0o600))
+        do {
+            try fileSystem.flock(fd, .exclusive, wait: true)
+        } catch {
+            try? fileSystem.close(fd)
+            throw error
+        }
+    }
+
+    /// Closing the file drops the flock.
+    func release() { try? fileSystem.close(fd) }
+}

@@ -1,0 +1,141 @@
+import CSQLite
+
+/// An SQLite failure, naming the database file.
+public struct DatabaseError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var code: Int32
+    public var message: String
+
+    public var description: String {
+        if code == SQLITE_NOTADB || code == SQLITE_CORRUPT {
+            return "state database \(path) is corrupt or not an SQLite database (\(message)); "
+                + "it was left untouched: move it away or restore a backup"
+        }
+        return "state database \(path): \(message)"
+    }
+}
+
+/// One SQLite connection. Not shared between threads.
+final class Database {
+    let path: String
+    private var handle: OpaquePointer?
+
+    /// Opens (creating if missing) the database at `path` with SQLite's own VFS or the one named by `vfs`.
+    init(path: String, vfs: String? = nil) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, vfs)
+        handle = db
+        guard rc == SQLITE_OK else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            handle = nil
+            throw DatabaseError(path: path, code: rc, message: message)
+        }
+        sqlite3_extended_result_codes(db, 0)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func error(_ code: Int32) -> DatabaseError {
+        DatabaseError(path: path, code: code & 0xFF, message: String(cString: sqlite3_errmsg(handle)))
+    }
+
+    /// Runs SQL statements that return no rows.
+    func execute(_ sql: String) throws {
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw error(rc) }
+    }
+
+    func prepare(_ sql: String) throws -> Statement {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        return Statement(database: self, handle: statement)
+    }
+
+    /// Runs `sql` with `values` bound, and returns every row.
+    @discardableResult
+    func query(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        var rows: [[SQLValue]] = []
+        while try statement.step() { rows.append(statement.row()) }
+        return rows
+    }
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so writers queue on the busy timeout instead of
+    /// deadlocking on a lock upgrade). Rolls back when `body` throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+}
+
+/// A value in or out of SQLite.
+enum SQLValue: Hashable {
+    case null
+    case integer(Int64)
+    case text(String)
+
+    var int: Int64 { if case let .integer(value) = self { return value } else { return 0 } }
+    var string: String { if case let .text(value) = self { return value } else { return "" } }
+    var optionalString: String? { if case let .text(value) = self { return value } else { return nil } }
+}
+
+final class Statement {
+    let database: Database
+    let handle: OpaquePointer
+
+    init(database: Database, handle: OpaquePointer) {
+        self.database = database
+        self.handle = handle
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    func bind(_ values: [SQLValue]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(handle, index)
+            case let .integer(number): rc = sqlite3_bind_int64(handle, index, number)
+            case let .text(text): rc = sqlite3_bind_text(handle, index, text, -1, shim_sqlite_transient())
+            }
+            guard rc == SQLITE_OK else { throw database.error(rc) }
+        }
+    }
+
+    /// Advances to the next row; false when done.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw database.error(rc)
+    }
+
+    func row() -> [SQLValue] {
+        (0..<sqlite3_column_count(handle)).map { column in
+            switch sqlite3_column_type(handle, column) {
+            case SQLITE_NULL: return .null
+            case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+            default:
+                guard let text = sqlite3_column_text(handle, column) else { return .null }
+                return .text(String(cString: text))
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// The state database's schema, as numbered migrations. A database records the version it reached in
+/// `schema_version`; opening it runs the missing steps in one transaction.
+enum Schema {
+    static let migrations: [[String]] = [
+        // 1: the first layout.
+        [
+            """
+            CREATE TABLE containers (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL UNIQUE,
+                lock_id INTEGER NOT NULL,
+                pod_id TEXT REFERENCES pods(id),
+                created INTEGER NOT NULL,
+                config TEXT NOT NULL,
+                state TEXT NOT NULL,
+                pid INTEGER NOT NULL DEFAULT 0,
+                conmon_pid INTEGER NOT NULL DEFAULT 0,
+                mountpoint TEXT NOT NULL DEFAULT '',
+                exec_sessions TEXT NOT NULL DEFAULT '[]')
+            """,
+            """
+            CREATE TABLE pods (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL UNIQUE,
+                lock_id INTEGER NOT NULL,
+                created INTEGER NOT NULL,
+                config TEXT NOT NULL,
+                cgroup_path TEXT NOT NULL DEFAULT '')
+            """,
+            """
+            CREATE TABLE volumes (
+                name TEXT PRIMARY KEY NOT NULL,
+                lock_id INTEGER NOT NULL,
+                created INTEGER NOT NULL,
+                config TEXT NOT NULL,
+                mount_count INTEGER NOT NULL DEFAULT 0,
+                mountpoint TEXT NOT NULL DEFAULT '')
+            """,
+            "CREATE TABLE runtime_info (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+        ],
+        // 2: exit codes live apart from containers, and refresh drops them, as podman 5 does.
+        [
+            """
+            CREATE TABLE container_exit_codes (
+                id TEXT PRIMARY KEY NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+                exit_code INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL)
+            """,
+            "CREATE INDEX containers_pod ON containers(pod_id)",
+        ],
+    ]
+
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings `database` up to `currentVersion`. A database from a newer podrt is refused.
+    static func migrate(_ database: Database) throws {
+        try database.transaction {
+            try database.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            let rows = try database.query("SELECT version FROM schema_version")
+            let version = Int(rows.first?.first?.int ?? 0)
+            guard version <= currentVersion else {
+                throw DatabaseError(path: database.path, code: 0,
+                                    message: "schema version \(version) is newer than this podrt knows (\(currentVersion))")
+            }
+            guard version < currentVersion else { return }
+            for steps in migrations[version...] {
+                for sql in steps { try database.execute(sql) }
+            }
+            try database.execute("DELETE FROM schema_version")
+            try database.query("INSERT INTO schema_version (version) VALUES (?)", [.integer(Int64(currentVersion))])
+        }
+    }
+}

@@ -1,0 +1,197 @@
+/// Errors about objects, worded for the person at the command line.
+public enum StateError: Error, Hashable, Sendable, CustomStringConvertible {
+    case nameInUse(name: String, holder: ObjectKind)
+    case invalidName(String)
+    case noSuch(ObjectKind, String)
+    case ambiguous(ObjectKind, String)
+    case volumeInUse(name: String, containers: [String])
+    case podHasContainers(name: String, containers: [String])
+    case namesExhausted(tries: Int)
+
+    public var description: String {
+        switch self {
+        case let .nameInUse(name, holder): return "name \(name) is in use by a \(holder.rawValue)"
+        case let .invalidName(name):
+            return "name \"\(name)\" is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+        case let .noSuch(kind, name): return "no such \(kind.rawValue) \(name)"
+        case let .ambiguous(kind, prefix): return "more than one \(kind.rawValue) matches \(prefix)"
+        case let .volumeInUse(name, containers):
+            return "volume \(name) is in use by containers \(containers.joined(separator: ", ")): use -f to remove them too"
+        case let .podHasContainers(name, containers):
+            return "pod \(name) has containers \(containers.joined(separator: ", ")): use -f to remove them too"
+        case let .namesExhausted(tries): return "could not generate a unique name in \(tries) tries"
+        }
+    }
+}
+
+/// The persistent state: containers, pods and volumes in SQLite.
+final class StateStore {
+    let database: Database
+
+    /// Opens the database at `path` (through `vfs` if given), sets it up for concurrent use and migrates it.
+    init(path: String, vfs: String? = nil, walMode: Bool = true) throws {
+        database = try Database(path: path, vfs: vfs)
+        try database.execute("PRAGMA busy_timeout = 30000")
+        // Reading the header here makes a corrupt file fail before anything writes to it.
+        try database.query("SELECT count(*) FROM sqlite_master")
+        try database.query(walMode ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE")
+        try database.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+        try Schema.migrate(database)
+    }
+
+    func transaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
+
+    // MARK: Runtime info
+
+    func info(_ key: String) throws -> String? {
+        try database.query("SELECT value FROM runtime_info WHERE key = ?", [.text(key)]).first?.first?.optionalString
+    }
+
+    func setInfo(_ key: String, _ value: String) throws {
+        try database.query("INSERT OR REPLACE INTO runtime_info (key, value) VALUES (?, ?)", [.text(key), .text(value)])
+    }
+
+    // MARK: Names
+
+    /// Who holds `name` in the container/pod namespace.
+    func holderOfName(_ name: String) throws -> ObjectKind? {
+        if try !database.query("SELECT 1 FROM containers WHERE name = ?", [.text(name)]).isEmpty { return .container }
+        if try !database.query("SELECT 1 FROM pods WHERE name = ?", [.text(name)]).isEmpty { return .pod }
+        return nil
+    }
+
+    func volumeExists(_ name: String) throws -> Bool {
+        try !database.query("SELECT 1 FROM volumes WHERE name = ?", [.text(name)]).isEmpty
+    }
+
+    // MARK: Containers
+
+    static let containerColumns =
+        "id, name, lock_id, pod_id, created, config, state, pid, conmon_pid, mountpoint, exec_sessions"
+
+    func insert(_ container: Container) throws {
+        try database.query(
+            "INSERT INTO containers (\(Self.containerColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [.text(container.id), .text(container.name), .integer(Int64(container.lockID)),
+             container.podID.map(SQLValue.text) ?? .null, .integer(container.created),
+             .text(container.configJSON.serialized()), .text(container.state.rawValue),
+             .integer(Int64(container.pid)), .integer(Int64(container.conmonPID)), .text(container.mountpoint),
+             .text(JSON.array(container.execSessions.map(JSON.string)).serialized())])
+    }
+
+    func containers(where condition: String = "1", _ values: [SQLValue] = []) throws -> [Container] {
+        try database.query("SELECT \(Self.containerColumns) FROM containers WHERE \(condition) ORDER BY created, id",
+                           values).map { row in
+            var container = Container(id: row[0].string, name: row[1].string, lockID: UInt32(truncatingIfNeeded: row[2].int),
+                                      podID: row[3].optionalString, created: row[4].int, rootfs: "", command: [],
+                                      volumes: [], runtime: "")
+            if let json = try? JSON.parse(row[5].string) { container.applyConfig(json) }
+            container.state = ContainerState(rawValue: row[6].string) ?? .unknown
+            container.pid = Int32(truncatingIfNeeded: row[7].int)
+            container.conmonPID = Int32(truncatingIfNeeded: row[8].int)
+            container.mountpoint = row[9].string
+            container.execSessions = (try? JSON.parse(row[10].string))?.arrayValue?.compactMap(\.stringValue) ?? []
+            return container
+        }
+    }
+
+    func updateConfig(of container: Container) throws {
+        try database.query("UPDATE containers SET config = ? WHERE id = ?",
+                           [.text(container.configJSON.serialized()), .text(container.id)])
+    }
+
+    func updateState(of container: Container) throws {
+        try database.query("UPDATE containers SET state = ?, pid = ?, conmon_pid = ? WHERE id = ?",
+                           [.text(container.state.rawValue), .integer(Int64(container.pid)),
+                            .integer(Int64(container.conmonPID)), .text(container.id)])
+    }
+
+    func deleteContainer(_ id: String) throws {
+        try database.query("DELETE FROM containers WHERE id = ?", [.text(id)])
+    }
+
+    // MARK: Pods
+
+    func insert(_ pod: Pod) throws {
+        try database.query("INSERT INTO pods (id, name, lock_id, created, config, cgroup_path) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.text(pod.id), .text(pod.name), .integer(Int64(pod.lockID)), .integer(pod.created),
+                            .text("{}"), .text(pod.cgroupPath)])
+    }
+
+    func pods(where condition: String = "1", _ values: [SQLValue] = []) throws -> [Pod] {
+        try database.query("SELECT id, name, lock_id, created, cgroup_path FROM pods WHERE \(condition) ORDER BY created, id",
+                           values).map { row in
+            var pod = Pod(id: row[0].string, name: row[1].string, lockID: UInt32(truncatingIfNeeded: row[2].int),
+                          created: row[3].int)
+            pod.cgroupPath = row[4].string
+            return pod
+        }
+    }
+
+    func deletePod(_ id: String) throws {
+        try database.query("DELETE FROM pods WHERE id = ?", [.text(id)])
+    }
+
+    // MARK: Volumes
+
+    func insert(_ volume: Volume) throws {
+        try database.query("INSERT INTO volumes (name, lock_id, created, config, mount_count, mountpoint) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.text(volume.name), .integer(Int64(volume.lockID)), .integer(volume.created),
+                            .text(JSON.object([("driver", .string(volume.driver))]).serialized()),
+                            .integer(volume.mountCount), .text(volume.mountpoint)])
+    }
+
+    func volumes(where condition: String = "1", _ values: [SQLValue] = []) throws -> [Volume] {
+        try database.query("SELECT name, lock_id, created, config, mount_count, mountpoint FROM volumes WHERE \(condition) ORDER BY created, name",
+                           values).map { row in
+            var volume = Volume(name: row[0].string, lockID: UInt32(truncatingIfNeeded: row[1].int), created: row[2].int)
+            volume.driver = (try? JSON.parse(row[3].string))?["driver"]?.stringValue ?? "local"
+            volume.mountCount = row[4].int
+            volume.mountpoint = row[5].string
+            return volume
+        }
+    }
+
+    func deleteVolume(_ name: String) throws {
+        try database.query("DELETE FROM volumes WHERE name = ?", [.text(name)])
+    }
+
+    // MARK: Locks
+
+    /// Every object that owns a lock: containers, pods and volumes.
+    func lockOwners() throws -> [LockOwner] {
+        try database.query("""
+            SELECT 'container', id, name, lock_id FROM containers
+            UNION ALL SELECT 'pod', id, name, lock_id FROM pods
+            UNION ALL SELECT 'volume', name, name, lock_id FROM volumes
+            """).map { row in
+            LockOwner(kind: ObjectKind(rawValue: row[0].string) ?? .container, id: row[1].string, name: row[2].string,
+                      lockID: UInt32(truncatingIfNeeded: row[3].int))
+        }
+    }
+
+    func setLockID(_ owner: LockOwner, _ lockID: UInt32) throws {
+        let table: String
+        let key: String
+        switch owner.kind {
+        case .container: (table, key) = ("containers", "id")
+        case .pod: (table, key) = ("pods", "id")
+        case .volume: (table, key) = ("volumes", "name")
+        }
+        try database.query("UPDATE \(table) SET lock_id = ? WHERE \(key) = ?", [.integer(Int64(lockID)), .text(owner.id)])
+    }
+
+    /// Resets the per-boot state after a reboot, as podman 5 does. The caller wraps it in the refresh transaction.
+    func resetPerBootState() throws {
+        for state in ContainerState.allCases where state.afterReboot != state {
+            try database.query("UPDATE containers SET state = ? WHERE state = ?",
+                               [.text(state.afterReboot.rawValue), .text(state.rawValue)])
+        }
+        try database.execute("""
+            UPDATE containers SET pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]';
+            DELETE FROM container_exit_codes;
+            UPDATE pods SET cgroup_path = '';
+            UPDATE volumes SET mount_count = 0, mountpoint = '';
+            """)
+    }
+}

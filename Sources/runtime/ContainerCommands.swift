@@ -1,0 +1,86 @@
+import ArgumentParser
+import Core
+
+struct ContainerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "container", abstract: "Manage containers.", subcommands: [Create.self, Remove.self, PS.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a container.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Name of the container (a random adjective_surname when missing).")
+        var name: String?
+        @Option(help: "Pod (name or id) to put the container in.")
+        var pod: String?
+        @Option(name: [.customShort("v"), .long], help: "A named volume to mount, NAME:/destination.")
+        var volume: [String] = []
+        @Option(help: "Directory holding the container's root file system.")
+        var rootfs: String
+        @Argument(parsing: .postTerminator, help: "The command to run.")
+        var command: [String] = []
+
+        func run() throws {
+            let mounts = try volume.map { spec -> VolumeMount in
+                let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, parts[1].hasPrefix("/") else {
+                    throw ValidationError("--volume wants NAME:/destination, not \(spec)")
+                }
+                return VolumeMount(volume: parts[0], destination: parts[1])
+            }
+            let runtime = try global.open()
+            let container = try runtime.createContainer(name: name, pod: pod, volumes: mounts, rootfs: rootfs,
+                                                        command: command)
+            print(container.id)
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove containers.")
+
+        @OptionGroup var global: GlobalOptions
+        @Flag(name: .shortAndLong, help: "Remove running containers too.")
+        var force = false
+        @Argument(help: "Names or ids of the containers.")
+        var containers: [String]
+
+        func run() throws {
+            let runtime = try global.open()
+            try removeEach(containers) {
+                try runtime.removeContainer($0, force: force)
+            }
+        }
+    }
+}
+
+/// Removes each named object, printing it; the first failure is reported, the rest still run.
+func removeEach(_ keys: [String], _ remove: (String) throws -> Void) throws {
+    var failed = false
+    for key in keys {
+        do {
+            try remove(key)
+            print(key)
+        } catch {
+            printError("Error: \(error)")
+            failed = true
+        }
+    }
+    if failed { throw ExitFailure(code: 1) }
+}
+
+struct PS: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ps", abstract: "List containers.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
+    @Flag(name: .shortAndLong, help: "Show every container, not only running ones.")
+    var all = false
+
+    func run() throws {
+        let runtime = try global.open()
+        let containers = try runtime.containers(all: all)
+        let pods = try runtime.pods()
+        print(output.json ? Listings.containers(containers, pods: pods).prettyPrinted()
+                          : Listings.containerTable(containers, pods: pods))
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Core
+
+struct Podrt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "podrt",
+        abstract: "A libpod-like container runtime core: state, locks, reboot detection and refresh.",
+        subcommands: [ContainerCommand.self, PS.self, PodCommand.self, VolumeCommand.self, SystemCommand.self,
+                      EventsCommand.self])
+}
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "events", abstract: "Show the events log.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
+    @Option(help: "Only events since this time: Unix seconds, a duration (10m, 2h) or RFC 3339 UTC.")
+    var since: String?
+
+    func run() throws {
+        let runtime = try global.open()
+        var sinceTime: WallTime?
+        if let since {
+            guard let parsed = Timestamp.parseSince(since, now: runtime.machine.clock.wallNow()) else {
+                throw ValidationError("cannot read --since \(since)")
+            }
+            sinceTime = parsed
+        }
+        for event in try runtime.events.read(since: sinceTime) {
+            print(output.json ? event.json.serialized() : event.text)
+        }
+    }
+}

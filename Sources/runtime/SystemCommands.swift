@@ -1,0 +1,91 @@
+import ArgumentParser
+import Core
+
+struct SystemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "system", abstract: "Manage the runtime itself.",
+        subcommands: [Info.self, Renumber.self, Migrate.self, Locks.self, Reset.self])
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "info", abstract: "Show paths, counts and locks.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let info = try global.open().info()
+            print(output.json ? info.prettyPrinted() : yaml(info, level: 0))
+        }
+
+        /// A plain indented listing for people.
+        func yaml(_ value: JSON, level: Int) -> String {
+            guard case let .object(members) = value else { return value.serialized() }
+            let pad = String(repeating: "  ", count: level)
+            return members.map { key, member in
+                if case .object = member { return "\(pad)\(key):\n" + yaml(member, level: level + 1) }
+                if case .string(let text) = member { return "\(pad)\(key): \(text)" }
+                return "\(pad)\(key): \(member.serialized())"
+            }.joined(separator: "\n")
+        }
+    }
+
+    struct Renumber: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "renumber", abstract: "Give every container, pod and volume a fresh lock (after num_locks changes).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws { try global.open(forRenumber: true).renumber() }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "migrate", abstract: "Migrate the database schema, and optionally every container's runtime.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("new-runtime"), help: "Move every container to this OCI runtime.")
+        var newRuntime: String?
+
+        func run() throws {
+            let count = try global.open().migrate(newRuntime: newRuntime)
+            if newRuntime != nil { print("migrated \(count) containers") }
+        }
+    }
+
+    struct Locks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "locks", abstract: "Report lock conflicts, unreserved and orphaned locks; exit 1 if any.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let report = try global.open().lockReport()
+            if output.json {
+                print(report.json.prettyPrinted())
+            } else {
+                print("allocated: \(report.allocated.count)")
+                print("available: \(report.available.map(String.init) ?? "unlimited")")
+                for conflict in report.conflicts {
+                    print("conflict: lock \(conflict.lock) is shared by "
+                        + conflict.objects.map { "\($0.kind.rawValue) \($0.name)" }.joined(separator: ", "))
+                }
+                for owner in report.unreserved {
+                    print("unreserved: \(owner.kind.rawValue) \(owner.name) uses lock \(owner.lockID), which is not allocated")
+                }
+                for id in report.orphaned { print("orphaned: lock \(id) is allocated but no object uses it") }
+                if !report.held.isEmpty { print("held: \(report.held.map(String.init).joined(separator: " "))") }
+            }
+            if !report.isClean { throw ExitFailure(code: 1) }
+        }
+    }
+
+    struct Reset: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset", abstract: "Remove every container, pod and volume.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Really do it.")
+        var force = false
+
+        func run() throws {
+            guard force else { throw RuntimeError.resetNeedsForce }
+            try global.open().reset()
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Glibc
+
+// podrt: thin main. Global flags may come before the subcommand (podman-style); ArgumentParser wants them
+// after it, so they are moved there. Exit codes: 0 success, 1 error, 125 usage error.
+
+let commandWords: Set<String> = ["container", "pod", "volume", "system", "ps", "events", "create", "rm", "ls", "info",
+                                 "renumber", "migrate", "locks", "reset", "help"]
+
+func reordered(_ arguments: [String]) -> [String] {
+    var globals: [String] = []
+    var index = 0
+    while index < arguments.count, arguments[index].hasPrefix("--"), arguments[index] != "--" {
+        let flag = arguments[index]
+        globals.append(flag)
+        index += 1
+        if GlobalOptions.valueFlags.contains(flag), index < arguments.count {
+            globals.append(arguments[index])
+            index += 1
+        }
+    }
+    var words: [String] = []
+    while index < arguments.count, commandWords.contains(arguments[index]) {
+        words.append(arguments[index])
+        index += 1
+    }
+    return words + globals + arguments[index...]
+}
+
+do {
+    var command = try Podrt.parseAsRoot(reordered(Array(CommandLine.arguments.dropFirst())))
+    do {
+        try command.run()
+        exit(0)
+    } catch let failure as ExitFailure {
+        exit(failure.code)
+    } catch let error as ValidationError {
+        printError("Error: \(error)")
+        exit(125)
+    } catch {
+        printError("Error: \(error)")
+        exit(1)
+    }
+} catch {
+    let code = Podrt.exitCode(for: error)
+    if code == .success {
+        print(Podrt.fullMessage(for: error))
+        exit(0)
+    }
+    printError(Podrt.fullMessage(for: error))
+    exit(125)
+}
