@@ -29,8 +29,14 @@ let package = Package(
             name: "runtime",
             dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
+        .executableTarget(
+            name: "bootsim",
+            dependencies: ["SimFUSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
+        .testTarget(name: "SimFUSETests", dependencies: ["SimFUSE"]),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Core", "generator"]),

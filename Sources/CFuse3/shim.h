@@ -2,4 +2,52 @@
 #define CFUSE3_SHIM_H
 #define FUSE_USE_VERSION 35
 #include <fuse3/fuse_lowlevel.h>
+#include <string.h>
+#include <stdlib.h>
+#include <stdio.h>
+
+/// fuse_session_new with the arguments bootsim always uses: `fsname`, allow_other and default_permissions
+/// (the kernel checks modes; the server answers as root).
+static inline struct fuse_session *simfuse_session_new(const char *fsname, const struct fuse_lowlevel_ops *ops,
+                                                      void *userdata) {
+    char option[512];
+    snprintf(option, sizeof option, "fsname=%s,subtype=bootsim,allow_other,default_permissions", fsname);
+    char *argv[] = {(char *)"bootsim", (char *)"-o", option, NULL};
+    struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+    struct fuse_session *se = fuse_session_new(&args, ops, sizeof *ops, userdata);
+    fuse_opt_free_args(&args);
+    return se;
+}
+
+/// The init callback's connection tweaks: no writeback cache (every write reaches the server at once),
+/// and locks stay local in the kernel (no lock handlers are registered).
+static inline void simfuse_configure(struct fuse_conn_info *conn) {
+    conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
+    conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS;
+    conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS_AUTO;
+}
+
+/// Clears the bit-fields of an open reply: no direct_io (mmap MAP_SHARED works), no kept page cache.
+static inline void simfuse_plain_open(struct fuse_file_info *fi) {
+    fi->direct_io = 0;
+    fi->keep_cache = 0;
+}
+
+/// A zero-timeout entry for `ino`, attributes in `attr`.
+static inline struct fuse_entry_param simfuse_entry(fuse_ino_t ino, const struct stat *attr) {
+    struct fuse_entry_param e;
+    memset(&e, 0, sizeof e);
+    e.ino = ino;
+    e.generation = 1;
+    e.attr = *attr;
+    e.attr_timeout = 0;
+    e.entry_timeout = 0;
+    return e;
+}
+
+/// One buffer of a received request, owned by the caller (free with simfuse_buf_free).
+static inline struct fuse_buf *simfuse_buf_new(void) { return calloc(1, sizeof(struct fuse_buf)); }
+static inline void simfuse_buf_free(struct fuse_buf *buf) {
+    if (buf) { free(buf->mem); free(buf); }
+}
 #endif

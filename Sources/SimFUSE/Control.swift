@@ -1,0 +1,97 @@
+import CFuse3
+import Core
+import Glibc
+
+/// The commands of the control channel, run by the server between two FUSE requests. A command is a list
+/// of words (see `ControlClient`); the answer is an exit status and text.
+extension FUSEServer {
+    struct ControlAnswer {
+        var status: Int32
+        var text: String
+        static func ok(_ text: String = "") -> ControlAnswer { ControlAnswer(status: 0, text: text) }
+        static func failure(_ text: String) -> ControlAnswer { ControlAnswer(status: 1, text: text + "\n") }
+    }
+
+    func control(_ words: [String]) -> ControlAnswer {
+        guard let command = words.first else { return .failure("empty command") }
+        let rest = Array(words.dropFirst())
+        switch command {
+        case "reboot":
+            return reboot(powerLoss: rest.first == "power-loss")
+        case "crash":
+            crashed = true
+            for pending in pauses.releaseAll() { abandon(pending, EIO) }
+            return .ok("crashed: every request fails with EIO until the next reboot (a power loss)\n")
+        case "fault-add":
+            guard rest.count == 4 else { return .failure("fault-add needs op, glob, errno, when") }
+            guard rest[0] == "*" || Operation.names.contains(rest[0]) else {
+                return .failure("unknown op '\(rest[0])'; known: * \(Operation.names.sorted().joined(separator: " "))")
+            }
+            guard let code = ErrnoNames.code(rest[2]) else {
+                return .failure("unknown errno '\(rest[2])'; known: \(ErrnoNames.known)")
+            }
+            let when: FaultRules.When
+            if rest[3].hasPrefix("nth="), let n = Int(rest[3].dropFirst(4)), n > 0 {
+                when = .nth(n)
+            } else if rest[3].hasPrefix("prob="), let p = Double(rest[3].dropFirst(5)), p >= 0, p <= 1 {
+                when = .probability(p)
+            } else if rest[3] == "always" {
+                when = .always
+            } else {
+                return .failure("bad fault timing '\(rest[3])'")
+            }
+            faults.add(op: rest[0], glob: rest[1], errno: code, when: when)
+            return .ok()
+        case "fault-clear":
+            faults.clear()
+            return .ok()
+        case "log":
+            let pid = rest.first.flatMap { Int32($0) }
+            return .ok(log.lines(pid: pid).map { $0 + "\n" }.joined())
+        case "pause":
+            guard rest.count == 2, let pid = Int32(rest[0]), let n = Int(rest[1]), n > 0 else {
+                return .failure("pause needs a pid and an op number ≥ 1")
+            }
+            pauses.pause(pid, atOp: n)
+            return .ok()
+        case "resume":
+            guard rest.count == 1, let pid = Int32(rest[0]) else { return .failure("resume needs a pid") }
+            guard pauses.isPaused(pid) else { return .failure("pid \(pid) is not paused") }
+            for pending in pauses.resume(pid) { execute(pending) }
+            return .ok()
+        case "held":
+            guard rest.count == 1, let pid = Int32(rest[0]) else { return .failure("held needs a pid") }
+            return .ok("\(pauses.held[pid]?.count ?? 0)\n")
+        case "status":
+            return .ok(statusLines().map { $0 + "\n" }.joined())
+        default:
+            return .failure("unknown control command '\(command)'")
+        }
+    }
+
+    func statusLines() -> [String] {
+        var lines = machine.statusLines()
+        lines.append("state: \(crashed ? "crashed" : "up")")
+        lines.append("reboots: \(reboots)")
+        lines.append("nodes: \(nodes.count) handles: \(handles.count) ops: \(log.total)")
+        lines += faults.descriptions
+        lines += pauses.descriptions
+        return lines
+    }
+
+    /// Answers every held request with EIO, closes the old boot's handles, reboots the machine and starts
+    /// a fresh node table. Timeouts are zero, so the kernel looks every name up again and gets new node ids.
+    func reboot(powerLoss: Bool) -> ControlAnswer {
+        for pending in pauses.releaseAll() { abandon(pending, EIO) }
+        handles.reset()
+        do {
+            try machine.reboot(powerLoss: powerLoss || crashed)
+        } catch {
+            return .failure("this machine cannot reboot: \(error)")
+        }
+        nodes.reset()
+        crashed = false
+        reboots += 1
+        return .ok()
+    }
+}

@@ -1,0 +1,142 @@
+import CFuse3
+import Core
+import Glibc
+
+/// Runs one operation against the caller's view of the machine and says what to answer.
+extension FUSEServer {
+    func perform(_ operation: Operation, _ caller: Caller, _ req: fuse_req_t) throws -> Reply {
+        let fs = machine.fileSystem(for: caller)
+        switch operation {
+        case .lookup(let parent, let name):
+            return try entry(fs, try child(parent, name))
+        case .getattr(let node, let handle):
+            return .attributes(stat(try status(fs, node, handle)))
+        case .setattr(let node, let attributes, let fields, let handle):
+            try setAttributes(fs, node, attributes, fields, handle)
+            return .attributes(stat(try status(fs, node, handle)))
+        case .readlink(let node):
+            return .link(try fs.readlink(try path(node)))
+        case .symlink(let target, let parent, let name):
+            let path = try child(parent, name)
+            try fs.symlink(target, at: path)
+            return try entry(fs, path)
+        case .mknod(let parent, let name, let mode):
+            guard mode & S_IFMT == S_IFREG || mode & S_IFMT == 0 else { return .error(EPERM) }
+            let path = try child(parent, name)
+            try fs.close(try fs.open(path, [.write, .create, .exclusive], permissions: permissions(mode)))
+            try keepMode(fs, path, mode)
+            return try entry(fs, path)
+        case .mkdir(let parent, let name, let mode):
+            let path = try child(parent, name)
+            try fs.mkdir(path, permissions: permissions(mode))
+            try keepMode(fs, path, mode)
+            return try entry(fs, path)
+        case .unlink(let parent, let name):
+            let path = try child(parent, name)
+            try fs.unlink(path)
+            nodes.removed(path)
+            return .ok
+        case .rmdir(let parent, let name):
+            let path = try child(parent, name)
+            try fs.rmdir(path)
+            nodes.removed(path)
+            return .ok
+        case .rename(let parent, let name, let newParent, let newName, let flags):
+            guard flags & ~Self.renameNoReplace == 0 else { return .error(EINVAL) }
+            let source = try child(parent, name)
+            let target = try child(newParent, newName)
+            try fs.rename(source, to: target, noReplace: flags != 0)
+            nodes.renamed(source, to: target)
+            return .ok
+        case .link(let node, let newParent, let newName):
+            let target = try child(newParent, newName)
+            try fs.link(try path(node), at: target)
+            return try entry(fs, target)
+        case .open(let node, var info):
+            let fd = try fs.open(try path(node), Self.options(info.flags), permissions: FilePermissions(rawValue: 0))
+            info.fh = handles.add(.file(fs: fs, fd: fd))
+            return .opened(info)
+        case .create(let parent, let name, let mode, var info):
+            let path = try child(parent, name)
+            let fd = try fs.open(path, Self.options(info.flags).union(.create), permissions: permissions(mode))
+            info.fh = handles.add(.file(fs: fs, fd: fd))
+            try keepMode(fs, path, mode)
+            let status = try fs.fstat(fd)
+            return .created(node: nodes.remember(path), attributes: stat(status), info: info)
+        case .opendir(let node, var info):
+            let path = try path(node)
+            let entries = try fs.readdir(path)
+            info.fh = handles.add(.directory(fs: fs, path: path, entries: entries, fd: nil))
+            return .opened(info)
+        case .statfs:
+            var info = statvfs()
+            info.f_bsize = 4096
+            info.f_frsize = 4096
+            info.f_blocks = 1 << 20
+            info.f_bfree = 1 << 19
+            info.f_bavail = 1 << 19
+            info.f_files = 1 << 20
+            info.f_ffree = 1 << 19
+            info.f_favail = 1 << 19
+            info.f_namemax = 255
+            return .statfs(info)
+        case .access(let node, _):
+            _ = try fs.lstat(try path(node))
+            return .ok
+        case .read, .write, .flush, .release, .fsync, .readdir, .releasedir, .fsyncdir:
+            return try performOnHandle(operation, req)
+        }
+    }
+
+    /// The path of a known node: ESTALE for a node from an earlier boot or one already forgotten.
+    func path(_ node: UInt64) throws -> String {
+        guard let path = nodes.path(node) else { throw Errno.staleNFSFileHandle }
+        return path
+    }
+
+    func child(_ parent: UInt64, _ name: String) throws -> String {
+        guard let path = nodes.child(parent, name) else { throw Errno.staleNFSFileHandle }
+        return path
+    }
+
+    /// Looks `path` up and answers with a new entry (one more kernel lookup of its node).
+    func entry(_ fs: any FileSystem, _ path: String) throws -> Reply {
+        let status = try fs.lstat(path)
+        return .entry(node: nodes.remember(path), attributes: stat(status))
+    }
+
+    /// The status of a node: by path, or through the open handle when the name is gone.
+    func status(_ fs: any FileSystem, _ node: UInt64, _ handle: UInt64?) throws -> FileStatus {
+        do {
+            return try fs.lstat(try path(node))
+        } catch let error as Errno where error == .noSuchFileOrDirectory || error == .staleNFSFileHandle {
+            guard let handle, case .file(let owner, let fd)? = handles[handle] else { throw error }
+            return try owner.fstat(fd)
+        }
+    }
+
+    func permissions(_ mode: UInt32) -> FilePermissions { FilePermissions(rawValue: mode_t(mode & 0o7777)) }
+
+    /// The kernel already applied the caller's umask; if the backend masked again, put the exact mode back.
+    func keepMode(_ fs: any FileSystem, _ path: String, _ mode: UInt32) throws {
+        let wanted = permissions(mode)
+        if try fs.lstat(path).permissions != wanted { try fs.chmod(path, permissions: wanted) }
+    }
+
+    /// `RENAME_NOREPLACE` of renameat2(2); the only rename flag served (EXCHANGE and WHITEOUT are EINVAL).
+    static let renameNoReplace: UInt32 = 1
+
+    /// The `OpenOptions` for the `open(2)` flags the kernel passes on.
+    static func options(_ flags: Int32) -> OpenOptions {
+        var options: OpenOptions
+        switch flags & O_ACCMODE {
+        case O_WRONLY: options = .write
+        case O_RDWR: options = .readWrite
+        default: options = .read
+        }
+        if flags & O_TRUNC != 0 { options.insert(.truncate) }
+        if flags & O_APPEND != 0 { options.insert(.append) }
+        if flags & O_EXCL != 0 { options.insert(.exclusive) }
+        return options
+    }
+}

@@ -1,0 +1,156 @@
+import CFuse3
+import Core
+import Glibc
+
+/// Errors of mounting and serving, with a message meant for a person.
+public struct MountError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A mounted FUSE session serving one `FUSEServer`, plus its control socket.
+public final class FUSEMount {
+    public let mountPoint: String
+    public let socketPath: String
+    let server: FUSEServer
+    let session: OpaquePointer
+    var listener: Int32 = -1
+    var mounted = false
+
+    /// Checks the mount point, creates the session and mounts it. `mountPoint` is normalized.
+    public init(server: FUSEServer, at path: String) throws {
+        mountPoint = ControlPaths.normalize(path)
+        socketPath = ControlPaths.socket(for: mountPoint)
+        self.server = server
+        var status = Glibc.stat()
+        guard fstatat(AT_FDCWD, mountPoint, &status, 0) == 0 else {
+            throw MountError("mount point \(mountPoint) does not exist (\(String(cString: strerror(errno))))")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else { throw MountError("mount point \(mountPoint) is not a directory") }
+        guard !ControlPaths.isMountPoint(mountPoint) else {
+            throw MountError("mount point \(mountPoint) is busy: something is already mounted there")
+        }
+        var ops = Callbacks.make()
+        let userdata = Unmanaged.passUnretained(server).toOpaque()
+        guard let session = simfuse_session_new("bootsim", &ops, userdata) else {
+            throw MountError("fuse_session_new failed (is libfuse3 working?)")
+        }
+        self.session = session
+        server.session = session
+        guard fuse_session_mount(session, mountPoint) == 0 else {
+            fuse_session_destroy(session)
+            throw MountError("cannot mount on \(mountPoint) (is /dev/fuse there and are you root?)")
+        }
+        mounted = true
+    }
+
+    deinit {
+        unmount()
+        fuse_session_destroy(session)
+    }
+
+    /// Opens the control socket, replacing a stale one. Fails if a live server already answers there.
+    public func listen() throws {
+        mkdir(ControlPaths.directory, 0o700)
+        if ControlClient.answers(at: socketPath) { throw MountError("control socket \(socketPath) is in use") }
+        unlink(socketPath)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw MountError("socket: \(String(cString: strerror(errno)))") }
+        let bound = SocketIO.withAddress(socketPath) { bind(fd, $0, $1) }
+        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
+            close(fd)
+            throw MountError("cannot listen on \(socketPath): \(String(cString: strerror(errno)))")
+        }
+        listener = fd
+    }
+
+    /// Unmounts (lazily, so a busy mount still goes) and removes the control socket. Held requests are
+    /// answered with EIO first so that no process is left waiting.
+    public func unmount() {
+        for pending in server.pauses.releaseAll() { server.abandon(pending, EIO) }
+        if listener >= 0 {
+            close(listener)
+            listener = -1
+            unlink(socketPath)
+        }
+        if mounted {
+            fuse_session_unmount(session)
+            mounted = false
+        }
+    }
+
+    /// Serves requests and control commands in one single-threaded `poll` loop until unmounted, stopped
+    /// by a signal, or told to unmount over the control socket (whose client gets the answer after the
+    /// unmount). `worldFile` is where the machine is saved at the end, if given.
+    public func run(saveTo worldFile: String?) {
+        fuse_set_signal_handlers(session)
+        defer { fuse_remove_signal_handlers(session) }
+        let fuseFD = fuse_session_fd(session)
+        let buffer = simfuse_buf_new()!
+        defer { simfuse_buf_free(buffer) }
+        var clients: [Int32: [UInt8]] = [:]
+        while fuse_session_exited(session) == 0 {
+            var fds = [pollfd(fd: fuseFD, events: Int16(POLLIN), revents: 0)]
+            if listener >= 0 { fds.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0)) }
+            for fd in clients.keys { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if fds[0].revents != 0 {
+                let received = fuse_session_receive_buf(session, buffer)
+                if received == -EINTR || received == -EAGAIN { continue }
+                if received <= 0 { break }
+                fuse_session_process_buf(session, buffer)
+            }
+            for entry in fds.dropFirst() where entry.revents != 0 {
+                if entry.fd == listener {
+                    let client = accept(listener, nil, nil)
+                    if client >= 0 {
+                        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                        _ = fcntl(client, F_SETFL, O_NONBLOCK)
+                        clients[client] = []
+                    }
+                    continue
+                }
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                let count = chunk.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+                if count < 0, errno == EAGAIN || errno == EINTR { continue }
+                if count > 0 {
+                    clients[entry.fd]! += chunk[0..<count]
+                    continue
+                }
+                let words = clients.removeValue(forKey: entry.fd)!.split(separator: 0, omittingEmptySubsequences: false)
+                    .map { String(decoding: $0, as: UTF8.self) }.filter { !$0.isEmpty }
+                SocketIO.setBlocking(entry.fd)
+                if words.first == "unmount" {
+                    for fd in clients.keys { close(fd) }
+                    finishUnmount(entry.fd, worldFile: words.count > 1 ? words[1] : worldFile)
+                    return
+                }
+                let answer = server.control(words)
+                _ = SocketIO.writeAll(entry.fd, Array("\(answer.status)\n\(answer.text)".utf8))
+                close(entry.fd)
+            }
+        }
+        for fd in clients.keys { close(fd) }
+        finishUnmount(nil, worldFile: worldFile)
+    }
+
+    /// Saves the world if asked, then unmounts; the answer goes to `client`.
+    func finishUnmount(_ client: Int32?, worldFile: String?) {
+        var answer = "0\n"
+        if let worldFile, !worldFile.isEmpty {
+            do {
+                try server.machine.save(to: worldFile)
+            } catch {
+                answer = "1\ncould not save the world to \(worldFile): \(error)\n"
+            }
+        }
+        unmount()
+        if let client {
+            _ = SocketIO.writeAll(client, Array(answer.utf8))
+            close(client)
+        }
+    }
+}

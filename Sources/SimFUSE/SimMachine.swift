@@ -1,0 +1,67 @@
+import Core
+import Glibc
+import SimFS
+
+/// Serves a `SimWorld`: each real process gets its own simulated process (named after its command), so
+/// descriptors, the world's op log and its pid-scoped faults stay per process. A reboot kills them all,
+/// and the next request of a real pid gets a fresh one.
+public final class SimMachine: MountedMachine {
+    public let world: SimWorld
+    private var views: [Int32: any FileSystem] = [:]
+    private var powerLosses: UInt64 = 0
+
+    public init(world: SimWorld) { self.world = world }
+
+    /// A fresh world, or the one saved at `worldFile` when that file exists.
+    public static func load(worldFile: String?, seed: UInt64, commandLine: String?) throws -> SimMachine {
+        if let worldFile, let bytes = try? HostFileSystem().readFile(worldFile) {
+            let world = try SimWorld(serialized: bytes)
+            if let commandLine { world.reboot(commandLine: commandLine) }
+            return SimMachine(world: world)
+        }
+        return SimMachine(world: SimWorld(seed: seed, commandLine: commandLine ?? ""))
+    }
+
+    public func fileSystem(for caller: Caller) -> any FileSystem {
+        if let view = views[caller.pid] { return view }
+        let pid = world.spawn(name: caller.command)
+        let view = world.machine(for: pid).fileSystem
+        views[caller.pid] = view
+        return view
+    }
+
+    public func reboot(powerLoss: Bool) throws {
+        views.removeAll()
+        if powerLoss {
+            powerLosses += 1
+            world.powerLoss(seed: world.seed &+ powerLosses &* 0x9e37_79b9_7f4a_7c15)
+        } else {
+            world.reboot()
+        }
+    }
+
+    public func statusLines() -> [String] {
+        [
+            "machine: simulated (seed \(world.seed))",
+            "boot: \(world.bootCount) id \(world.bootID)",
+            "cmdline: \(world.commandLine)",
+            "processes: \(views.count) real callers this boot",
+        ]
+    }
+
+    /// Writes the serialized world to `path` (through a temporary file and a rename).
+    public func save(to path: String) throws {
+        let host = HostFileSystem()
+        let temporary = path + ".tmp"
+        let fd = try host.open(temporary, [.write, .create, .truncate], permissions: FilePermissions(rawValue: 0o644))
+        do {
+            try host.writeAll(fd, world.serialized())
+            try host.fsync(fd)
+            try host.close(fd)
+        } catch {
+            try? host.close(fd)
+            throw error
+        }
+        try host.rename(temporary, to: path)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `bootsim`: the simulated machine's command line. Each subcommand lives in its own file; add new ones
+/// to `subcommands`.
+@main
+struct Bootsim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulated machines for reboot and crash testing.",
+        subcommands: [Mount.self, Unmount.self, Ctl.self]
+    )
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Core
+import Glibc
+import SimFUSE
+
+/// `bootsim mount DIR`: mounts a fresh or saved simulated machine on DIR and serves it until unmounted.
+struct Mount: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mount a simulated machine (/etc, /var, /run, /dev/shm, /tmp, /proc/cmdline, boot id) on DIR.")
+
+    @Argument(help: "The directory to mount on.")
+    var directory: String
+
+    @Option(help: "Load the machine from FILE if it exists, and save it there at unmount.")
+    var world: String?
+
+    @Option(help: "The kernel command line of the machine (/proc/cmdline).")
+    var cmdline: String?
+
+    @Option(help: "The seed of a fresh machine (power-loss outcomes, boot ids).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Serve this host directory instead of a simulated machine (no reboots; for tests).")
+    var host: String?
+
+    @Flag(help: "Return once the mount is ready and keep serving in the background.")
+    var background = false
+
+    func run() throws {
+        if background { try startInBackground() }
+        let machine: any MountedMachine
+        if let host {
+            umask(0)
+            machine = FixedMachine(HostFileSystem(root: host))
+        } else {
+            machine = try SimMachine.load(worldFile: world, seed: seed, commandLine: cmdline)
+        }
+        let server = FUSEServer(machine: machine)
+        do {
+            let mount = try FUSEMount(server: server, at: directory)
+            do {
+                try mount.listen()
+            } catch {
+                mount.unmount()
+                throw error
+            }
+            if getenv(Daemon.variable) != nil { Daemon.detachOutput() }
+            mount.run(saveTo: world)
+        } catch let error as MountError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Starts this same command without `--background` as a daemon and waits until it serves or fails.
+    func startInBackground() throws -> Never {
+        var arguments = CommandLine.arguments.filter { $0 != "--background" }
+        arguments[0] = "/proc/self/exe"
+        do {
+            let status = try Daemon.start(arguments, readyWhen: ControlPaths.socket(for: ControlPaths.normalize(directory)))
+            Mount.exit(withError: status == 0 ? nil : ExitCode(status))
+        } catch let error as MountError {
+            Mount.exit(withError: ValidationError(error.description))
+        }
+    }
+}
