@@ -30,9 +30,11 @@ let package = Package(
             dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
+        // The seeded scheduler, scenarios, invariants and the bug catalogue (bootsim run/replay/shrink/hunt).
+        .target(name: "Simulation", dependencies: ["Core", "SimFS", "CSQLite"]),
         .executableTarget(
             name: "bootsim",
-            dependencies: ["SimFUSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Core", "generator"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
     ],
     swiftLanguageModes: [.v6]
 )
