@@ -8,21 +8,21 @@ import Glibc
 final class FileSystemVFS: @unchecked Sendable {  // used only by its process's thread
     let machine: Machine
     let locks: SQLiteLockTable
-    let name: String
+    private(set) var name = ""
     private var vfs: UnsafeMutablePointer<sqlite3_vfs>?
     private var nameStorage: UnsafeMutablePointer<CChar>?
     var temporaryCounter = 0
     /// Set once a call saw `ProcessKilled`: SQLite only hears SQLITE_IOERR.
     var killed = false
 
-    init(machine: Machine, locks: SQLiteLockTable, name: String) {
+    init(machine: Machine, locks: SQLiteLockTable) {
         self.machine = machine
         self.locks = locks
-        self.name = name
     }
 
     /// Registers the VFS with SQLite (not as the default).
     func register() {
+        name = "bootsim-\(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()))"
         let storage = strdup(name)!
         nameStorage = storage
         let vfs = UnsafeMutablePointer<sqlite3_vfs>.allocate(capacity: 1)

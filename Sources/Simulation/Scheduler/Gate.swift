@@ -48,3 +48,7 @@ func startThread(_ body: @escaping @Sendable () -> Void) {
     pthread_attr_destroy(&attributes)
     precondition(result == 0, "bootsim: cannot start a simulated process thread (errno \(result))")
 }
+
+// pthread mutexes and condition variables are made to be shared between threads.
+extension SchedulerLock: @unchecked Sendable {}
+extension Gate: @unchecked Sendable {}

@@ -41,6 +41,8 @@ final class ScheduledProcess {
     /// Who gets the baton back when this (killed) process has unwound.
     var returnTo: ScheduledProcess?
     var exitCode: Int32?
+    /// What the program said when it failed (for traces).
+    var note = ""
     var thread: pthread_t?
 
     init(serial: Int, pid: ProcessID, name: String) {
