@@ -34,7 +34,9 @@ struct Replay: ParsableCommand {
         for line in Trace.shortened(result.events, limit: 60) { print(line) }
         print("decisions: \(result.decisions.map(\.description).joined(separator: " "))")
         print("trace hash \(String(result.traceHash, radix: 16)), \(result.steps) scheduling points, \(String(format1: elapsed * 1000)) ms")
-        if let trace { try writeText(trace, Trace.full(result.events)) }
+        if let trace {
+            try writeText(trace, Trace.full(result.events) + "\n# op log\n" + result.opLog.joined(separator: "\n") + "\n")
+        }
         if let svg { try writeText(svg, TracePicture.svg(result.events, title: "\(loaded.name) seed \(seed)")) }
         if let violation = result.violation {
             print("FAIL seed \(seed): \(violation) (after the step at \(scenario):\(result.line))")

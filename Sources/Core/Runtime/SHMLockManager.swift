@@ -63,7 +63,8 @@ public final class SHMLockManager: LockManager {
                 segment.close()
                 try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 1_000_000))
             case let .valid(found) where found == wanted:
-                return SHMLockManager(segment: segment, numLocks: found, wasCreated: false)
+                let count = injected(.openerUsesConfiguredCount) ? configured : found  // BugInjection: rounding
+                return SHMLockManager(segment: segment, numLocks: count, wasCreated: false)
             case let .valid(found):
                 segment.close()
                 guard rebuildIfMismatched else {
@@ -146,7 +147,7 @@ public final class SHMLockManager: LockManager {
                 let bits = try word(index)
                 guard bits != .max else { continue }
                 let bit = (~bits).trailingZeroBitCount
-                try setWord(index, bits | (1 << bit))
+                if !injected(.duplicateLockIDs) { try setWord(index, bits | (1 << bit)) }  // BugInjection: #3381
                 return UInt32(index * 32 + bit)
             }
             throw LockError.exhausted(numLocks: numLocks)

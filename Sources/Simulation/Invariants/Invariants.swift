@@ -25,7 +25,7 @@ public struct Violation: Error, Hashable, Sendable, CustomStringConvertible {
 enum Invariants {
     static let titles: [String: String] = [
         "I1": "unique: no two live objects share a lock id",
-        "I2": "reserved: whenever the alive file exists, every live object's lock is allocated",
+        "I2": "reserved: whenever the alive file (of this boot) exists, every live object's lock is allocated",
         "I3": "no leak: every allocated lock belongs to a live object once operations settle",
         "I4": "one refresh per boot: exactly one refresh event per boot id",
         "I5": "no deadlock: the scheduler never finds every process blocked",
@@ -50,7 +50,9 @@ enum Invariants {
                 owners[object.lockID] = "\(object.kind) \(object.name)"
             }
         }
-        if wanted.contains("I2"), let objects, state.alive != nil {
+        // The alive file of this boot (podrt writes the boot id into it): a tmp dir on a persistent disk keeps
+        // an earlier boot's file, which says nothing about this boot's reservations.
+        if wanted.contains("I2"), let objects, state.alive == state.bootID {
             let allocated = state.allocated ?? []
             if let missing = objects.first(where: { !allocated.contains($0.lockID) }) {
                 return fail("I2", "the alive file exists but lock \(missing.lockID) of \(missing.kind) \(missing.name) is not allocated")

@@ -23,6 +23,8 @@ public struct RunResult: Sendable {
     public var decisions: [Decision] = []
     public var events: [TraceEvent] = []
     public var steps = 0
+    /// The world's op log with paths and errnos (detailed runs only).
+    public var opLog: [String] = []
     public var passed: Bool { violation == nil }
 }
 
@@ -86,6 +88,7 @@ final class Runner {
         result.decisions = (chooser as? SeededChooser)?.decisions ?? options.decisions ?? []
         result.events = scheduler.trace.events
         result.steps = scheduler.step
+        if options.detailed { result.opLog = world.opLog.map(\.description) }
         return result
     }
 
@@ -108,7 +111,8 @@ final class Runner {
             pendingCommandLine = text
         case let .config(pairs):
             applyConfig(pairs)
-        case let .group(commands):
+        case let .group(commands, together):
+            scheduler.injecting = together
             return runGroup(commands)
         case .reboot:
             world.reboot(commandLine: pendingCommandLine)

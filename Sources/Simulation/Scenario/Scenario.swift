@@ -39,7 +39,7 @@ public struct Step: Sendable {
         case commandLine(String)
         case config([(String, String)])
         /// Processes started together; one command is a group of one.
-        case group([Command])
+        case group([Command], together: Bool)
         case reboot
         case powerLoss
         case fault(FaultRule)

@@ -9,7 +9,7 @@ extension Scenario {
         for step in scenario.steps {
             var names: [String] = []
             if case let .expectFixture(name) = step.action { names.append(name) }
-            if case let .group(commands) = step.action {
+            if case let .group(commands, _) = step.action {
                 for case let .generator(fixture?) in commands.map(\.program) { names.append(fixture) }
             }
             for name in names where scenario.fixtures[name] == nil {
@@ -33,7 +33,7 @@ extension Scenario {
     /// The PCT guarantee for this scenario: 1/(n·k^(d−1)), n its largest group.
     public func pctBound(depth: Int? = nil) -> (processes: Int, steps: Int, depth: Int, probability: Double) {
         var largest = 1
-        for step in steps { if case let .group(commands) = step.action { largest = max(largest, commands.count) } }
+        for step in steps { if case let .group(commands, _) = step.action { largest = max(largest, commands.count) } }
         let d = depth ?? settings.pctDepth
         return (largest, settings.pctSteps, d, PCTChooser.bound(processes: largest, steps: settings.pctSteps, depth: d))
     }

@@ -56,12 +56,12 @@ extension Scenario {
                     guard let eq = pair.firstIndex(of: "=") else { throw fail("config KEY=VALUE ...") }
                     return (String(pair[..<eq]), String(pair[pair.index(after: eq)...]))
                 }))
-            case "generator", "podrt": add(.group([try command(words, fail: fail)]))
+            case "generator", "podrt": add(.group([try command(words, fail: fail)], together: false))
             case "together":
                 let body = try block()
                 add(.group(try body.filter { !$0.trimmed().isEmpty }.map {
                     try command($0.trimmed().split(separator: " ").map(String.init), fail: fail)
-                }))
+                }, together: true))
             case "reboot": add(.reboot)
             case "power-loss": add(.powerLoss)
             case "fault": add(.fault(try faultRule(Array(words.dropFirst()), fail: fail)))

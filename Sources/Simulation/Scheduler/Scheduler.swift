@@ -71,6 +71,8 @@ final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under 
     var onReboot: (() -> Void)?
     /// A failure of the harness's own rules (a call from outside the scheduler).
     var escape: String?
+    /// Seeded injections apply to this group (`together` blocks only).
+    var injecting = false
 
     init(world: SimWorld, chooser: Chooser, trace: TraceRecorder) {
         self.world = world
@@ -208,7 +210,7 @@ final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under 
         if let at = process.crashAtOp, process.ops >= at {
             process.crashAtOp = nil
             inject(.kill(step: step, serial: process.serial), by: process)
-        } else if let decision = chooser.injection(step: step, live: group.filter { $0.state != .done && !$0.killed }.map(\.serial)) {
+        } else if injecting, let decision = chooser.injection(step: step, live: group.filter { $0.state != .done && !$0.killed }.map(\.serial)) {
             inject(decision, by: process)
         }
         if process.killed { return }
