@@ -37,8 +37,8 @@ struct Hunt: ParsableCommand {
                 print("caught \(entry.name) (\(entry.source))")
                 print("  scenario \(scenarioName), seed \(first.seed): \(first.violation!)")
                 print("  decisions: \(first.decisions.map(\.description).joined(separator: " "))")
-                print("  replay: bootsim hunt-replay is `bootsim replay \(file) --seed \(first.seed)` with the bug put back: "
-                      + "bootsim shrink \(file) --seed \(first.seed) --bug \(entry.name)")
+                print("  replay: bootsim replay \(file) --seed \(first.seed) --bug \(entry.name)\(simulation.replayFlags)")
+                print("  shrink: bootsim shrink \(file) --seed \(first.seed) --bug \(entry.name)\(simulation.replayFlags)")
                 print("  \(String(format1: realSeconds() - start)) s")
                 return
             }

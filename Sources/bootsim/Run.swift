@@ -23,6 +23,7 @@ struct Run: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
 
     func run() throws {
+        simulation.activateBug()
         let files = try scenarioFiles(paths)
         var passed = 0
         var failed = 0

@@ -14,9 +14,16 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Directory of the generator fixture cases that scenarios name.")
     var fixtures: String = "Fixtures/generator"
 
+    @Option(help: "Put this catalogued bug back first (simulation only; see `bootsim catalog`).")
+    var bug: String?
+
     func validate() throws {
         guard Strategy(rawValue: strategy) != nil else { throw ValidationError("--strategy is random or pct") }
+        if let bug, Catalogue.entry(named: bug) == nil { throw ValidationError("no catalogue entry \(bug)") }
     }
+
+    /// Puts the `--bug` back, if any, for the runs of this command.
+    func activateBug() { Catalogue.activate(bug.flatMap(Catalogue.entry(named:))) }
 
     var runOptions: RunOptions {
         var options = RunOptions()
@@ -29,6 +36,7 @@ struct SimulationOptions: ParsableArguments {
     var replayFlags: String {
         var text = strategy == "random" ? "" : " --strategy \(strategy)"
         if let pctDepth { text += " --pct-depth \(pctDepth)" }
+        if let bug { text += " --bug \(bug)" }
         return text
     }
 }

@@ -16,10 +16,10 @@ public enum Catalogue {
     public static let entries: [CatalogueEntry] = [
         CatalogueEntry(name: "volume-locks-not-reserved", source: "containers/podman#4605 (#4621, PR #4624)",
                        summary: "refresh re-reserves container and pod locks but not volume locks",
-                       scenarios: ["refresh-race", "podrt-cycles"], invariants: ["I2"], bugs: .volumeLocksNotReserved),
+                       scenarios: ["refresh-race", "podrt-cycles"], invariants: ["I1", "I2"], bugs: .volumeLocksNotReserved),
         CatalogueEntry(name: "duplicate-lock-ids", source: "containers/podman#3381",
                        summary: "allocation hands out a lock id without marking it, so two objects share it",
-                       scenarios: ["podrt-cycles"], invariants: ["I1"], bugs: .duplicateLockIDs),
+                       scenarios: ["podrt-cycles"], invariants: ["I1", "I2"], bugs: .duplicateLockIDs),
         CatalogueEntry(name: "stale-shm-alive-gone", source: "containers/podman#16784 (#17091, #11539)",
                        summary: "the alive file is gone but the SHM segment survives; refresh runs again on a full bitmap",
                        scenarios: ["stale-shm-alive-deleted"], invariants: ["I4"], bugs: .staleSegmentRefresh),
