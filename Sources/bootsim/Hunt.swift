@@ -24,27 +24,21 @@ struct Hunt: ParsableCommand {
         guard let entry = Catalogue.entry(named: name) else {
             throw ValidationError("no catalogue entry \(name); see `bootsim catalog`")
         }
-        Catalogue.activate(entry)
-        defer { Catalogue.activate(nil) }
         let start = realSeconds()
-        for scenarioName in entry.scenarios {
-            let file = "\(scenarios)/\(scenarioName).scenario"
-            let scenario = try Scenario.load(path: file, fixtures: simulation.fixtures)
-            let seedList = (1...UInt64(max(seeds, 1))).map { $0 }
-            let failures = SeedBatch.run(scenario, seeds: seedList, jobs: jobs, options: simulation.runOptions,
-                                         stopAtFirstFailure: true)
-            if let first = failures.first {
-                print("caught \(entry.name) (\(entry.source))")
-                print("  scenario \(scenarioName), seed \(first.seed): \(first.violation!)")
-                print("  decisions: \(first.decisions.map(\.description).joined(separator: " "))")
-                print("  replay: bootsim replay \(file) --seed \(first.seed) --bug \(entry.name)\(simulation.replayFlags)")
-                print("  shrink: bootsim shrink \(file) --seed \(first.seed) --bug \(entry.name)\(simulation.replayFlags)")
-                print("  \(String(format1: realSeconds() - start)) s")
-                return
-            }
-            print("  \(scenarioName): not caught in \(seeds) seeds")
+        let loaded = try entry.scenarios.map {
+            try Scenario.load(path: "\(scenarios)/\($0).scenario", fixtures: simulation.fixtures)
         }
-        print("NOT caught: \(entry.name) in \(seeds) seeds per scenario")
-        throw ExitCode(1)
+        guard let found = Hunter.hunt(entry, scenarios: loaded, seeds: seeds, jobs: jobs, options: simulation.runOptions) else {
+            print("NOT caught: \(entry.name) in \(seeds) seeds per scenario (\(entry.scenarios.joined(separator: ", ")))")
+            throw ExitCode(1)
+        }
+        let file = "\(scenarios)/\(found.scenario).scenario"
+        print("caught \(entry.name) (\(entry.source))")
+        print("  scenario \(found.scenario), seed \(found.result.seed) (\(found.seedsRun) seeds run): \(found.result.violation!)")
+        print("  the same seed without the bug: passes or breaks something else")
+        print("  decisions: \(found.result.decisions.map(\.description).joined(separator: " "))")
+        print("  replay: bootsim replay \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
+        print("  shrink: bootsim shrink \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
+        print("  \(String(format1: realSeconds() - start)) s")
     }
 }

@@ -2,7 +2,8 @@
 /// reboot the machine or cut its power. A run is its scenario plus its list of decisions; replaying the
 /// list repeats the run exactly, and shrinking removes decisions from it.
 public enum Decision: Hashable, Sendable, CustomStringConvertible {
-    /// At `step`, run the process with serial number `serial` instead of the default one.
+    /// At choice point `step` (the scheduler's count of choices, not of ops), run the process with serial
+    /// number `serial` instead of the default one.
     case run(step: Int, serial: Int)
     /// At `step`, kill the live process with serial number `serial`.
     case kill(step: Int, serial: Int)

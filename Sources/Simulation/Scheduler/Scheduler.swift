@@ -66,6 +66,8 @@ final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under 
     var current: ScheduledProcess?
     var nextSerial = 1
     var step = 0
+    /// Choice points so far: every call of `chooser.choose`; `.run` decisions are numbered by it.
+    var choices = 0
     var trace: TraceRecorder
     var deadlock: [String]?
     var onReboot: (() -> Void)?
@@ -134,7 +136,8 @@ final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under 
             if !runnable.isEmpty {
                 let serials = runnable.map(\.serial)
                 let preferred = serials[0]
-                let chosen = chooser.choose(step: step, runnable: serials, preferred: preferred, current: nil)
+                choices += 1
+                let chosen = chooser.choose(step: choices, runnable: serials, preferred: preferred, current: nil)
                 give(runnable.first { $0.serial == chosen } ?? runnable[0], from: previous)
                 return
             }
@@ -216,7 +219,8 @@ final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under 
         if process.killed { return }
         let runnable = (group.filter { $0.state == .runnable } + [process]).sorted { $0.serial < $1.serial }
         if runnable.count == 1 { return }
-        let chosen = chooser.choose(step: step, runnable: runnable.map(\.serial), preferred: process.serial,
+        choices += 1
+        let chosen = chooser.choose(step: choices, runnable: runnable.map(\.serial), preferred: process.serial,
                                     current: process.serial)
         guard chosen != process.serial, let next = runnable.first(where: { $0.serial == chosen }) else { return }
         process.state = .runnable
