@@ -74,8 +74,23 @@ final class Runner {
 
     func run() -> RunResult {
         var result = RunResult(seed: seed)
-        prepareMachine()
-        for step in scenario.steps {
+        var steps = scenario.steps[...]
+        if let marker = steps.firstIndex(where: { if case .snapshot = $0.action { return true } else { return false } }) {
+            let saved = scenario.prefix.state { Runner(scenario: scenario, seed: 0, options: RunOptions()).runPrefix(upTo: marker) }
+            world.restore(saved.world)
+            ledger = saved.ledger
+            config = saved.config
+            pendingCommandLine = saved.commandLine
+            if let violation = saved.violation {
+                result.violation = violation
+                steps = []
+            } else {
+                steps = steps[(marker + 1)...]
+            }
+        } else {
+            prepareMachine()
+        }
+        for step in steps {
             scheduler.trace.scenarioStep("line \(step.line)", step: scheduler.step)
             if let violation = perform(step) ?? checkAfter(step) {
                 result.violation = violation
@@ -90,6 +105,18 @@ final class Runner {
         result.steps = scheduler.step
         if options.detailed { result.opLog = world.opLog.map(\.description) }
         return result
+    }
+
+    /// Runs the steps before the `snapshot` marker and saves the machine and the harness's state.
+    func runPrefix(upTo marker: Int) -> PrefixState {
+        prepareMachine()
+        var violation: Violation?
+        for step in scenario.steps[..<marker] {
+            if let broken = perform(step) ?? checkAfter(step) { violation = broken; break }
+        }
+        world.scheduler = nil
+        return PrefixState(world: world.snapshot(), ledger: ledger, config: config, commandLine: pendingCommandLine,
+                           violation: violation)
     }
 
     /// After a reboot or power loss: a new boot's bookkeeping.
@@ -134,6 +161,8 @@ final class Runner {
             }
         case let .expectFixture(name):
             return compareWithFixture(name)
+        case .snapshot:
+            break
         }
         return nil
     }

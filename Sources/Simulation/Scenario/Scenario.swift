@@ -10,6 +10,8 @@ public struct Scenario: Sendable {
     public var steps: [Step] = []
     /// The generator fixture cases the steps name, loaded before any run.
     public var fixtures: [String: FixtureCase] = [:]
+    /// The machine after the steps before `snapshot`, made once and shared by every seed.
+    let prefix = PrefixCache()
 
     public struct Settings: Sendable {
         /// Seeded injections during concurrent steps.
@@ -48,6 +50,8 @@ public struct Step: Sendable {
         /// Every process of the previous group succeeded (`ok`) or failed (`fail`), unless a crash hit it.
         case expect(ok: Bool)
         case expectFixture(String)
+        /// The steps before this one run once (with seed 0, no injections); every seed starts from there.
+        case snapshot
     }
     public var action: Action
     public var line: Int

@@ -67,6 +67,7 @@ extension Scenario {
             case "fault": add(.fault(try faultRule(Array(words.dropFirst()), fail: fail)))
             case "clear-faults": add(.clearFaults)
             case "check": add(.check)
+            case "snapshot": add(.snapshot)
             case "expect":
                 guard words.count == 2, ["ok", "fail"].contains(words[1]) else { throw fail("expect ok|fail") }
                 add(.expect(ok: words[1] == "ok"))
