@@ -66,9 +66,7 @@ enum Invariants {
         }
         if wanted.contains("I4") {
             var refreshes: [String: Int] = [:]
-            for event in state.events where event.type == "system" && event.status == "refresh" {
-                refreshes[event.bootID, default: 0] += 1
-            }
+            for boot in state.refreshBoots { refreshes[boot, default: 0] += 1 }
             if let (boot, count) = refreshes.first(where: { $0.value > 1 }) {
                 return fail("I4", "\(count) refresh events in boot \(boot)")
             }

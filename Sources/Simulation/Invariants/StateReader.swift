@@ -16,7 +16,8 @@ struct MachineState {
     /// nil when there is no lock segment (or lock directory).
     var allocated: Set<UInt32>?
     var alive: String?
-    var events: [Event]
+    /// The boot id of every `refresh` event, in log order.
+    var refreshBoots: [String]
     var bootID: String
 }
 
@@ -28,14 +29,27 @@ struct StateReader {
 
     func read(bootID: String) -> MachineState {
         let fs = machine.fileSystem
-        var state = MachineState(objects: nil, databaseProblem: nil, allocated: nil, alive: nil, events: [], bootID: bootID)
+        var state = MachineState(objects: nil, databaseProblem: nil, allocated: nil, alive: nil, refreshBoots: [], bootID: bootID)
         if let bytes = try? fs.readFile(config.alivePath, limit: 4096) {
             state.alive = String(decoding: bytes, as: UTF8.self).trimmed().split(separator: "\n").first.map(String.init) ?? ""
         }
-        state.events = (try? EventLog(fileSystem: fs, path: config.eventsLog).read()) ?? []
+        state.refreshBoots = readRefreshBoots()
         state.allocated = readAllocated()
         (state.objects, state.databaseProblem) = readObjects()
         return state
+    }
+
+    /// The refresh events' boot ids, found by text rather than by parsing every event (checks run often).
+    func readRefreshBoots() -> [String] {
+        guard let bytes = try? machine.fileSystem.readFile(config.eventsLog) else { return [] }
+        var boots: [String] = []
+        for line in bytes.split(separator: 0x0A) {
+            let text = String(decoding: line, as: UTF8.self)
+            guard text.contains("\"status\":\"refresh\""), text.contains("\"type\":\"system\""),
+                  let range = text.firstRange(of: "\"bootID\":\"") else { continue }
+            boots.append(String(text[range.upperBound...].prefix { $0 != "\"" }))
+        }
+        return boots
     }
 
     func readAllocated() -> Set<UInt32>? {
