@@ -20,6 +20,9 @@ struct Run: ParsableCommand {
     @Option(help: "Worker threads.")
     var jobs: Int = 2
 
+    @Option(help: "Run the first K seeds of each scenario a second time and fail if a trace hash differs.")
+    var determinism: Int = 0
+
     @OptionGroup var simulation: SimulationOptions
 
     func run() throws {
@@ -38,6 +41,15 @@ struct Run: ParsableCommand {
                 counter.tick()
             }
             counter.finish()
+            for seed in seedList.prefix(determinism) {
+                let first = scenario.run(seed: seed, options: simulation.runOptions)
+                let second = scenario.run(seed: seed, options: simulation.runOptions)
+                if first.traceHash != second.traceHash || first.violation != second.violation {
+                    print("NONDETERMINISM \(scenario.name) seed \(seed): trace hash \(first.traceHash) then \(second.traceHash)")
+                    failed += 1
+                }
+            }
+            if determinism > 0 { print("\(scenario.name): \(min(determinism, seedList.count)) seeds run twice, same trace hashes") }
             passed += seedList.count - failures.count
             failed += failures.count
             for failure in failures.prefix(3) { report(failure, scenario: scenario, file: file) }
