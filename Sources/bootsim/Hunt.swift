@@ -21,6 +21,7 @@ struct Hunt: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
 
     func run() throws {
+        ensureDeterministicHashing()
         guard let entry = Catalogue.entry(named: name) else {
             throw ValidationError("no catalogue entry \(name); see `bootsim catalog`")
         }

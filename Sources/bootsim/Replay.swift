@@ -24,6 +24,7 @@ struct Replay: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
 
     func run() throws {
+        ensureDeterministicHashing()
         simulation.activateBug()
         let loaded = try Scenario.load(path: scenario, fixtures: simulation.fixtures)
         var options = simulation.runOptions

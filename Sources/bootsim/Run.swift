@@ -26,6 +26,7 @@ struct Run: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
 
     func run() throws {
+        ensureDeterministicHashing()
         simulation.activateBug()
         let files = try scenarioFiles(paths)
         var passed = 0

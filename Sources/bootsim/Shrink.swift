@@ -18,6 +18,7 @@ struct Shrink: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
 
     func run() throws {
+        ensureDeterministicHashing()
         simulation.activateBug()
         let loaded = try Scenario.load(path: scenario, fixtures: simulation.fixtures)
         let start = realSeconds()
