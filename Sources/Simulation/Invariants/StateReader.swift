@@ -43,11 +43,15 @@ struct StateReader {
     func readRefreshBoots() -> [String] {
         guard let bytes = try? machine.fileSystem.readFile(config.eventsLog) else { return [] }
         var boots: [String] = []
+        // A power cut can tear the last event; the next append then shares its line, so look at each
+        // `{"time"` object of a line on its own.
         for line in bytes.split(separator: 0x0A) {
             let text = String(decoding: line, as: UTF8.self)
-            guard text.contains("\"status\":\"refresh\""), text.contains("\"type\":\"system\""),
-                  let range = text.firstRange(of: "\"bootID\":\"") else { continue }
-            boots.append(String(text[range.upperBound...].prefix { $0 != "\"" }))
+            for object in text.split(separator: "{\"time\"", omittingEmptySubsequences: true) {
+                guard object.contains("\"status\":\"refresh\""), object.contains("\"type\":\"system\""),
+                      let range = object.firstRange(of: "\"bootID\":\"") else { continue }
+                boots.append(String(object[range.upperBound...].prefix { $0 != "\"" }))
+            }
         }
         return boots
     }
