@@ -74,7 +74,9 @@ export SYSTEMD_LOG_LEVEL=info SYSTEMD_LOG_COLOR=0 SYSTEMD_LOG_TIME=0 SYSTEMD_LOG
 export SYSTEMD_EFI_OPTIONS= SYSTEMD_IN_INITRD=0 SYSTEMD_PROC_CMDLINE=
 export RUNTIME_DIRECTORY=$BENCH_DIR/runtime
 
-mean() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$@"; }
+# stats JSON: one line per command: "mean median min" in ms.
+stats() { python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]: print(*(f"{r[k]*1e3:.2f}" for k in ("mean","median","min")))' "$1"; }
 
 for n in $sizes; do
     crypttab "$n" >"$BENCH_DIR/crypttab-$n"
@@ -94,11 +96,13 @@ for n in $sizes; do
     echo "== $n entries ($(grep -vc '^#' "$SYSTEMD_CRYPTTAB") crypttab lines, output on $(stat -f -c %T "$BENCH_DIR"))"
     hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --prepare "$prepare" \
         --export-json "$BENCH_DIR/result-$n.json" "${cmds[@]}"
-    s=$(mean "$BENCH_DIR/result-$n.json" 0)
+    mapfile -t st < <(stats "$BENCH_DIR/result-$n.json")
+    read -r smean smed smin <<<"${st[0]}"
     if ((systemd_only == 0)); then
-        o=$(mean "$BENCH_DIR/result-$n.json" 1)
-        python3 -c 'import sys; s,o,n=float(sys.argv[1]),float(sys.argv[2]),sys.argv[3]; print(f"RESULT {n} entries: systemd {s*1e3:.2f} ms, ours {o*1e3:.2f} ms, ratio systemd/ours {s/o:.2f}x")' "$s" "$o" "$n"
+        read -r omean omed omin <<<"${st[1]}"
+        python3 -c 'import sys; n,sm,sd,om,od=sys.argv[1],*map(float,sys.argv[2:]); print(f"RESULT {n} entries: systemd {sm:.2f} ms, ours {om:.2f} ms, ratio systemd/ours {sm/om:.2f}x (medians {sd:.2f} / {od:.2f} ms, {sd/od:.2f}x)")' "$n" "$smean" "$smed" "$omean" "$omed"
+        echo "         min: systemd $smin ms, ours $omin ms"
     else
-        python3 -c 'import sys; print(f"RESULT {sys.argv[2]} entries: systemd {float(sys.argv[1])*1e3:.2f} ms (ours not run)")' "$s" "$n"
+        echo "RESULT $n entries: systemd $smean ms (median $smed ms, min $smin ms); ours not run"
     fi
 done

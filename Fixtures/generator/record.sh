@@ -49,6 +49,10 @@ inner() {
         (cd "$case_dir" && sh ./crypttab.gen) >/etc/crypttab
     fi
 
+    # /etc/initrd-release (SYSTEMD_IN_INITRD=lenient|auto look at it): the case's initrd-release file, else absent.
+    rm -f /etc/initrd-release
+    [[ -e $case_dir/initrd-release ]] && cp "$case_dir/initrd-release" /etc/initrd-release
+
     # A fresh tmpfs on /run/systemd: RUNTIME_DIRECTORY defaults to /run/systemd/cryptsetup. The output
     # directories are the ones systemd itself hands to generators, so paths in messages are realistic.
     mkdir -p /run/systemd
@@ -193,6 +197,7 @@ fi
 if ((${#cases[@]} == 0)); then
     for d in "$HERE"/*/; do
         [[ -e $d/crypttab || -e $d/crypttab.gen || -e $d/cmdline || -e $d/env || -e $d/args ]] && cases+=("$d")
+        :
     done
 fi
 

@@ -1,3 +1,25 @@
 // SimFS: the simulated machine that drives Core in tests and in bootsim (see DESIGN.md, "SimFS semantics").
-// Start at `SimWorld`. Nothing here reads the real clock, real randomness or the real file system.
+// Nothing here reads the real clock, real randomness or the real file system.
+//
+// The map, for callers:
+// - `SimWorld(seed:commandLine:)` is the whole machine. Everything derives from the seed.
+// - `world.spawn(name:environment:)` adds a process driven by the caller's thread; `world.machine(for:)` is
+//   that process's `Machine` (FileSystem, MachineClock, MutexSegments, ProcessControl, RandomSource), with
+//   its own descriptors, umask 022 and environment. `world.register(program:_:)` makes a program that
+//   `ProcessControl.spawn` runs on a new thread as a new process.
+// - `world.kill(_:signal:)`, `world.exit(_:code:)`, `world.settle()`, `world.liveProcesses`.
+// - `world.reboot(commandLine:)` (clean) and `world.powerLoss(seed:commandLine:)` (see PowerLoss.swift and
+//   Durability.swift for the model); `world.bootID`, `world.bootCount`, `world.commandLine`.
+// - `world.addFault(_:)`, `removeFault(_:)`, `clearFaults()` with `FaultRule`.
+// - `world.opLog`, `world.opCount`, `world.traceHash`, `world.opLogCapacity`.
+// - `world.waitForCycle()`, `world.deadlocks`, `world.isWaiting(_:)`.
+// - `world.consistencyProblems()`: self-check of the tree's bookkeeping (empty when sound).
+// - `world.now`, `world.wallNow`, `world.advanceClock(to:)`, `world.opCost`.
+// - `world.scheduler`: a `SimScheduling` hook that sees every call as a scheduling point.
+// - `world.snapshot()` / `restore(_:)`, `world.serialized()` / `SimWorld(serialized:)`.
+//
+// Deliberate differences from Linux: processes are root and no permission checks are made; `/proc` holds
+// only `cmdline` and `sys/kernel/random/boot_id`, and chmod/chown/truncate there are EPERM; a flock wait
+// that would deadlock is refused with EDEADLK (Linux would hang); mode and owner changes are durable at
+// once; `fsync` of a file does not make its directory entry durable (POSIX; ext4 would).
 @_exported import Core

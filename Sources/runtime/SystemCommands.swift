@@ -1,10 +1,11 @@
 import ArgumentParser
 import Core
+import Glibc
 
 struct SystemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "system", abstract: "Manage the runtime itself.",
-        subcommands: [Info.self, Renumber.self, Migrate.self, Locks.self, Reset.self])
+        subcommands: [Info.self, Renumber.self, Migrate.self, Locks.self, Reset.self, HoldLock.self])
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "info", abstract: "Show paths, counts and locks.")
@@ -86,6 +87,32 @@ struct SystemCommand: ParsableCommand {
         func run() throws {
             guard force else { throw RuntimeError.resetNeedsForce }
             try global.open().reset()
+        }
+    }
+
+    /// For tests of owner death: takes an object's lock, sleeps, and exits still holding it.
+    struct HoldLock: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "hold-lock", shouldDisplay: false)
+        @OptionGroup var global: GlobalOptions
+        @Argument var kind: String
+        @Argument var name: String
+        @Option var seconds: UInt64 = 0
+
+        func run() throws {
+            let runtime = try global.open()
+            let lockID: UInt32
+            switch kind {
+            case "container": lockID = try runtime.lookupContainer(name).lockID
+            case "pod": lockID = try runtime.lookupPod(name).lockID
+            default: lockID = try runtime.lookupVolume(name).lockID
+            }
+            let acquisition = try runtime.locks.retrieve(lockID).lock()
+            print("holding lock \(lockID) (\(acquisition))")
+            let clock = runtime.machine.clock
+            try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: seconds * 1_000_000_000))
+            // Exit while the segment is still mapped: unmapping a held robust mutex first would leave it
+            // stuck instead of owner-died (the kernel cannot walk the robust list into unmapped memory).
+            Glibc.exit(0)
         }
     }
 }

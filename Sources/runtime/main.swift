@@ -4,8 +4,6 @@ import Glibc
 // podrt: thin main. Global flags may come before the subcommand (podman-style); ArgumentParser wants them
 // after it, so they are moved there. Exit codes: 0 success, 1 error, 125 usage error.
 
-let commandWords: Set<String> = ["container", "pod", "volume", "system", "ps", "events", "create", "rm", "ls", "info",
-                                 "renumber", "migrate", "locks", "reset", "help"]
 
 func reordered(_ arguments: [String]) -> [String] {
     var globals: [String] = []
@@ -19,11 +17,17 @@ func reordered(_ arguments: [String]) -> [String] {
             index += 1
         }
     }
+    // The subcommand path: follow the command tree as far as the words name subcommands.
     var words: [String] = []
-    while index < arguments.count, commandWords.contains(arguments[index]) {
+    var level: [any ParsableCommand.Type] = Podrt.configuration.subcommands
+    while index < arguments.count,
+          let next = level.first(where: { $0._commandName == arguments[index] }) {
         words.append(arguments[index])
+        level = next.configuration.subcommands
         index += 1
     }
+    // Nothing to move behind (no subcommand, or `help …`): let ArgumentParser report it as given.
+    if words.isEmpty { return arguments }
     return words + globals + arguments[index...]
 }
 
@@ -38,6 +42,10 @@ do {
         printError("Error: \(error)")
         exit(125)
     } catch {
+        if Podrt.exitCode(for: error) == .success {  // `podrt help …`
+            print(Podrt.fullMessage(for: error))
+            exit(0)
+        }
         printError("Error: \(error)")
         exit(1)
     }

@@ -21,12 +21,16 @@ extension PlanContext {
             text.line("After", unit)
             if canFail {
                 text.line("Wants", unit)
+                guard dropInFits(unit: unit) else {
+                    error("Failed to write device drop-in: Invalid argument")
+                    throw EntryFailed()
+                }
                 operations.append(runningTimeoutDropIn(unit: unit, timeout: timeout ?? []))
             } else {
                 text.line("Requires", unit)
             }
         } else {
-            text.line("RequiresMountsFor", Escapes.specifier(path))
+            requiresMountsFor(path, &text)
         }
     }
 
@@ -47,14 +51,19 @@ extension PlanContext {
             return filtered
         }
         let node = DeviceSpec.udevNode(device)
-        let isDevice = PathRules.startsWith(node, Bytes(utf8: "/dev/")) != nil
-            || PathRules.startsWith(node, Bytes(utf8: "/sys/")) != nil
+        // is_device_path(): under /dev/ or /sys/ with something after the prefix.
+        let isDevice = !(PathRules.startsWith(node, Bytes(utf8: "/dev/")) ?? []).isEmpty
+            || !(PathRules.startsWith(node, Bytes(utf8: "/sys/")) ?? []).isEmpty
         guard isDevice else {
             warning("x-systemd.device-timeout ignored for \(device.text)")
             return filtered
         }
         guard let unit = UnitNames.fromPath(node, suffix: ".device") else {
             error("Failed to make unit name from path: Invalid argument")
+            warning("Failed to write device timeout drop-in: Invalid argument")
+            return filtered
+        }
+        guard dropInFits(unit: unit) else {
             warning("Failed to write device timeout drop-in: Invalid argument")
             return filtered
         }

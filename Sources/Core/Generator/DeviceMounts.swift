@@ -57,6 +57,11 @@ extension PlanContext {
                     error("Failed to generate \(kind.failureName) mount unit: Invalid argument")
                     throw EntryFailed()
                 }
+                guard dropInFits(unit: deviceUnit) else {
+                    error("Failed to write device drop-in: Invalid argument")
+                    error("Failed to generate \(kind.failureName) mount unit: Invalid argument")
+                    throw EntryFailed()
+                }
                 operations.append(runningTimeoutDropIn(unit: deviceUnit, timeout: timeout))
             case .failure(let code):
                 warning("Failed to parse \(timeout.text), ignoring: \(ErrorText.describe(code))")

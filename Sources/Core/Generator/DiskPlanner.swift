@@ -56,6 +56,12 @@ extension PlanContext {
             error("Device '\(name.text)' has option 'keyfile-timeout' without a value. Ignoring.")
             throw EntryFailed()
         }
+        if header.found && header.value == nil && request.headerDevice == nil {
+            // systemd 252 aborts here (assertion 'name' in strv_find, from print_dependencies(NULL)).
+            divergences.insert(.bareHeader)
+            error("Device '\(name.text)' has option 'header' without a value. Ignoring.")
+            throw EntryFailed()
+        }
         try claimUnitFile(unit)
 
         var operations: [PlanOperation] = []
@@ -110,7 +116,7 @@ extension PlanContext {
             text.line("After", deviceUnit)
             text.line("Before=umount.target")
         } else {
-            text.line("RequiresMountsFor", Escapes.specifier(udevNode))
+            requiresMountsFor(udevNode, &text)
             text.line("Requires=systemd-tmpfiles-setup-dev.service")
             text.line("After=systemd-tmpfiles-setup-dev.service")
         }

@@ -164,6 +164,7 @@ public enum GeneratorPlanner {
             plan.entries.append(PlanEntry(name: request.name, operations: operations))
             return true
         } catch {
+            if context.unitFiles.count > claimed.count { context.divergences.insert(.noPartialUnit) }
             context.unitFiles = claimed
             plan.failed = true
             return false

@@ -50,7 +50,7 @@ public struct PlanWriter {
         case .createUnit(let path, let contents):
             let text = path.text
             do {
-                try writeAtomically(text, contents, mode: 0o666, replace: false)
+                try writeAtomically(text, contents, mode: 0o644, replace: false)
                 created.append(text)
             } catch let error as Errno {
                 throw WriteFailure(message: LogMessage(.error,

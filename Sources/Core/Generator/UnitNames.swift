@@ -56,7 +56,8 @@ public enum UnitNames {
     static func hashedLongName(_ name: Bytes) -> Bytes {
         let dot = name.lastIndex(of: 0x2e)!
         let suffix = name[dot...]
-        var hash = SipHash24.hash(name, key: longNameKey)
+        // siphash24_string() hashes the terminating NUL too.
+        var hash = SipHash24.hash(name + [0], key: longNameKey)
         var hex: Bytes = []
         for _ in 0..<8 {
             let byte = UInt8(truncatingIfNeeded: hash)

@@ -32,19 +32,29 @@ enum ExecArgument {
     /// The quoted argument; `diverged` is true when it differs from what systemd 252 writes.
     static func quoted(_ value: Bytes) -> (text: Bytes, diverged: Bool) {
         let escaped = Escapes.specifier(value)
-        if !escaped.contains(where: needsEscape) {
+        if !escaped.contains(where: needsEscape) && UTF8Rules.isValid(escaped) {
             return ([0x27] + escaped + [0x27], false)
         }
         var out: Bytes = [0x27]
-        for c in escaped {
+        var index = 0
+        while index < escaped.count {
+            let c = escaped[index]
+            let length = UTF8Rules.validSequenceLength(escaped, at: index)
+            if length > 1 {
+                out.append(contentsOf: escaped[index..<(index + length)])
+                index += length
+                continue
+            }
             if c == 0x5c || c == 0x27 {
                 out.append(0x5c)
                 out.append(c)
-            } else if c < 0x20 || c == 0x7f {
+            } else if c < 0x20 || c >= 0x7f {
+                // Control bytes, and bytes that are not part of valid UTF-8 (the parser refuses those raw).
                 ASCII.appendHexEscape(c, to: &out)
             } else {
                 out.append(c)
             }
+            index += 1
         }
         out.append(0x27)
         return (out, true)
@@ -60,8 +70,35 @@ enum ExecArgument {
         let plain = !value.isEmpty && !value.contains { c in
             c <= 0x20 || c == 0x7f || c == 0x5c || c == 0x27 || c == 0x22 || c == 0x25
         }
-        if plain { return (value, false) }
+        if plain && UTF8Rules.isValid(value) { return (value, false) }
         let quoted = quoted(value)
         return (quoted.text, true)
+    }
+}
+
+/// RequiresMountsFor= values. The unit parser splits them at whitespace, removes quotes and backslashes, and
+/// refuses the whole unit for bytes that are not UTF-8; systemd 252 writes the path with only `%` escaped.
+enum MountPathList {
+    enum Result {
+        /// The text to write and whether it differs from systemd 252's.
+        case value(Bytes, diverged: Bool)
+        /// Not expressible (not UTF-8): the line must be left out.
+        case inexpressible
+    }
+
+    static func value(_ path: Bytes) -> Result {
+        let escaped = Escapes.specifier(path)
+        if !UTF8Rules.isValid(escaped) { return .inexpressible }
+        let special = escaped.contains { c in
+            ASCII.isWhitespace(c) || c == 0x27 || c == 0x22 || c == 0x5c
+        }
+        guard special else { return .value(escaped, diverged: false) }
+        var out: Bytes = [0x22]
+        for c in escaped {
+            if c == 0x22 || c == 0x5c { out.append(0x5c) }
+            out.append(c)
+        }
+        out.append(0x22)
+        return .value(out, diverged: true)
     }
 }

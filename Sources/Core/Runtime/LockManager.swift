@@ -29,6 +29,18 @@ public protocol LockManager: AnyObject, Sendable {
     func locksHeld() throws -> [UInt32]
 }
 
+extension LockManager {
+    /// Reserves many given ids at once (refresh); returns the ids that failed, with why. Managers may do it
+    /// in one pass.
+    public func allocateGiven(_ ids: [UInt32]) throws -> [(id: UInt32, error: LockError)] {
+        var failures: [(id: UInt32, error: LockError)] = []
+        for id in ids {
+            do { try allocateGiven(id) } catch let error as LockError { failures.append((id, error)) }
+        }
+        return failures
+    }
+}
+
 /// Lock manager errors.
 public enum LockError: Error, Hashable, Sendable, CustomStringConvertible {
     case exhausted(numLocks: UInt32)

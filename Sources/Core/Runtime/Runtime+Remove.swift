@@ -15,7 +15,10 @@ extension Runtime {
                 guard force else { throw RuntimeError.containersRunning([container.name]) }
                 try? machine.processes.kill(ProcessID(rawValue: container.pid), signal: Self.signalKill)
             }
-            try store.transaction { try store.deleteContainer(container.id) }
+            // Only the process that deletes the row frees the lock: a lock freed twice could be someone else's.
+            guard try store.transaction({ try store.deleteContainer(container.id) }) else {
+                throw StateError.noSuch(.container, container.name)
+            }
         }
         try freeLock(container.lockID)
         try event(.container, "remove", id: container.id, name: container.name)
@@ -29,7 +32,7 @@ extension Runtime {
             for container in members { try remove(container, force: true) }
         }
         try withLock(try locks.retrieve(pod.lockID)) {
-            try store.transaction { try store.deletePod(pod.id) }
+            guard try store.transaction({ try store.deletePod(pod.id) }) else { throw StateError.noSuch(.pod, pod.name) }
         }
         try freeLock(pod.lockID)
         try event(.pod, "remove", id: pod.id, name: pod.name)
@@ -43,7 +46,9 @@ extension Runtime {
             for container in users { try remove(container, force: true) }
         }
         try withLock(try locks.retrieve(volume.lockID)) {
-            try store.transaction { try store.deleteVolume(volume.name) }
+            guard try store.transaction({ try store.deleteVolume(volume.name) }) else {
+                throw StateError.noSuch(.volume, volume.name)
+            }
         }
         try freeLock(volume.lockID)
         try event(.volume, "remove", id: volume.name, name: volume.name)

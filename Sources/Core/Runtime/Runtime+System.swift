@@ -108,8 +108,8 @@ extension Runtime {
             ("store", .object([
                 ("staticDir", .string(config.staticDir)), ("tmpDir", .string(config.tmpDir)),
                 ("databasePath", .string(config.databasePath)), ("eventsLog", .string(config.eventsLog)),
-                ("containers", .number(Int64(try containers().count))), ("pods", .number(Int64(try pods().count))),
-                ("volumes", .number(Int64(try volumes().count))),
+                ("containers", .number(Int64(try store.count(.container)))),
+                ("pods", .number(Int64(try store.count(.pod)))), ("volumes", .number(Int64(try store.count(.volume)))),
             ])),
             ("locks", .object([
                 ("lockType", .string(config.lockType.rawValue)),

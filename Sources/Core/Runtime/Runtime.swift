@@ -3,8 +3,9 @@ public struct RuntimeOptions: Sendable {
     public var config: RuntimeConfig
     /// Prepended to the database path for SQLite's own unix VFS: the root of a rooted `HostFileSystem`.
     public var databasePathPrefix = ""
-    /// An SQLite VFS to open the database through instead (the FileSystem-protocol VFS in simulation).
-    public var databaseVFS: String?
+    /// Open the database through the machine's FileSystem protocol (a custom SQLite VFS) instead of SQLite's
+    /// unix VFS on the real path: needed in simulation.
+    public var databaseOverFileSystem = false
     /// A lock manager to use instead of the configured one (tests).
     public var lockManager: (any LockManager)?
     /// Opening for `system renumber`: a lock segment of the wrong size is rebuilt instead of refused.
@@ -40,21 +41,29 @@ public final class Runtime {
 
     public init(machine: Machine, options: RuntimeOptions) throws {
         self.machine = machine
-        config = options.config
+        let config = options.config  // a local, so the closures below need not capture a half-built self
+        self.config = config
         let fs = machine.fileSystem
-        try fs.makeDirectories(config.tmpDir, permissions: FilePermissions(rawValue: 0o700))
-        try fs.makeDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
-        store = try StateStore(path: options.databasePathPrefix + config.databasePath, vfs: options.databaseVFS,
-                               walMode: options.databaseVFS == nil)
+        try within("creating tmp dir \(config.tmpDir)") {
+            try fs.makeDirectories(config.tmpDir, permissions: FilePermissions(rawValue: 0o700))
+        }
+        try within("creating static dir \(config.staticDir)") {
+            try fs.makeDurableDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
+        }
+        store = options.databaseOverFileSystem
+            ? try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine))
+            : try StateStore(path: options.databasePathPrefix + config.databasePath)
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
 
         // Everything below runs under the alive lock: a second process waits here, then sees the alive file.
-        let aliveLock = try AliveLock(fileSystem: fs, path: config.aliveLockPath)
+        let aliveLock = try within("taking the alive lock \(config.aliveLockPath)") {
+            try AliveLock(fileSystem: fs, path: config.aliveLockPath)
+        }
         defer { aliveLock.release() }
         if injected(.aliveLockReleasedEarly) { try? fs.flock(aliveLock.fd, .unlock, wait: false) }  // BugInjection: #3207
 
-        let alive = try Self.readAlive(fs, config.alivePath)
+        let alive = try within("reading \(config.alivePath)") { try Self.readAlive(fs, config.alivePath) }
         let storedBoot = try store.info("boot_id")
         var rebooted = bootID.isEmpty ? alive == nil : storedBoot != bootID
         if injected(.missingAliveMeansReboot) || injected(.staleSegmentRefresh) { rebooted = rebooted || alive == nil }  // BugInjection: #7852, #16784
@@ -66,15 +75,23 @@ public final class Runtime {
         } else {
             switch config.lockType {
             case .shm:
-                let manager = try SHMLockManager.open(
-                    mutexes: machine.mutexes, clock: machine.clock, path: config.lockSegmentPath,
-                    numLocks: config.numLocks,
-                    rebuildIfMismatched: rebooted || (options.forRenumber && !injected(.renumberRefusesResize)))  // BugInjection: #16119
+                let path = config.lockSegmentPath
+                let manager = try within("opening lock segment \(path)") {
+                    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                        try fs.makeDirectories(String(path[..<slash]), permissions: FilePermissions(rawValue: 0o755))
+                    }
+                    return try SHMLockManager.open(
+                        mutexes: machine.mutexes, clock: machine.clock, path: path,
+                        numLocks: config.numLocks,
+                        rebuildIfMismatched: rebooted || (options.forRenumber && !injected(.renumberRefusesResize)))  // BugInjection: #16119
+                }
                 segmentWasCreated = manager.wasCreated
                 locks = manager
             case .file:
                 segmentWasCreated = !(try fs.exists(config.fileLocksDir))
-                locks = try FileLockManager(fileSystem: fs, directory: config.fileLocksDir)
+                locks = try within("opening file locks in \(config.fileLocksDir)") {
+                    try FileLockManager(fileSystem: fs, directory: config.fileLocksDir)
+                }
             }
         }
 
@@ -92,12 +109,13 @@ public final class Runtime {
 
     static func readBootID(_ fs: any FileSystem) -> String {
         guard let bytes = try? fs.readFile(bootIDPath, limit: 4096) else { return "" }
-        return String(decoding: bytes, as: UTF8.self).trimmingSpaces().split(separator: "\n").first.map(String.init) ?? ""
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
     }
 
     static func readAlive(_ fs: any FileSystem, _ path: String) throws -> String? {
         do {
-            return String(decoding: try fs.readFile(path, limit: 4096), as: UTF8.self).trimmingSpaces()
+            let text = String(decoding: try fs.readFile(path, limit: 4096), as: UTF8.self)
+            return text.split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
         } catch Errno.noSuchFileOrDirectory {
             return nil
         }
@@ -114,14 +132,17 @@ public final class Runtime {
             try store.setInfo("boot_id", bootID)
         }
         try reserveAllLocks(expectFree: true)
-        try writeAlive()
-        try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "refresh", bootID: bootID))
+        try within("writing \(config.alivePath)") { try writeAlive() }
+        try within("logging to \(config.eventsLog)") {
+            try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "refresh", bootID: bootID))
+        }
     }
 
     /// Reserves the lock of every container, pod and volume. With `expectFree`, an id already taken means two
     /// objects share it, which is reported; otherwise a taken id is the object's own surviving reservation.
     func reserveAllLocks(expectFree: Bool) throws {
         var seen: [UInt32: LockOwner] = [:]
+        var unique: [UInt32] = []
         for owner in try store.lockOwners() {
             if injected(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
             if let first = seen[owner.lockID] {
@@ -130,13 +151,12 @@ public final class Runtime {
                 continue
             }
             seen[owner.lockID] = owner
-            do {
-                try locks.allocateGiven(owner.lockID)
-            } catch LockError.alreadyAllocated where !expectFree {
-                continue
-            } catch let error as LockError {
-                warnings.append("reserving lock \(owner.lockID) of \(owner.kind.rawValue) \(owner.name): \(error)")
-            }
+            unique.append(owner.lockID)
+        }
+        for (id, error) in try locks.allocateGiven(unique) {
+            if case .alreadyAllocated = error, !expectFree { continue }
+            let owner = seen[id]!
+            warnings.append("reserving lock \(id) of \(owner.kind.rawValue) \(owner.name): \(error)")
         }
     }
 
@@ -163,6 +183,16 @@ public final class Runtime {
     var nowNanoseconds: Int64 {
         let now = machine.clock.wallNow()
         return now.seconds * 1_000_000_000 + now.nanoseconds
+    }
+}
+
+/// Runs `body`; a bare `Errno` it throws gets `context` ("creating tmp dir /run/podrt: Permission denied").
+/// Errors that already say what happened pass unchanged.
+func within<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as Errno {
+        throw ContextError(context: context(), underlying: error)
     }
 }
 

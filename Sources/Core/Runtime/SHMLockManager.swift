@@ -26,99 +26,6 @@ public final class SHMLockManager: LockManager {
         self.wasCreated = wasCreated
     }
 
-    /// Opens the segment at `path`, creating it when missing. A segment of another size or layout is an
-    /// error that advises renumbering, unless `rebuildIfMismatched`, when it is replaced by a fresh one.
-    public static func open(
-        mutexes: any MutexSegments, clock: any MachineClock, path: String, numLocks configured: UInt32,
-        rebuildIfMismatched: Bool = false
-    ) throws -> SHMLockManager {
-        let wanted = rounded(configured)
-        var unreadable = 0
-        for _ in 0..<200 {
-            let segment: any MutexSegment
-            do {
-                segment = try mutexes.open(path)
-            } catch Errno.noSuchFileOrDirectory {
-                do {
-                    return try create(mutexes: mutexes, path: path, numLocks: wanted)
-                } catch Errno.fileExists {
-                    continue  // another process created it first: open theirs
-                }
-            } catch Errno.badMessage {
-                // Maybe a creator is still initialising it: look again a few times before judging.
-                unreadable += 1
-                if unreadable < 5 {
-                    try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 2_000_000))
-                    continue
-                }
-                guard rebuildIfMismatched else {
-                    throw LockError.segmentLayout(path: path, detail: "not a lock segment of this layout")
-                }
-                try removeIfPresent(mutexes, path)
-                continue
-            }
-            switch try readHeader(segment) {
-            case .uninitialised:
-                // The creator has not written the header yet; give it a moment.
-                segment.close()
-                try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 1_000_000))
-            case let .valid(found) where found == wanted:
-                let count = injected(.openerUsesConfiguredCount) ? configured : found  // BugInjection: rounding
-                return SHMLockManager(segment: segment, numLocks: count, wasCreated: false)
-            case let .valid(found):
-                segment.close()
-                guard rebuildIfMismatched else {
-                    throw LockError.segmentSizeMismatch(path: path, segmentLocks: found, configuredLocks: configured,
-                                                        roundedLocks: wanted)
-                }
-                try removeIfPresent(mutexes, path)
-            case let .invalid(detail):
-                segment.close()
-                guard rebuildIfMismatched else { throw LockError.segmentLayout(path: path, detail: detail) }
-                try removeIfPresent(mutexes, path)
-            }
-        }
-        throw LockError.segmentLayout(path: path, detail: "its header was never written")
-    }
-
-    /// Removes the segment at `path` and creates a new, empty one.
-    public static func rebuild(mutexes: any MutexSegments, path: String, numLocks: UInt32) throws -> SHMLockManager {
-        try removeIfPresent(mutexes, path)
-        return try create(mutexes: mutexes, path: path, numLocks: rounded(numLocks))
-    }
-
-    static func removeIfPresent(_ mutexes: any MutexSegments, _ path: String) throws {
-        do { try mutexes.remove(path) } catch Errno.noSuchFileOrDirectory {}
-    }
-
-    private static func create(mutexes: any MutexSegments, path: String, numLocks: UInt32) throws -> SHMLockManager {
-        let segment = try mutexes.create(path, mutexCount: Int(numLocks) + 1,
-                                         dataSize: headerSize + Int(numLocks / 8))
-        _ = try segment.lock(0)
-        defer { try? segment.unlock(0) }
-        let header = [magic, layoutVersion, numLocks, 0]
-        try header.withUnsafeBytes { try segment.writeData(at: 0, $0) }
-        return SHMLockManager(segment: segment, numLocks: numLocks, wasCreated: true)
-    }
-
-    private enum Header { case uninitialised, valid(UInt32), invalid(String) }
-
-    private static func readHeader(_ segment: any MutexSegment) throws -> Header {
-        guard segment.dataSize >= headerSize else { return .invalid("data area too small") }
-        _ = try segment.lock(0)
-        defer { try? segment.unlock(0) }
-        var header = [UInt32](repeating: 0, count: 4)
-        try header.withUnsafeMutableBytes { try segment.readData(at: 0, into: $0) }
-        if header[0] == 0 && header[1] == 0 { return .uninitialised }
-        guard header[0] == magic else { return .invalid("bad magic") }
-        guard header[1] == layoutVersion else { return .invalid("layout version \(header[1])") }
-        let count = header[2]
-        guard count % 32 == 0, segment.mutexCount == Int(count) + 1,
-              segment.dataSize >= headerSize + Int(count / 8)
-        else { return .invalid("header and size disagree") }
-        return .valid(count)
-    }
-
     // MARK: The bitmap, always under mutex 0.
 
     private func withBitmap<T>(_ body: () throws -> T) throws -> T {
@@ -164,6 +71,23 @@ public final class SHMLockManager: LockManager {
         }
     }
 
+    /// One pass over the bitmap under one hold of the segment mutex.
+    public func allocateGiven(_ ids: [UInt32]) throws -> [(id: UInt32, error: LockError)] {
+        try withBitmap {
+            var words = [UInt32](repeating: 0, count: Int(numLocks / 32))
+            try words.withUnsafeMutableBytes { try segment.readData(at: Self.headerSize, into: $0) }
+            var failures: [(id: UInt32, error: LockError)] = []
+            for id in ids {
+                guard id < numLocks else { failures.append((id, .outOfRange(id, numLocks: numLocks))); continue }
+                let mask: UInt32 = 1 << (id % 32)
+                if words[Int(id / 32)] & mask != 0 { failures.append((id, .alreadyAllocated(id))); continue }
+                words[Int(id / 32)] |= mask
+            }
+            try words.withUnsafeBytes { try segment.writeData(at: Self.headerSize, $0) }
+            return failures
+        }
+    }
+
     public func retrieve(_ id: UInt32) throws -> any ObjectLock {
         try check(id)
         return SHMObjectLock(id: id, segment: segment)
@@ -202,7 +126,11 @@ public final class SHMLockManager: LockManager {
 
     public func locksHeld() throws -> [UInt32] {
         try (0..<numLocks).filter { id in
-            guard let _ = try segment.tryLock(Int(id) + 1) else { return true }
+            do {
+                guard let _ = try segment.tryLock(Int(id) + 1) else { return true }
+            } catch Errno.deadlock {
+                return true  // this process holds it
+            }
             try segment.unlock(Int(id) + 1)
             return false
         }

@@ -18,19 +18,23 @@ public struct DatabaseError: Error, Hashable, Sendable, CustomStringConvertible 
 /// One SQLite connection. Not shared between threads.
 final class Database {
     let path: String
+    /// The FileSystem-protocol VFS, when the database does not use SQLite's own.
+    let vfs: FileSystemVFS?
     private var handle: OpaquePointer?
 
-    /// Opens (creating if missing) the database at `path` with SQLite's own VFS or the one named by `vfs`.
-    init(path: String, vfs: String? = nil) throws {
+    /// Opens (creating if missing) the database at `path` with SQLite's own unix VFS, or through `vfs`.
+    init(path: String, vfs: FileSystemVFS? = nil) throws {
         self.path = path
+        self.vfs = vfs
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, vfs)
+        let rc = sqlite3_open_v2(path, &db, flags, vfs?.name)
         handle = db
         guard rc == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)
             handle = nil
+            if let kept = vfs?.takeError() { throw kept }
             throw DatabaseError(path: path, code: rc, message: message)
         }
         sqlite3_extended_result_codes(db, 0)
@@ -38,8 +42,10 @@ final class Database {
 
     deinit { sqlite3_close_v2(handle) }
 
-    func error(_ code: Int32) -> DatabaseError {
-        DatabaseError(path: path, code: code & 0xFF, message: String(cString: sqlite3_errmsg(handle)))
+    /// The error for a failed call: what a VFS callback could not pass through C (`ProcessKilled`), or SQLite's.
+    func error(_ code: Int32) -> any Error {
+        if let kept = vfs?.takeError() { return kept }
+        return DatabaseError(path: path, code: code & 0xFF, message: String(cString: sqlite3_errmsg(handle)))
     }
 
     /// Runs SQL statements that return no rows.

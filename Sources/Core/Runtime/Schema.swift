@@ -54,6 +54,12 @@ enum Schema {
 
     /// Brings `database` up to `currentVersion`. A database from a newer podrt is refused.
     static func migrate(_ database: Database) throws {
+        // The common case, an up-to-date database, needs no write lock: every command passes here.
+        let tables = try database.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+        if !tables.isEmpty,
+           try database.query("SELECT version FROM schema_version").first?.first?.int == Int64(currentVersion) {
+            return
+        }
         try database.transaction {
             try database.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             let rows = try database.query("SELECT version FROM schema_version")

@@ -28,14 +28,19 @@ public enum StateError: Error, Hashable, Sendable, CustomStringConvertible {
 final class StateStore {
     let database: Database
 
-    /// Opens the database at `path` (through `vfs` if given), sets it up for concurrent use and migrates it.
-    init(path: String, vfs: String? = nil, walMode: Bool = true) throws {
+    /// Opens the database at `path`, sets it up for concurrent use and migrates it. With SQLite's own VFS it
+    /// runs in WAL mode; through the FileSystem-protocol `vfs` (no shared memory) with a rollback journal.
+    init(path: String, vfs: FileSystemVFS? = nil) throws {
         database = try Database(path: path, vfs: vfs)
         try database.execute("PRAGMA busy_timeout = 30000")
         // Reading the header here makes a corrupt file fail before anything writes to it.
         try database.query("SELECT count(*) FROM sqlite_master")
-        try database.query(walMode ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE")
-        try database.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+        try database.query(vfs == nil ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE")
+        if vfs != nil { try database.execute("PRAGMA temp_store = MEMORY") }
+        // In rollback-journal mode only EXTRA makes the journal's deletion durable: with FULL a power loss can
+        // bring the journal back and roll the last committed transaction back (found by the power-loss test).
+        try database.execute(vfs == nil ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = EXTRA")
+        try database.execute("PRAGMA foreign_keys = ON")
         try Schema.migrate(database)
     }
 
@@ -106,8 +111,10 @@ final class StateStore {
                             .integer(Int64(container.conmonPID)), .text(container.id)])
     }
 
-    func deleteContainer(_ id: String) throws {
+    /// False when the row was already gone (another process removed it first).
+    func deleteContainer(_ id: String) throws -> Bool {
         try database.query("DELETE FROM containers WHERE id = ?", [.text(id)])
+        return database.changes == 1
     }
 
     // MARK: Pods
@@ -128,8 +135,10 @@ final class StateStore {
         }
     }
 
-    func deletePod(_ id: String) throws {
+    /// False when the row was already gone (another process removed it first).
+    func deletePod(_ id: String) throws -> Bool {
         try database.query("DELETE FROM pods WHERE id = ?", [.text(id)])
+        return database.changes == 1
     }
 
     // MARK: Volumes
@@ -152,8 +161,15 @@ final class StateStore {
         }
     }
 
-    func deleteVolume(_ name: String) throws {
+    /// False when the row was already gone (another process removed it first).
+    func deleteVolume(_ name: String) throws -> Bool {
         try database.query("DELETE FROM volumes WHERE name = ?", [.text(name)])
+        return database.changes == 1
+    }
+
+    /// How many rows `table` (containers, pods or volumes) has.
+    func count(_ kind: ObjectKind) throws -> Int {
+        Int(try database.query("SELECT count(*) FROM \(kind.rawValue)s").first?.first?.int ?? 0)
     }
 
     // MARK: Locks
@@ -182,16 +198,19 @@ final class StateStore {
     }
 
     /// Resets the per-boot state after a reboot, as podman 5 does. The caller wraps it in the refresh transaction.
+    /// Rows already in their reset state are not rewritten, so the transaction writes only what changed.
     func resetPerBootState() throws {
-        for state in ContainerState.allCases where state.afterReboot != state {
-            try database.query("UPDATE containers SET state = ? WHERE state = ?",
-                               [.text(state.afterReboot.rawValue), .text(state.rawValue)])
-        }
+        // One pass: state = CASE state WHEN 'running' THEN 'exited' … END, only for states that change.
+        let changing = ContainerState.allCases.filter { $0.afterReboot != $0 }
+        let cases = changing.map { "WHEN '\($0.rawValue)' THEN '\($0.afterReboot.rawValue)'" }.joined(separator: " ")
+        let states = changing.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try database.execute("UPDATE containers SET state = CASE state \(cases) END WHERE state IN (\(states))")
         try database.execute("""
-            UPDATE containers SET pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]';
+            UPDATE containers SET pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]'
+                WHERE pid != 0 OR conmon_pid != 0 OR mountpoint != '' OR exec_sessions != '[]';
             DELETE FROM container_exit_codes;
-            UPDATE pods SET cgroup_path = '';
-            UPDATE volumes SET mount_count = 0, mountpoint = '';
+            UPDATE pods SET cgroup_path = '' WHERE cgroup_path != '';
+            UPDATE volumes SET mount_count = 0, mountpoint = '' WHERE mount_count != 0 OR mountpoint != '';
             """)
     }
 }

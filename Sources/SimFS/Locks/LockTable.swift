@@ -30,16 +30,16 @@ public struct DeadlockReport: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension SimWorld {
-    /// The processes `target` waits for.
-    func owners(of target: WaitTarget, excluding waiter: SimProcess) -> [SimProcess] {
+    /// The processes `target` waits for (possibly the waiter itself, through another open file).
+    func owners(of target: WaitTarget) -> [SimProcess] {
         switch target {
         case .mutex(let mutex):
             return mutex.owner.map { [$0] } ?? []
         case .flock(let node, let exclusive):
             var result: [SimProcess] = []
-            if let holder = node.exclusiveHolder, holder.owner !== waiter { result.append(holder.owner) }
+            if let holder = node.exclusiveHolder { result.append(holder.owner) }
             if exclusive {
-                for holder in node.sharedHolders where holder.owner !== waiter { result.append(holder.owner) }
+                for holder in node.sharedHolders { result.append(holder.owner) }
             }
             return result
         case .child(let child):
@@ -51,19 +51,19 @@ extension SimWorld {
     func cycle(from waiter: SimProcess, waitingFor target: WaitTarget) -> [ProcessID]? {
         var path: [SimProcess] = [waiter]
         var visited: Set<Int32> = []
-        func search(_ target: WaitTarget, _ current: SimProcess) -> Bool {
-            for next in owners(of: target, excluding: current) {
+        func search(_ target: WaitTarget) -> Bool {
+            for next in owners(of: target) {
                 if next === waiter { return true }
                 if visited.contains(next.pid.rawValue) { continue }
                 visited.insert(next.pid.rawValue)
                 guard let nextTarget = next.waitingFor else { continue }
                 path.append(next)
-                if search(nextTarget, next) { return true }
+                if search(nextTarget) { return true }
                 path.removeLast()
             }
             return false
         }
-        return search(target, waiter) ? path.map(\.pid) : nil
+        return search(target) ? path.map(\.pid) : nil
     }
 
     /// Waits for `target` on behalf of `process` until `ready()` holds. Throws EDEADLK (and records a
@@ -88,6 +88,14 @@ extension SimWorld {
                 if let cycle = cycle(from: process, waitingFor: target) { return cycle }
             }
             return nil
+        }
+    }
+
+    /// Whether `pid` is inside a call that must wait for another process and still has to.
+    public func isWaiting(_ pid: ProcessID) -> Bool {
+        lock.withLock {
+            guard let process = processes[pid.rawValue], let target = process.waitingFor else { return false }
+            return !owners(of: target).isEmpty
         }
     }
 

@@ -77,6 +77,8 @@ final class SimMutexSegment: MutexSegment {
     func tryLock(_ index: Int) throws -> MutexAcquisition? {
         try world.perform(process, .mutexTryLock, path, "\(index)") {
             let mutex = try self.mutex(index)
+            // glibc's robust error-checking mutexes answer a relock by the owner with EDEADLK, try or not.
+            if mutex.owner === process { throw Errno.deadlock }
             guard mutex.owner == nil else { return nil }
             return take(mutex)
         }

@@ -19,7 +19,8 @@ final class SimProcessControl: ProcessControl {
         try world.perform(process, .spawn, arguments.first ?? "") {
             guard let command = arguments.first, !command.isEmpty else { throw Errno.noSuchFileOrDirectory }
             let base = command.split(separator: "/").last.map(String.init) ?? command
-            guard let program = world.programs[command] ?? world.programs[base] else {
+            let byBase = world.programs.keys.sorted().first { $0.split(separator: "/").last.map(String.init) == base }
+            guard let program = world.programs[command] ?? byBase.flatMap({ world.programs[$0] }) else {
                 throw Errno.noSuchFileOrDirectory
             }
             var cwd = "/"

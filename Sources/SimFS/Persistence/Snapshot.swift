@@ -89,6 +89,7 @@ extension SimWorld {
         nextInode = image.nextInode
         rootID = image.rootID
         regionRoots = image.regionRoots
+        for id in [rootID] + Array(regionRoots.values) { inodes[id]?.isMountRoot = true }
         procFiles = image.procFiles
         pending = image.pending
         monotonic = image.monotonic

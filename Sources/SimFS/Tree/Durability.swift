@@ -133,8 +133,7 @@ extension SimWorld {
     /// Frees an inode nothing refers to any more: no live name, no open file, no durable name, no pending change.
     func freeIfUnreferenced(_ node: Inode) {
         guard node.linkCount == 0, node.openCount == 0, node.durableLinks == 0, node.pendingLinks == 0,
-              node.id != rootID, inodes[node.id] != nil else { return }
-        if regionRoots.values.contains(node.id) { return }
+              !node.isMountRoot, inodes[node.id] != nil else { return }
         inodes[node.id] = nil
         segments[node.id] = nil
         for child in node.durableEntries.values {

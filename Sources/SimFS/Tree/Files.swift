@@ -5,15 +5,22 @@ extension SimWorld {
         let create = options.contains(.create)
         let exclusive = create && options.contains(.exclusive)
         let follow = !exclusive && !options.contains(.noFollow)
-        let at = try resolve(path, for: process, followLast: follow)
+        if create && options.contains(.directory) { throw Errno.invalidArgument }  // Linux 6.4 and later
+        // With O_CREAT a trailing slash does not follow a last symbolic link: it is EISDIR below.
+        let slashEnd = path.utf8.count > 1 && path.utf8.last == UInt8(ascii: "/")
+        let at = try resolve(path, for: process, followLast: follow && !(create && slashEnd), slashFollows: !create)
         let writable = options.contains(.write)
+        if create && !at.isNormal { throw exclusive ? Errno.fileExists : Errno.isDirectory }  // ".", "..", "/"
+        if create && at.trailingSlash { throw Errno.isDirectory }  // O_CREAT never makes a directory
         var node: Inode
         if let existing = at.inode {
             if exclusive { throw Errno.fileExists }
-            if existing.kind == .symbolicLink { throw Errno.tooManySymbolicLinkLevels }  // O_NOFOLLOW
             if at.trailingSlash && existing.kind != .directory { throw Errno.notDirectory }
             if options.contains(.directory) && existing.kind != .directory { throw Errno.notDirectory }
-            if existing.kind == .directory && (writable || create) { throw Errno.isDirectory }
+            if existing.kind == .symbolicLink { throw Errno.tooManySymbolicLinkLevels }  // O_NOFOLLOW
+            if existing.kind == .directory && (writable || create || options.contains(.truncate)) {
+                throw Errno.isDirectory
+            }
             if existing.region == .proc && writable { throw Errno.permissionDenied }
             node = existing
             if options.contains(.truncate) && node.kind == .regular && !node.data.isEmpty {
@@ -22,8 +29,6 @@ extension SimWorld {
             }
         } else {
             guard create else { throw Errno.noSuchFileOrDirectory }
-            if at.trailingSlash { throw Errno.isDirectory }
-            if options.contains(.directory) { throw Errno.invalidArgument }
             try refuseProc(at)
             node = makeInode(region: at.parent.region, kind: .regular,
                              permissions: permissions.rawValue & 0o7777 & ~process.umask)

@@ -61,6 +61,8 @@ final class Inode {
     /// This directory's name in `parent`.
     var name = ""
 
+    /// The root or a region's root: never freed, never renamed or removed.
+    var isMountRoot = false
     /// Open file descriptions referring to this inode (an unlinked open file stays readable).
     var openCount = 0
     /// Durable directory entries naming this inode.
@@ -98,6 +100,7 @@ final class Inode {
         other.durableLinks = durableLinks
         other.pendingLinks = pendingLinks
         other.subdirectoryCount = subdirectoryCount
+        other.isMountRoot = isMountRoot
         return other
     }
 

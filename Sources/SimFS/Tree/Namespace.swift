@@ -7,12 +7,10 @@ extension SimWorld {
     }
 
     /// Whether `node` is the root or a mount point, which cannot be removed or renamed (EBUSY).
-    func isMountPoint(_ node: Inode) -> Bool {
-        node.id == rootID || regionRoots.values.contains(node.id)
-    }
+    func isMountPoint(_ node: Inode) -> Bool { node.isMountRoot }
 
     func makeDirectory(_ path: String, permissions: FilePermissions, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil { throw Errno.fileExists }
         try refuseProc(at)
         let node = makeInode(region: at.parent.region, kind: .directory,
@@ -23,7 +21,7 @@ extension SimWorld {
     }
 
     func removeDirectory(_ path: String, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
         if !at.isNormal {
             throw at.name == "." ? Errno.invalidArgument : (at.name == ".." ? Errno.directoryNotEmpty : Errno.resourceBusy)
@@ -39,7 +37,7 @@ extension SimWorld {
     }
 
     func unlinkFile(_ path: String, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
         if node.kind == .directory { throw Errno.isDirectory }
         if at.trailingSlash { throw Errno.notDirectory }
@@ -52,9 +50,9 @@ extension SimWorld {
     }
 
     func makeSymlink(_ target: String, at path: String, for process: SimProcess) throws {
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil || !at.isNormal { throw Errno.fileExists }
-        if target.isEmpty { throw Errno.noSuchFileOrDirectory }
+        if target.isEmpty || at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         try refuseProc(at)
         let node = makeInode(region: at.parent.region, kind: .symbolicLink, permissions: 0o777)
         node.target = target
@@ -67,12 +65,12 @@ extension SimWorld {
         let source = try resolve(existing, for: process, followLast: false)
         guard let node = source.inode else { throw Errno.noSuchFileOrDirectory }
         if source.trailingSlash && node.kind != .directory { throw Errno.notDirectory }
-        let at = try resolve(path, for: process, followLast: false)
+        let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil || !at.isNormal { throw Errno.fileExists }
+        if at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         if at.parent.region != node.region { throw Errno.improperLink }
         if node.kind == .directory { throw Errno.notPermitted }
         try refuseProc(at)
-        if at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         setEntry(at.parent, at.name, to: node)
         touch(at.parent)
         node.changeTime = wallTimeNow()
@@ -81,8 +79,8 @@ extension SimWorld {
 
     /// `renameat2(2)` with or without `RENAME_NOREPLACE`: one atomic, indivisible change.
     func renameEntry(_ sourcePath: String, to targetPath: String, noReplace: Bool, for process: SimProcess) throws {
-        let source = try resolve(sourcePath, for: process, followLast: false)
-        let target = try resolve(targetPath, for: process, followLast: false)
+        let source = try resolve(sourcePath, for: process, followLast: false, slashFollows: false)
+        let target = try resolve(targetPath, for: process, followLast: false, slashFollows: false)
         if source.parent.region != target.parent.region { throw Errno.improperLink }
         if !source.isNormal { throw Errno.resourceBusy }
         if !target.isNormal { throw noReplace ? Errno.fileExists : Errno.resourceBusy }
@@ -92,6 +90,12 @@ extension SimWorld {
             throw target.inode == nil ? Errno.noSuchFileOrDirectory : Errno.notPermitted
         }
         if node.kind != .directory && (source.trailingSlash || target.trailingSlash) { throw Errno.notDirectory }
+        // The target may not lie inside the directory being moved (EINVAL), nor the source inside the target
+        // (ENOTEMPTY); Linux checks both before the types.
+        if isAncestor(node, of: target.parent) { throw Errno.invalidArgument }
+        if let existing = target.inode, existing.kind == .directory, isAncestor(existing, of: source.parent) {
+            throw Errno.directoryNotEmpty
+        }
         if let existing = target.inode {
             if existing === node { return }
             if node.kind == .directory {
@@ -100,16 +104,7 @@ extension SimWorld {
                 throw Errno.isDirectory
             }
         }
-        if node.kind == .directory {
-            if isMountPoint(node) { throw Errno.resourceBusy }
-            // The target may not lie inside the directory being moved.
-            var ancestor = target.parent
-            while true {
-                if ancestor === node { throw Errno.invalidArgument }
-                if ancestor.id == rootID { break }
-                ancestor = inode(ancestor.parent)
-            }
-        }
+        if node.kind == .directory && isMountPoint(node) { throw Errno.resourceBusy }
         if let existing = target.inode {
             if isMountPoint(existing) { throw Errno.resourceBusy }
             if existing.kind == .directory && !existing.entries.isEmpty { throw Errno.directoryNotEmpty }
@@ -130,6 +125,17 @@ extension SimWorld {
                       EntrySlot(directory: target.parent.id, name: target.name, inode: node.id)],
                      alsoDirectories: extra)
         if let replaced { freeIfUnreferenced(replaced) }
+    }
+
+    /// Whether `directory` is `node` or one of its ancestors.
+    func isAncestor(_ node: Inode, of directory: Inode) -> Bool {
+        guard node.kind == .directory else { return false }
+        var current = directory
+        while true {
+            if current === node { return true }
+            if current.id == rootID { return false }
+            current = inode(current.parent)
+        }
     }
 
     /// Sets a directory's mtime and ctime after a change of its entries.

@@ -18,67 +18,88 @@ extension SimWorld {
 
     /// Resolves `path` for `process`. Symbolic links in the middle are always followed; the last one only
     /// with `followLast` (or a trailing slash). Absolute link targets resolve from the simulated root.
-    func resolve(_ path: String, for process: SimProcess, followLast: Bool) throws -> Resolved {
+    /// Relative paths start at the process's working directory. Calls that change names pass
+    /// `slashFollows: false`: there a trailing slash never follows a last symbolic link (Linux's
+    /// `filename_create`/`do_rmdir`/`do_unlinkat` look the last component up without following).
+    func resolve(_ path: String, for process: SimProcess, followLast: Bool, slashFollows: Bool = true) throws -> Resolved {
         if path.isEmpty { throw Errno.noSuchFileOrDirectory }
-        let utf8 = path.utf8
-        let absolute = utf8.first == UInt8(ascii: "/")
-        let trailingSlash = utf8.count > 1 && utf8.last == UInt8(ascii: "/")
-        var stack: [Substring] = []
-        stack.reserveCapacity(8)
-        pushComponents(of: path[...], onto: &stack)
-        if !absolute && process.cwd != "/" {
-            pushComponents(of: process.cwd[...], onto: &stack)
-        }
-        let root = inode(rootID)
-        var current = root
+        let slash = UInt8(ascii: "/")
+        let trailingSlash = path.utf8.count > 1 && path.utf8.last == slash
+        var walk = path.utf8.first == slash || process.cwd == "/" ? path : process.cwd + "/" + path
+        var current = inode(rootID)
         var hops = 0
-        var result = Resolved(parent: root, name: "", inode: root, isNormal: false, trailingSlash: trailingSlash)
-        while let component = stack.popLast() {
-            let isLast = stack.isEmpty
+        while true {
+            let step = try walk.withUTF8 { bytes in
+                try walkComponents(bytes, from: &current, hops: &hops, followLast: followLast,
+                                   trailingSlash: trailingSlash, slashFollows: slashFollows)
+            }
+            switch step {
+            case .done(let resolved): return resolved
+            case .follow(let next): walk = next
+            }
+        }
+    }
+
+    enum WalkStep {
+        case done(Resolved)
+        /// A symbolic link was met: walk this path next (from `current`, already moved to the root if absolute).
+        case follow(String)
+    }
+
+    /// Walks the components of one path string over raw bytes, without slicing strings.
+    private func walkComponents(_ bytes: UnsafeBufferPointer<UInt8>, from current: inout Inode, hops: inout Int,
+                                followLast: Bool, trailingSlash: Bool, slashFollows: Bool) throws -> WalkStep {
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let count = bytes.count
+        var index = 0
+        while true {
+            while index < count && bytes[index] == slash { index += 1 }
+            if index == count {
+                // Only "/" (or "///") gets here, or a link to "/".
+                return .done(Resolved(parent: current, name: "", inode: current, isNormal: false,
+                                      trailingSlash: trailingSlash))
+            }
+            let start = index
+            while index < count && bytes[index] != slash { index += 1 }
+            let end = index
+            var after = end
+            while after < count && bytes[after] == slash { after += 1 }
+            let isLast = after == count
             guard current.kind == .directory else { throw Errno.notDirectory }
-            if component == "." || component == ".." {
-                let next = component == "." ? current : inode(current.parent)
+            let length = end - start
+            if bytes[start] == dot && (length == 1 || (length == 2 && bytes[start + 1] == dot)) {
+                let next = length == 1 ? current : inode(current.parent)
                 if isLast {
-                    result = Resolved(parent: next, name: String(component), inode: next, isNormal: false,
-                                      trailingSlash: trailingSlash)
-                    return result
+                    return .done(Resolved(parent: next, name: length == 1 ? "." : "..", inode: next, isNormal: false,
+                                          trailingSlash: trailingSlash))
                 }
                 current = next
                 continue
             }
-            if component.utf8.count > 255 { throw Errno.fileNameTooLong }
-            let name = String(component)
-            let child = current.entries[name].map { inode($0) }
-            if isLast && !(followLast || trailingSlash) || child == nil {
-                if child == nil && !isLast { throw Errno.noSuchFileOrDirectory }
-                return Resolved(parent: current, name: name, inode: child, isNormal: true, trailingSlash: trailingSlash)
+            if length > 255 { throw Errno.fileNameTooLong }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            guard let childID = current.entries[name] else {
+                if !isLast { throw Errno.noSuchFileOrDirectory }
+                return .done(Resolved(parent: current, name: name, inode: nil, isNormal: true,
+                                      trailingSlash: trailingSlash))
             }
-            let found = child!
-            if found.kind == .symbolicLink {
+            let child = inode(childID)
+            if child.kind == .symbolicLink && (!isLast || followLast || (trailingSlash && slashFollows)) {
                 hops += 1
                 if hops > Self.maxSymlinkHops { throw Errno.tooManySymbolicLinkLevels }
-                if found.target.isEmpty { throw Errno.noSuchFileOrDirectory }
-                pushComponents(of: found.target[...], onto: &stack)
-                if found.target.utf8.first == UInt8(ascii: "/") { current = root }
-                if stack.isEmpty {
-                    // A link to "/": the last component is the root itself.
-                    return Resolved(parent: root, name: "", inode: root, isNormal: false, trailingSlash: trailingSlash)
-                }
-                continue
+                if child.target.isEmpty { throw Errno.noSuchFileOrDirectory }
+                if child.target.utf8.first == slash { current = inode(rootID) }
+                if isLast && !trailingSlash { return .follow(child.target) }
+                let rest = String(decoding: UnsafeBufferPointer(rebasing: bytes[end...]), as: UTF8.self)
+                return .follow(child.target + "/" + rest)
             }
             if isLast {
-                return Resolved(parent: current, name: name, inode: found, isNormal: true, trailingSlash: trailingSlash)
+                return .done(Resolved(parent: current, name: name, inode: child, isNormal: true,
+                                      trailingSlash: trailingSlash))
             }
-            current = found
+            current = child
         }
-        // Only "/" (or "///") gets here.
-        return result
-    }
-
-    /// Pushes the components of `path` so that the first one is popped first.
-    private func pushComponents(of path: Substring, onto stack: inout [Substring]) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        stack.append(contentsOf: parts.reversed())
     }
 
     /// The absolute path of a directory, from its parent chain.

@@ -6,6 +6,7 @@ extension SimWorld {
         let root = makeInode(region: .disk, kind: .directory, permissions: 0o755)
         root.parent = root.id
         root.linkCount = 1
+        root.isMountRoot = true
         rootID = root.id
         func directory(_ parent: Inode, _ name: String, _ region: Region, _ mode: UInt32) -> Inode {
             let node = makeInode(region: region, kind: .directory, permissions: mode)
@@ -25,6 +26,7 @@ extension SimWorld {
         regionRoots[.shm] = directory(dev, "shm", .shm, 0o1777).id
         let proc = directory(root, "proc", .proc, 0o555)
         regionRoots[.proc] = proc.id
+        for id in regionRoots.values { inode(id).isMountRoot = true }
         let random = directory(directory(directory(proc, "sys", .proc, 0o555), "kernel", .proc, 0o555),
                                "random", .proc, 0o555)
         func file(_ parent: Inode, _ name: String) -> Inode {
@@ -103,6 +105,7 @@ extension SimWorld {
             node.pendingLinks = 0
             node.subdirectoryCount = 0
         }
+        for id in regionRoots.values { inode(id).linkCount = 0 }  // counted again below
         let root = inode(rootID)
         root.linkCount = 1
         var visited: Set<UInt64> = [rootID]

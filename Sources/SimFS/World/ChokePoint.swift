@@ -95,10 +95,15 @@ extension SimWorld {
 
     /// Waits, inside a call of `process`, until another process changes something (a mutex or flock is
     /// released, a child ends, a process is killed). Throws `ProcessKilled` if `process` was killed meanwhile.
+    /// With a scheduler the thread parks in the scheduler instead of on the condition variable.
     func waitForChange(_ process: SimProcess) throws {
-        schedulerHook?.willBlock(process.pid)
-        lock.wait()
-        schedulerHook?.didWake(process.pid)
+        if let hook = schedulerHook {
+            lock.unlock()
+            hook.wait(process.pid)
+            lock.lock()
+        } else {
+            lock.wait()
+        }
         if process.killed { throw ProcessKilled(reason: process.killReason) }
     }
 }

@@ -72,9 +72,9 @@ struct OpLog {
         mix(&h, UInt64(UInt32(bitPattern: record.pid)))
         mix(&h, UInt64(record.op.rawValue))
         mix(&h, UInt64(UInt32(bitPattern: record.errno)))
-        for byte in record.path.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hashBytes(&h, record.path)
         h = (h ^ 0xff) &* 0x100_0000_01b3
-        for byte in record.path2.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hashBytes(&h, record.path2)
         hash = h
         if records.count >= capacity {
             let drop = min(max(1, capacity / 2), records.count)
@@ -82,6 +82,18 @@ struct OpLog {
             firstSequence += UInt64(drop)
         }
         records.append(record)
+    }
+
+    @inline(__always)
+    private func hashBytes(_ h: inout UInt64, _ text: String) {
+        var value = h
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        if done == nil {
+            for byte in text.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        h = value
     }
 
     @inline(__always)

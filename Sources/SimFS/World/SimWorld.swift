@@ -97,16 +97,17 @@ public final class SimWorld {
 // (every access goes through `perform` or `lock.withLock`), which makes it safe to send.
 extension SimWorld: @unchecked Sendable {}
 
-/// What a scheduler installs to see every call. Without one, calls run as they come.
+/// What a scheduler installs to see every call. Without one, calls run as they come and a process that must
+/// wait for another blocks its thread on the world's condition variable.
 public protocol SimScheduling: AnyObject, Sendable {
     /// Called before every call of `pid`, outside the world lock: the scheduling point. It may park the
     /// calling thread until the scheduler lets `pid` run.
     func willPerform(_ pid: ProcessID, _ op: SimOp)
-    /// `pid` is about to wait for another process (a mutex, a flock, a child). Called with the world lock
-    /// held: it must not call back into the world or park.
-    func willBlock(_ pid: ProcessID)
-    /// `pid` woke up from such a wait (it may wait again). Also called with the world lock held.
-    func didWake(_ pid: ProcessID)
+    /// `pid` cannot go on until another process acts (releases a mutex or flock, ends). Called outside the
+    /// world lock. Park the thread and return when `pid` should look again: it re-checks and calls again if
+    /// it still has to wait (`SimWorld.isWaiting` tells beforehand). A killed process must be let go so it
+    /// can unwind. Returning at once makes `pid` poll.
+    func wait(_ pid: ProcessID)
     /// `pid` sleeps until `deadline`. Return true if the scheduler takes care of time (it parks the thread
     /// and advances the clock with `advanceClock`); false lets the world jump straight to the deadline.
     func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool

@@ -6,13 +6,10 @@ import SimFS
 extension Runner {
     func podrtProgram(_ words: [String], crashAtOp: Int?) -> ProgramSpec {
         let config = self.config
-        let locks = sqliteLocks
         return ProgramSpec(name: "podrt-" + (words.first ?? ""), crashAtOp: crashAtOp) { machine, process in
-            let vfs = FileSystemVFS(machine: machine, locks: locks)
-            vfs.register()
-            defer { vfs.unregister() }
             var options = RuntimeOptions(config: config)
-            options.databaseVFS = vfs.name
+            // podrt's own VFS over the FileSystem protocol (Core/Runtime/FileSystemVFS.swift).
+            options.databaseOverFileSystem = true
             options.forRenumber = words.first == "renumber"
             do {
                 let runtime = try Runtime(machine: machine, options: options)
@@ -20,7 +17,7 @@ extension Runner {
                 return 0
             } catch {
                 process.note = "\(error)"
-                return vfs.killed ? 137 : 1
+                return error is ProcessKilled ? 137 : 1
             }
         }
     }

@@ -228,8 +228,9 @@ final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under 
         park(process)
     }
 
-    func willBlock(_ pid: ProcessID) { escapedUnlocked("process \(pid) blocked inside the world") }
-    func didWake(_ pid: ProcessID) { escapedUnlocked("process \(pid) woke inside the world") }
+    /// Never reached: the scheduled machine turns every blocking call into try-and-park, so the world itself
+    /// never waits. If it does, something bypassed the scheduler's wrappers.
+    func wait(_ pid: ProcessID) { escapedUnlocked("process \(pid) blocked inside the world") }
 
     func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool {
         lock.lock()

@@ -13,7 +13,7 @@ struct ContractBackend: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// The backends of the suite. Add one line per backend.
-    static let all: [ContractBackend] = [.host]
+    static let all: [ContractBackend] = [.host, .sim]
 
     /// The backends whose processes are real programs (for cases that spawn `/bin/sh` and the like).
     static var realPrograms: [ContractBackend] { all.filter(\.runsRealPrograms) }

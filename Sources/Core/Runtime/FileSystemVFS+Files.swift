@@ -1,0 +1,171 @@
+import CSQLite
+
+/// One file SQLite opened through `FileSystemVFS`. SQLite's `sqlite3_file` block holds a pointer to it just
+/// after the `pMethods` header.
+final class VFSFile {
+    unowned let vfs: FileSystemVFS
+    let fd: Descriptor
+    let path: String
+    let deleteOnClose: Bool
+    /// A new file's directory entry is made durable at its first sync.
+    var needsParentSync: Bool
+    var lockLevel: Int32 = SQLITE_LOCK_NONE
+
+    init(vfs: FileSystemVFS, fd: Descriptor, path: String, deleteOnClose: Bool, created: Bool) {
+        self.vfs = vfs
+        self.fd = fd
+        self.path = path
+        self.deleteOnClose = deleteOnClose
+        needsParentSync = created
+    }
+
+    var fileSystem: any FileSystem { vfs.machine.fileSystem }
+
+    static func slot(_ file: UnsafeMutablePointer<sqlite3_file>) -> UnsafeMutablePointer<UnsafeRawPointer?> {
+        (UnsafeMutableRawPointer(file) + MemoryLayout<sqlite3_file>.stride).assumingMemoryBound(to: UnsafeRawPointer?.self)
+    }
+
+    static func from(_ file: UnsafeMutablePointer<sqlite3_file>?) -> VFSFile {
+        Unmanaged<VFSFile>.fromOpaque(slot(file!).pointee!).takeUnretainedValue()
+    }
+}
+
+extension FileSystemVFS {
+    func open(_ name: String?, _ file: UnsafeMutablePointer<sqlite3_file>, _ flags: Int32,
+              _ outFlags: UnsafeMutablePointer<Int32>?) -> Int32 {
+        file.pointee.pMethods = nil
+        let path = name ?? "/tmp/podrt-sqlite-\(String(machine.random.next(), radix: 16))"
+        var options: OpenOptions = flags & SQLITE_OPEN_READWRITE != 0 ? .readWrite : .read
+        if flags & SQLITE_OPEN_CREATE != 0 { options.insert(.create) }
+        if flags & SQLITE_OPEN_EXCLUSIVE != 0 { options.insert(.exclusive) }
+        return attempt(SQLITE_CANTOPEN) {
+            let existed = try machine.fileSystem.exists(path)
+            let fd = try machine.fileSystem.open(path, options, permissions: FilePermissions(rawValue: 0o600))
+            let handle = VFSFile(vfs: self, fd: fd, path: path,
+                                 deleteOnClose: name == nil || flags & SQLITE_OPEN_DELETEONCLOSE != 0,
+                                 created: !existed)
+            VFSFile.slot(file).pointee = UnsafeRawPointer(Unmanaged.passRetained(handle).toOpaque())
+            file.pointee.pMethods = UnsafePointer(methods)
+            outFlags?.pointee = flags
+            return SQLITE_OK
+        }
+    }
+
+    static func ioMethods() -> sqlite3_io_methods {
+        var io = sqlite3_io_methods()
+        io.iVersion = 1
+        io.xClose = { file in
+            let handle = VFSFile.from(file)
+            Unmanaged.passUnretained(handle).release()
+            return handle.vfs.attempt(IOError.close) {
+                try handle.fileSystem.close(handle.fd)
+                if handle.deleteOnClose { try? handle.fileSystem.unlink(handle.path) }
+                return SQLITE_OK
+            }
+        }
+        io.xRead = { file, buffer, amount, offset in
+            let handle = VFSFile.from(file)
+            return handle.vfs.attempt(IOError.read) {
+                let target = UnsafeMutableRawBufferPointer(start: buffer, count: Int(amount))
+                var done = 0
+                while done < target.count {
+                    let count = try handle.fileSystem.pread(handle.fd, into: UnsafeMutableRawBufferPointer(rebasing: target[done...]),
+                                                            at: offset + Int64(done))
+                    if count == 0 { break }
+                    done += count
+                }
+                guard done == target.count else {
+                    UnsafeMutableRawBufferPointer(rebasing: target[done...]).initializeMemory(as: UInt8.self, repeating: 0)
+                    return IOError.shortRead
+                }
+                return SQLITE_OK
+            }
+        }
+        io.xWrite = { file, buffer, amount, offset in
+            let handle = VFSFile.from(file)
+            return handle.vfs.attempt(IOError.write) {
+                let source = UnsafeRawBufferPointer(start: buffer, count: Int(amount))
+                var done = 0
+                while done < source.count {
+                    let count = try handle.fileSystem.pwrite(handle.fd, UnsafeRawBufferPointer(rebasing: source[done...]),
+                                                             at: offset + Int64(done))
+                    guard count > 0 else { return IOError.write }
+                    done += count
+                }
+                return SQLITE_OK
+            }
+        }
+        io.xTruncate = { file, size in
+            let handle = VFSFile.from(file)
+            return handle.vfs.attempt(IOError.truncate) {
+                try handle.fileSystem.ftruncate(handle.fd, to: size)
+                return SQLITE_OK
+            }
+        }
+        io.xSync = { file, _ in
+            let handle = VFSFile.from(file)
+            return handle.vfs.attempt(IOError.fsync) {
+                try handle.fileSystem.fsync(handle.fd)
+                if handle.needsParentSync {
+                    try handle.vfs.syncParent(of: handle.path)
+                    handle.needsParentSync = false
+                }
+                return SQLITE_OK
+            }
+        }
+        io.xFileSize = { file, size in
+            let handle = VFSFile.from(file)
+            return handle.vfs.attempt(IOError.fstat) {
+                size!.pointee = try handle.fileSystem.fstat(handle.fd).size
+                return SQLITE_OK
+            }
+        }
+        io.xLock = { file, level in
+            let handle = VFSFile.from(file)
+            guard handle.lockLevel == SQLITE_LOCK_NONE, level > SQLITE_LOCK_NONE else {
+                handle.lockLevel = max(handle.lockLevel, level)
+                return SQLITE_OK
+            }
+            return handle.vfs.attempt(IOError.lock) {
+                do {
+                    try handle.fileSystem.flock(handle.fd, .exclusive, wait: false)
+                } catch Errno.wouldBlock {
+                    return SQLITE_BUSY
+                }
+                handle.lockLevel = level
+                return SQLITE_OK
+            }
+        }
+        io.xUnlock = { file, level in
+            let handle = VFSFile.from(file)
+            guard level == SQLITE_LOCK_NONE, handle.lockLevel != SQLITE_LOCK_NONE else {
+                handle.lockLevel = min(handle.lockLevel, level)
+                return SQLITE_OK
+            }
+            return handle.vfs.attempt(IOError.unlock) {
+                try handle.fileSystem.flock(handle.fd, .unlock, wait: false)
+                handle.lockLevel = SQLITE_LOCK_NONE
+                return SQLITE_OK
+            }
+        }
+        io.xCheckReservedLock = { file, result in
+            let handle = VFSFile.from(file)
+            if handle.lockLevel > SQLITE_LOCK_SHARED { result!.pointee = 1; return SQLITE_OK }
+            guard handle.lockLevel == SQLITE_LOCK_NONE else { result!.pointee = 0; return SQLITE_OK }
+            return handle.vfs.attempt(IOError.checkreservedlock) {
+                do {
+                    try handle.fileSystem.flock(handle.fd, .exclusive, wait: false)
+                    try handle.fileSystem.flock(handle.fd, .unlock, wait: false)
+                    result!.pointee = 0
+                } catch Errno.wouldBlock {
+                    result!.pointee = 1
+                }
+                return SQLITE_OK
+            }
+        }
+        io.xFileControl = { _, _, _ in SQLITE_NOTFOUND }
+        io.xSectorSize = { _ in 512 }
+        io.xDeviceCharacteristics = { _ in 0 }
+        return io
+    }
+}

@@ -1,0 +1,146 @@
+import CSQLite
+
+/// An SQLite VFS whose every file operation goes through one `Machine`'s `FileSystem`, clock and randomness,
+/// so the state database lives in a simulated machine (and sees its crashes, faults and power losses).
+///
+/// Locking follows SQLite's own "unix-flock" VFS: any lock level above NONE is one exclusive, non-blocking
+/// `flock` on the database file (SQLite retries through its busy handler). Readers therefore do not overlap,
+/// but no upgrade can deadlock. A protocol error thrown inside a callback (`ProcessKilled` included) is kept
+/// and rethrown by `Database` once SQLite returns, since Swift errors cannot cross the C frames.
+final class FileSystemVFS {
+    let machine: Machine
+    let name: String
+    let vfs: UnsafeMutablePointer<sqlite3_vfs>
+    let methods: UnsafeMutablePointer<sqlite3_io_methods>
+    private let nameStorage: UnsafeMutablePointer<CChar>
+    /// The first Swift error a callback met since the last `takeError`.
+    private var pendingError: (any Error)?
+
+    init(machine: Machine) {
+        self.machine = machine
+        vfs = .allocate(capacity: 1)
+        methods = .allocate(capacity: 1)
+        name = "podrt-fs-\(UInt(bitPattern: vfs))"
+        nameStorage = .allocate(capacity: name.utf8.count + 1)
+        nameStorage.initialize(from: name.utf8CString.map { $0 }, count: name.utf8.count + 1)
+        methods.initialize(to: Self.ioMethods())
+        vfs.initialize(to: sqlite3_vfs())
+        vfs.pointee.iVersion = 1
+        vfs.pointee.szOsFile = Int32(MemoryLayout<sqlite3_file>.stride + MemoryLayout<UnsafeRawPointer>.stride)
+        vfs.pointee.mxPathname = 1024
+        vfs.pointee.zName = UnsafePointer(nameStorage)
+        vfs.pointee.pAppData = Unmanaged.passUnretained(self).toOpaque()
+        Self.installVFSMethods(vfs)
+        sqlite3_vfs_register(vfs, 0)
+    }
+
+    deinit {
+        sqlite3_vfs_unregister(vfs)
+        vfs.deallocate()
+        methods.deallocate()
+        nameStorage.deallocate()
+    }
+
+    static func from(_ vfs: UnsafeMutablePointer<sqlite3_vfs>?) -> FileSystemVFS {
+        Unmanaged<FileSystemVFS>.fromOpaque(vfs!.pointee.pAppData).takeUnretainedValue()
+    }
+
+    /// Runs a protocol call for SQLite: an error is kept for `Database` and becomes `failure`.
+    func attempt(_ failure: Int32, _ body: () throws -> Int32) -> Int32 {
+        do {
+            return try body()
+        } catch {
+            if pendingError == nil { pendingError = error }
+            return failure
+        }
+    }
+
+    /// The error a callback hit, if any, cleared. Errno failures SQLite already turned into its own result
+    /// codes are dropped; anything else (`ProcessKilled`) must unwind the process.
+    func takeError() -> (any Error)? {
+        defer { pendingError = nil }
+        if pendingError is Errno { return nil }
+        return pendingError
+    }
+
+    private static func installVFSMethods(_ vfs: UnsafeMutablePointer<sqlite3_vfs>) {
+        vfs.pointee.xOpen = { vfs, name, file, flags, outFlags in
+            FileSystemVFS.from(vfs).open(name.map { String(cString: $0) }, file!, flags, outFlags)
+        }
+        vfs.pointee.xDelete = { vfs, name, syncDirectory in
+            let me = FileSystemVFS.from(vfs)
+            let path = String(cString: name!)
+            return me.attempt(IOError.delete) {
+                do { try me.machine.fileSystem.unlink(path) } catch Errno.noSuchFileOrDirectory {
+                    return IOError.deleteNoent
+                }
+                if syncDirectory != 0 { try me.syncParent(of: path) }
+                return SQLITE_OK
+            }
+        }
+        vfs.pointee.xAccess = { vfs, name, _, result in
+            let me = FileSystemVFS.from(vfs)
+            let path = String(cString: name!)
+            return me.attempt(IOError.access) {
+                do {
+                    let status = try me.machine.fileSystem.stat(path)
+                    result!.pointee = status.kind != .regular || status.size > 0 ? 1 : 0
+                } catch Errno.noSuchFileOrDirectory {
+                    result!.pointee = 0
+                }
+                return SQLITE_OK
+            }
+        }
+        vfs.pointee.xFullPathname = { _, name, size, out in
+            let path = Array(String(cString: name!).utf8CString)
+            guard path.count <= Int(size) else { return SQLITE_CANTOPEN }
+            for (index, byte) in path.enumerated() { out![index] = byte }
+            return SQLITE_OK
+        }
+        vfs.pointee.xRandomness = { vfs, size, out in
+            let random = FileSystemVFS.from(vfs).machine.random
+            for index in 0..<Int(size) { out![index] = CChar(truncatingIfNeeded: random.next()) }
+            return size
+        }
+        vfs.pointee.xSleep = { vfs, microseconds in
+            let me = FileSystemVFS.from(vfs)
+            let clock = me.machine.clock
+            _ = me.attempt(0) {
+                try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: UInt64(microseconds) * 1000))
+                return 0
+            }
+            return microseconds
+        }
+        vfs.pointee.xCurrentTime = { vfs, out in
+            let now = FileSystemVFS.from(vfs).machine.clock.wallNow()
+            out!.pointee = 2440587.5 + (Double(now.seconds) + Double(now.nanoseconds) / 1e9) / 86400
+            return SQLITE_OK
+        }
+        vfs.pointee.xGetLastError = { _, _, _ in 0 }
+    }
+
+    /// fsyncs the directory holding `path`, so a created or removed entry is durable.
+    func syncParent(of path: String) throws {
+        let parent = path.lastIndex(of: "/").map { path[..<$0] }.map(String.init) ?? "/"
+        let fd = try machine.fileSystem.open(parent.isEmpty ? "/" : parent, [.read, .directory])
+        defer { try? machine.fileSystem.close(fd) }
+        try machine.fileSystem.fsync(fd)
+    }
+}
+
+/// SQLite's extended I/O error codes (C macros that Swift does not import): `SQLITE_IOERR | (n << 8)`.
+enum IOError {
+    static let read: Int32 = SQLITE_IOERR | (1 << 8)
+    static let shortRead: Int32 = SQLITE_IOERR | (2 << 8)
+    static let write: Int32 = SQLITE_IOERR | (3 << 8)
+    static let fsync: Int32 = SQLITE_IOERR | (4 << 8)
+    static let truncate: Int32 = SQLITE_IOERR | (6 << 8)
+    static let fstat: Int32 = SQLITE_IOERR | (7 << 8)
+    static let unlock: Int32 = SQLITE_IOERR | (8 << 8)
+    static let delete: Int32 = SQLITE_IOERR | (10 << 8)
+    static let access: Int32 = SQLITE_IOERR | (13 << 8)
+    static let checkreservedlock: Int32 = SQLITE_IOERR | (14 << 8)
+    static let lock: Int32 = SQLITE_IOERR | (15 << 8)
+    static let close: Int32 = SQLITE_IOERR | (16 << 8)
+    static let deleteNoent: Int32 = SQLITE_IOERR | (23 << 8)
+}

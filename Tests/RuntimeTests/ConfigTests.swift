@@ -1,0 +1,112 @@
+import XCTest
+@testable import Core
+
+final class ConfigTests: XCTestCase {
+    func parse(_ text: String) throws -> RuntimeConfig {
+        var config = RuntimeConfig()
+        try config.apply(try parseTOML(text, file: "/etc/podrt/containers.conf"), file: "/etc/podrt/containers.conf")
+        return config
+    }
+
+    func testDefaults() throws {
+        let config = try parse("")
+        XCTAssertEqual(config.numLocks, 2048)
+        XCTAssertEqual(config.lockType, .shm)
+        XCTAssertEqual(config.tmpDir, "/run/podrt")
+        XCTAssertEqual(config.staticDir, "/var/lib/podrt")
+        XCTAssertEqual(config.runtime, "runc")
+        XCTAssertEqual(config.lockSegmentPath, "/dev/shm/podrt_lock")
+    }
+
+    func testEngineTableAndRuntimes() throws {
+        let config = try parse("""
+            # a comment
+            [engine]
+            num_locks = 4096   # trailing comment
+            lock_type = "file"
+            tmp_dir = '/run/x'
+            static_dir = "/var/lib/x"
+            events_logfile_path = "/var/log/podrt.events"
+            runtime = "kata"
+            conmon_path = ["/opt/conmon",
+                           "/usr/bin/conmon",]
+
+            [engine.runtimes]
+            kata = ["/opt/kata/bin/kata-runtime"]
+            """)
+        XCTAssertEqual(config.numLocks, 4096)
+        XCTAssertEqual(config.lockType, .file)
+        XCTAssertEqual(config.tmpDir, "/run/x")
+        XCTAssertEqual(config.staticDir, "/var/lib/x")
+        XCTAssertEqual(config.eventsLog, "/var/log/podrt.events")
+        XCTAssertEqual(config.runtime, "kata")
+        XCTAssertEqual(config.conmonPath, ["/opt/conmon", "/usr/bin/conmon"])
+        XCTAssertEqual(config.runtimes["kata"], ["/opt/kata/bin/kata-runtime"])
+        XCTAssertNotNil(config.runtimes["runc"])
+    }
+
+    func testBadValuesNameFileAndLine() {
+        XCTAssertThrowsMessage(try parse("[engine]\nlock_type = \"sem\""),
+                               "/etc/podrt/containers.conf:2: unknown lock type \"sem\"")
+        XCTAssertThrowsMessage(try parse("[engine]\n\nnum_locks = 0"),
+                               "/etc/podrt/containers.conf:3: num_locks must be between 1 and 1048576, not 0")
+        XCTAssertThrowsMessage(try parse("[engine]\nnum_locks = 1048577"), "containers.conf:2: num_locks must be")
+        XCTAssertThrowsMessage(try parse("[engine]\nruntime = \"nope\""),
+                               "containers.conf:2: unknown default runtime \"nope\"")
+        XCTAssertThrowsMessage(try parse("[engine]\nnum_locks = \"many\""), "containers.conf:2: num_locks must be an integer")
+        XCTAssertThrowsMessage(try parse("[engine\n"), "containers.conf:1: unterminated table header")
+        XCTAssertThrowsMessage(try parse("[engine]\ntmp_dir = \"/x"), "containers.conf:2: unterminated string")
+    }
+
+    func testOverridesWinAndAreChecked() throws {
+        var overrides = ConfigOverrides()
+        overrides.numLocks = 64
+        overrides.lockType = "file"
+        overrides.staticDir = "/s"
+        overrides.tmpDir = "/t"
+        var config = try parse("[engine]\nnum_locks = 4096")
+        try config.apply(overrides)
+        XCTAssertEqual(config.numLocks, 64)
+        XCTAssertEqual(config.lockType, .file)
+        XCTAssertEqual(config.staticDir, "/s")
+        XCTAssertEqual(config.tmpDir, "/t")
+        overrides.lockType = "flock"
+        XCTAssertThrowsMessage(try config.apply(overrides), "unknown lock type \"flock\"")
+        overrides.lockType = nil
+        overrides.numLocks = 0
+        XCTAssertThrowsMessage(try config.apply(overrides), "num_locks must be between 1 and 1048576")
+    }
+
+    func testLoadFromMachineFile() throws {
+        let scratch = try ScratchMachine()
+        try "[engine]\nnum_locks = 100\n".write(toFile: scratch.root + "/podrt.conf", atomically: true, encoding: .utf8)
+        let config = try RuntimeConfig.load(fileSystem: scratch.machine.fileSystem, path: "/podrt.conf",
+                                            overrides: ConfigOverrides())
+        XCTAssertEqual(config.numLocks, 100)
+        // No file given and the default missing: the defaults.
+        XCTAssertEqual(try RuntimeConfig.load(fileSystem: scratch.machine.fileSystem, path: nil,
+                                              overrides: ConfigOverrides()).numLocks, 2048)
+        XCTAssertThrowsMessage(try RuntimeConfig.load(fileSystem: scratch.machine.fileSystem, path: "/missing.conf",
+                                                      overrides: ConfigOverrides()), "/missing.conf: cannot read")
+    }
+
+    func testJSONRoundTrip() throws {
+        let value = JSON.object([("a", .string("q\"uo\\te\n\u{1}é")), ("n", .number(-42)), ("t", .bool(true)),
+                                 ("z", .null), ("list", .array([.number(1), .object([])]))])
+        XCTAssertEqual(try JSON.parse(value.serialized()), value)
+        XCTAssertEqual(try JSON.parse(value.prettyPrinted()), value)
+        XCTAssertEqual(try JSON.parse(#"{"s": "\u00e9\ud83d\ude00"}"#)["s"]?.stringValue, "é😀")
+        XCTAssertThrowsError(try JSON.parse("{\"a\": }"))
+    }
+
+    func testTimestamps() {
+        XCTAssertEqual(Timestamp.rfc3339(WallTime(seconds: 0)), "1970-01-01T00:00:00.000000000Z")
+        XCTAssertEqual(Timestamp.rfc3339(WallTime(seconds: 1_795_576_071, nanoseconds: 5)),
+                       "2026-11-25T03:07:51.000000005Z")
+        let now = WallTime(seconds: 10_000)
+        XCTAssertEqual(Timestamp.parseSince("2026-11-25T03:07:51Z", now: now), WallTime(seconds: 1_795_576_071))
+        XCTAssertEqual(Timestamp.parseSince("1h2m", now: now), WallTime(seconds: 10_000 - 3720))
+        XCTAssertEqual(Timestamp.parseSince("123", now: now), WallTime(seconds: 123))
+        XCTAssertNil(Timestamp.parseSince("yesterday", now: now))
+    }
+}

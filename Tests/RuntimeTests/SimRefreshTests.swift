@@ -1,0 +1,98 @@
+import XCTest
+@testable import Core
+import SimFS
+
+/// The refresh logic in-process over SimFS: the state database goes through the FileSystem-protocol VFS,
+/// the lock segment through the simulated lock table, and reboots and power losses come from the world.
+final class SimRefreshTests: XCTestCase {
+    func options() -> RuntimeOptions {
+        var options = RuntimeOptions(config: RuntimeConfig())
+        options.databaseOverFileSystem = true
+        return options
+    }
+
+    /// A new process on the world, with a stand-in OCI runtime on its disk.
+    func process(_ world: SimWorld) throws -> Machine {
+        let machine = world.machine(for: world.spawn(name: "podrt"))
+        let fs = machine.fileSystem
+        if try !fs.exists("/usr/bin/runc") {
+            try fs.makeDirectories("/usr/bin", permissions: FilePermissions(rawValue: 0o755))
+            let fd = try fs.open("/usr/bin/runc", [.write, .create], permissions: FilePermissions(rawValue: 0o755))
+            try fs.fsync(fd)
+            try fs.close(fd)
+        }
+        return machine
+    }
+
+    func populate(_ runtime: Runtime) throws -> [UInt32] {
+        var ids: [UInt32] = []
+        for index in 0..<3 {
+            ids.append(try runtime.createVolume(name: "vol\(index)").lockID)
+            ids.append(try runtime.createPod(name: "pod\(index)").lockID)
+            ids.append(try runtime.createContainer(name: "ctr\(index)", pod: "pod\(index)",
+                                                   volumes: [VolumeMount(volume: "vol\(index)", destination: "/v")],
+                                                   rootfs: "/r").lockID)
+        }
+        return ids
+    }
+
+    func testRefreshAfterSimulatedRebootReservesEveryLock() throws {
+        let world = SimWorld(seed: 4605)
+        let ids: [UInt32]
+        do {
+            let runtime = try Runtime(machine: try process(world), options: options())
+            XCTAssertEqual(runtime.startup, .refreshed)
+            ids = try populate(runtime)
+            try runtime.setState(try runtime.lookupContainer("ctr0"), .running, pid: 123)
+        }
+        world.reboot()
+
+        let after = try Runtime(machine: try process(world), options: options())
+        XCTAssertEqual(after.startup, .refreshed)
+        XCTAssertEqual(after.bootID, world.machine(for: world.spawn(name: "cat")).fileSystem.bootIDForTest)
+        XCTAssertEqual(try after.locks.allocated(), ids.sorted())
+        XCTAssertTrue(try after.lockReport().isClean)
+        XCTAssertEqual(try after.lookupContainer("ctr0").state, .exited)
+        XCTAssertEqual(try after.createContainer(name: "new", rootfs: "/r").lockID, 9)
+        XCTAssertEqual(try after.events.read().filter { $0.status == "refresh" }.count, 2)
+
+        // A second process in the same boot does not refresh.
+        XCTAssertEqual(try Runtime(machine: try process(world), options: options()).startup, .nothing)
+    }
+
+    func testAliveDeletedInTheSameBootRepairsOverSimFS() throws {
+        let world = SimWorld(seed: 7852)
+        let machine = try process(world)
+        let runtime = try Runtime(machine: machine, options: options())
+        let ids = try populate(runtime)
+        try machine.fileSystem.unlink("/run/podrt/alive")
+        let again = try Runtime(machine: try process(world), options: options())
+        XCTAssertEqual(again.startup, .repaired)
+        XCTAssertEqual(try again.locks.allocated(), ids.sorted())
+        XCTAssertEqual(try again.events.read().filter { $0.status == "refresh" }.count, 1)
+    }
+
+    /// What a command reported as done survives a power loss (the VFS fsyncs the file and its directory).
+    func testCreatedObjectsSurvivePowerLoss() throws {
+        for seed in UInt64(1)...12 {
+            let world = SimWorld(seed: seed)
+            let ids: [UInt32]
+            do {
+                let runtime = try Runtime(machine: try process(world), options: options())
+                ids = try populate(runtime)
+            }
+            _ = world.powerLoss(seed: seed &* 977)
+            let after = try Runtime(machine: try process(world), options: options())
+            XCTAssertEqual(after.startup, .refreshed, "seed \(seed)")
+            XCTAssertEqual(try after.containers().map(\.name), ["ctr0", "ctr1", "ctr2"], "seed \(seed)")
+            XCTAssertEqual(try after.locks.allocated(), ids.sorted(), "seed \(seed)")
+            XCTAssertTrue(try after.lockReport().isClean, "seed \(seed)")
+        }
+    }
+}
+
+extension FileSystem {
+    var bootIDForTest: String {
+        Runtime.readBootID(self)
+    }
+}
