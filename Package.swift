@@ -45,9 +45,13 @@ let package = Package(
             name: "bootsim",
             dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Contract/ links to CoreTests' suite; FUSEContractBackend.swift runs it over a FUSE mount instead.
+        .testTarget(
+            name: "SimFUSETests", dependencies: ["SimFUSE", "SimFS", "bootsim", "mutex-holder"],
+            exclude: ["Contract/Backends.swift", "Contract/SimVersusKernelFuzz.swift"]
+        ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
-        .testTarget(name: "SimFUSETests", dependencies: ["SimFUSE"]),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
         .testTarget(

@@ -33,16 +33,26 @@ static inline void simfuse_plain_open(struct fuse_file_info *fi) {
     fi->keep_cache = 0;
 }
 
-/// A zero-timeout entry for `ino`, attributes in `attr`.
+/// How long the kernel may keep names and attributes. Between reboots every change goes through the
+/// kernel, which updates its caches itself; a reboot drops every cached name explicitly
+/// (notify_inval_entry), after which every node is new, and the root's attributes are invalidated.
+#define SIMFUSE_ATTR_TIMEOUT 1.0
+#define SIMFUSE_ENTRY_TIMEOUT 1.0
+
+/// An entry for `ino` with attributes `attr`, cached for the timeouts above.
 static inline struct fuse_entry_param simfuse_entry(fuse_ino_t ino, const struct stat *attr) {
     struct fuse_entry_param e;
     memset(&e, 0, sizeof e);
     e.ino = ino;
     e.generation = 1;
     e.attr = *attr;
-    e.attr_timeout = 0;
-    e.entry_timeout = 0;
+    e.attr_timeout = SIMFUSE_ATTR_TIMEOUT;
+    e.entry_timeout = SIMFUSE_ENTRY_TIMEOUT;
     return e;
+}
+
+static inline int simfuse_reply_attr(fuse_req_t req, const struct stat *attr) {
+    return fuse_reply_attr(req, attr, SIMFUSE_ATTR_TIMEOUT);
 }
 
 /// One buffer of a received request, owned by the caller (free with simfuse_buf_free).

@@ -8,6 +8,10 @@ extension FUSEServer {
     struct ControlAnswer {
         var status: Int32
         var text: String
+        /// Names and node attributes to drop from the kernel's cache before the answer goes out.
+        var invalidate: [CachedName] = []
+        var invalidateAttributes: [UInt64] = []
+        var invalidates: Bool { !invalidate.isEmpty || !invalidateAttributes.isEmpty }
         static func ok(_ text: String = "") -> ControlAnswer { ControlAnswer(status: 0, text: text) }
         static func failure(_ text: String) -> ControlAnswer { ControlAnswer(status: 1, text: text + "\n") }
     }
@@ -41,7 +45,7 @@ extension FUSEServer {
                 return .failure("bad fault timing '\(rest[3])'")
             }
             faults.add(op: rest[0], glob: rest[1], errno: code, when: when)
-            return .ok()
+            return dropCaches(.ok())
         case "fault-clear":
             faults.clear()
             return .ok()
@@ -53,7 +57,7 @@ extension FUSEServer {
                 return .failure("pause needs a pid and an op number ≥ 1")
             }
             pauses.pause(pid, atOp: n)
-            return .ok()
+            return dropCaches(.ok())
         case "resume":
             guard rest.count == 1, let pid = Int32(rest[0]) else { return .failure("resume needs a pid") }
             guard pauses.isPaused(pid) else { return .failure("pid \(pid) is not paused") }
@@ -69,6 +73,15 @@ extension FUSEServer {
         }
     }
 
+    /// `answer`, sent once the kernel has dropped every cached name and attribute, so that the next
+    /// lookups and getattrs reach the server (and its fault rules and pause counts).
+    func dropCaches(_ answer: ControlAnswer) -> ControlAnswer {
+        var answer = answer
+        answer.invalidate = nodes.cachedNames()
+        answer.invalidateAttributes = Array(nodes.nodes.keys)
+        return answer
+    }
+
     func statusLines() -> [String] {
         var lines = machine.statusLines()
         lines.append("state: \(crashed ? "crashed" : "up")")
@@ -80,7 +93,8 @@ extension FUSEServer {
     }
 
     /// Answers every held request with EIO, closes the old boot's handles, reboots the machine and starts
-    /// a fresh node table. Timeouts are zero, so the kernel looks every name up again and gets new node ids.
+    /// a fresh node table. The kernel's cached names are dropped (by the loop, before it answers), so it
+    /// looks every name up again and gets new node ids, hence new inodes with fresh attributes.
     func reboot(powerLoss: Bool) -> ControlAnswer {
         for pending in pauses.releaseAll() { abandon(pending, EIO) }
         handles.reset()
@@ -89,9 +103,13 @@ extension FUSEServer {
         } catch {
             return .failure("this machine cannot reboot: \(error)")
         }
+        let names = nodes.cachedNames()
         nodes.reset()
         crashed = false
         reboots += 1
-        return .ok()
+        var answer = ControlAnswer.ok()
+        answer.invalidate = names
+        answer.invalidateAttributes = [NodeTable.rootID]
+        return answer
     }
 }

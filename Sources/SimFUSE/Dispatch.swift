@@ -55,6 +55,7 @@ extension FUSEServer {
         case .open(let node, var info):
             let fd = try fs.open(try path(node), Self.options(info.flags), permissions: FilePermissions(rawValue: 0))
             info.fh = handles.add(.file(fs: fs, fd: fd))
+            handles.attach(info.fh, to: node)
             return .opened(info)
         case .create(let parent, let name, let mode, var info):
             let path = try child(parent, name)
@@ -62,7 +63,9 @@ extension FUSEServer {
             info.fh = handles.add(.file(fs: fs, fd: fd))
             try keepMode(fs, path, mode)
             let status = try fs.fstat(fd)
-            return .created(node: nodes.remember(path), attributes: stat(status), info: info)
+            let node = nodes.remember(path, device: status.device, inode: status.inode)
+            handles.attach(info.fh, to: node)
+            return .created(node: node, attributes: stat(status), info: info)
         case .opendir(let node, var info):
             let path = try path(node)
             let entries = try fs.readdir(path)
@@ -102,17 +105,14 @@ extension FUSEServer {
     /// Looks `path` up and answers with a new entry (one more kernel lookup of its node).
     func entry(_ fs: any FileSystem, _ path: String) throws -> Reply {
         let status = try fs.lstat(path)
-        return .entry(node: nodes.remember(path), attributes: stat(status))
+        return .entry(node: nodes.remember(path, device: status.device, inode: status.inode), attributes: stat(status))
     }
 
-    /// The status of a node: by path, or through the open handle when the name is gone.
+    /// The status of a node: through an open handle of it (the right file even when its name is gone or
+    /// taken by another), else by path.
     func status(_ fs: any FileSystem, _ node: UInt64, _ handle: UInt64?) throws -> FileStatus {
-        do {
-            return try fs.lstat(try path(node))
-        } catch let error as Errno where error == .noSuchFileOrDirectory || error == .staleNFSFileHandle {
-            guard let handle, case .file(let owner, let fd)? = handles[handle] else { throw error }
-            return try owner.fstat(fd)
-        }
+        if let (owner, fd) = handles.openFile(handle, node: node) { return try owner.fstat(fd) }
+        return try fs.lstat(try path(node))
     }
 
     func permissions(_ mode: UInt32) -> FilePermissions { FilePermissions(rawValue: mode_t(mode & 0o7777)) }

@@ -16,20 +16,14 @@ public final class FUSEMount {
     let session: OpaquePointer
     var listener: Int32 = -1
     var mounted = false
+    let invalidator = Invalidator()
 
     /// Checks the mount point, creates the session and mounts it. `mountPoint` is normalized.
     public init(server: FUSEServer, at path: String) throws {
         mountPoint = ControlPaths.normalize(path)
         socketPath = ControlPaths.socket(for: mountPoint)
         self.server = server
-        var status = Glibc.stat()
-        guard fstatat(AT_FDCWD, mountPoint, &status, 0) == 0 else {
-            throw MountError("mount point \(mountPoint) does not exist (\(String(cString: strerror(errno))))")
-        }
-        guard status.st_mode & S_IFMT == S_IFDIR else { throw MountError("mount point \(mountPoint) is not a directory") }
-        guard !ControlPaths.isMountPoint(mountPoint) else {
-            throw MountError("mount point \(mountPoint) is busy: something is already mounted there")
-        }
+        try Self.check(mountPoint)
         var ops = Callbacks.make()
         let userdata = Unmanaged.passUnretained(server).toOpaque()
         guard let session = simfuse_session_new("bootsim", &ops, userdata) else {
@@ -44,9 +38,26 @@ public final class FUSEMount {
         mounted = true
     }
 
+    /// Fails with a clear message unless `mountPoint` (normalized) is an existing directory on which
+    /// nothing is mounted and for which no server answers.
+    public static func check(_ mountPoint: String) throws {
+        var status = Glibc.stat()
+        guard fstatat(AT_FDCWD, mountPoint, &status, 0) == 0 else {
+            throw MountError("mount point \(mountPoint) does not exist (\(String(cString: strerror(errno))))")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else { throw MountError("mount point \(mountPoint) is not a directory") }
+        guard !ControlPaths.isMountPoint(mountPoint) else {
+            throw MountError("mount point \(mountPoint) is busy: something is already mounted there")
+        }
+        if ControlClient.answers(at: ControlPaths.socket(for: mountPoint)) {
+            throw MountError("mount point \(mountPoint) is busy: a bootsim server already answers for it")
+        }
+    }
+
     deinit {
         unmount()
-        fuse_session_destroy(session)
+        // A thread still dropping names keeps the session; the process is about to exit anyway.
+        if invalidator.isIdle { fuse_session_destroy(session) }
     }
 
     /// Opens the control socket, replacing a stale one. Fails if a live server already answers there.
@@ -129,8 +140,18 @@ public final class FUSEMount {
                     return
                 }
                 let answer = server.control(words)
-                _ = SocketIO.writeAll(entry.fd, Array("\(answer.status)\n\(answer.text)".utf8))
-                close(entry.fd)
+                let bytes = Array("\(answer.status)\n\(answer.text)".utf8)
+                let client = entry.fd
+                if !answer.invalidates {
+                    _ = SocketIO.writeAll(client, bytes)
+                    close(client)
+                } else {
+                    invalidator.start(SessionHandle(pointer: session), answer.invalidate,
+                                      attributesOf: answer.invalidateAttributes) {
+                        _ = SocketIO.writeAll(client, bytes)
+                        close(client)
+                    }
+                }
             }
         }
         for fd in clients.keys { close(fd) }

@@ -18,6 +18,8 @@ public final class FUSEServer {
     var crashed = false
     var reboots = 0
     var session: OpaquePointer?
+    /// Command names by pid, with the monotonic time they were read (see `commandName`).
+    var commands: [Int32: (name: String, readAt: UInt64)] = [:]
 
     public init(machine: any MountedMachine) {
         self.machine = machine
@@ -27,7 +29,7 @@ public final class FUSEServer {
     func receive(_ request: fuse_req_t, _ operation: Operation) {
         let context = fuse_req_ctx(request)!.pointee
         let caller = Caller(
-            pid: context.pid, uid: context.uid, gid: context.gid, command: Self.command(of: context.pid))
+            pid: context.pid, uid: context.uid, gid: context.gid, command: commandName(context.pid))
         let pending = PendingRequest(request: request, caller: caller, operation: operation)
         if pauses.shouldHold(caller.pid) {
             pauses.hold(pending)
@@ -88,6 +90,19 @@ public final class FUSEServer {
              .fsyncdir(let node, _, _), .statfs(let node), .access(let node, _):
             return (at(node), nil)
         }
+    }
+
+    /// The command name of `pid`, read again when the cached one is over 1 ms old: reading /proc costs a
+    /// fifth of the server's time in a tight loop, and a process that execs changes its name.
+    func commandName(_ pid: Int32) -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let nanoseconds = UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+        if let cached = commands[pid], nanoseconds &- cached.readAt < 1_000_000 { return cached.name }
+        if commands.count > 4096 { commands.removeAll() }
+        let name = Self.command(of: pid)
+        commands[pid] = (name, nanoseconds)
+        return name
     }
 
     /// `/proc/PID/comm` without the newline; "?" when the process is gone, "kernel" for pid 0.

@@ -11,6 +11,8 @@ struct HandleTable {
     }
 
     private(set) var handles: [UInt64: Handle] = [:]
+    /// The node each open file handle was opened on.
+    private var nodeOfHandle: [UInt64: UInt64] = [:]
     private var nextID: UInt64 = 1
 
     mutating func add(_ handle: Handle) -> UInt64 {
@@ -25,8 +27,22 @@ struct HandleTable {
         set { handles[id] = newValue }
     }
 
+    mutating func attach(_ id: UInt64, to node: UInt64) {
+        nodeOfHandle[id] = node
+    }
+
+    /// An open file to fstat `node` through: `preferred` if it is a file handle, else any open on `node`.
+    func openFile(_ preferred: UInt64?, node: UInt64) -> (any FileSystem, Descriptor)? {
+        if let preferred, case .file(let fs, let fd)? = handles[preferred] { return (fs, fd) }
+        for (id, owner) in nodeOfHandle where owner == node {
+            if case .file(let fs, let fd)? = handles[id] { return (fs, fd) }
+        }
+        return nil
+    }
+
     /// Forgets `id` and closes what it held.
     mutating func close(_ id: UInt64) throws {
+        nodeOfHandle[id] = nil
         guard let handle = handles.removeValue(forKey: id) else { return }
         switch handle {
         case .file(let fs, let fd): try fs.close(fd)

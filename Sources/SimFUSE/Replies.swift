@@ -51,7 +51,7 @@ extension Reply {
             var entry = simfuse_entry(node, &attributes)
             fuse_reply_entry(req, &entry)
         case .attributes(var attributes):
-            fuse_reply_attr(req, &attributes, 0)
+            simfuse_reply_attr(req, &attributes)
         case .link(let target):
             fuse_reply_readlink(req, target)
         case .opened(var info):

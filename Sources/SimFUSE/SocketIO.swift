@@ -22,11 +22,12 @@ enum SocketIO {
         }
     }
 
-    /// Writes all of `bytes`, retrying on EINTR and short writes (blocking socket).
+    /// Sends all of `bytes`, retrying on EINTR and short writes (blocking socket). MSG_NOSIGNAL: a peer
+    /// that went away is an error, not a SIGPIPE that would kill the server.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var done = 0
         while done < bytes.count {
-            let count = bytes[done...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let count = bytes[done...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return false

@@ -8,4 +8,10 @@ struct Bootsim: ParsableCommand {
         abstract: "Simulated machines for reboot and crash testing.",
         subcommands: [Mount.self, Unmount.self, Ctl.self, Run.self, Replay.self, Shrink.self, Catalog.self, Hunt.self]
     )
+
+    static func main() {
+        let arguments = CommandLine.arguments
+        if let words = FastControl.words(arguments) { FastControl.run(words, mountPoint: arguments[2]) }
+        main(nil)
+    }
 }

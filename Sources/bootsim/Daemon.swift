@@ -37,6 +37,11 @@ enum Daemon {
         throw MountError("the server did not become ready within 10 s")
     }
 
+    /// Closes every descriptor above stderr that the daemon inherited, so it holds no one else's pipes.
+    static func closeInheritedDescriptors() {
+        for fd in 3..<Int32(1024) { close(fd) }
+    }
+
     static func detachOutput() {
         let null = open("/dev/null", O_RDWR)
         guard null >= 0 else { return }

@@ -28,6 +28,7 @@ struct Mount: ParsableCommand {
 
     func run() throws {
         if background { try startInBackground() }
+        if getenv(Daemon.variable) != nil { Daemon.closeInheritedDescriptors() }
         let machine: any MountedMachine
         if let host {
             umask(0)
@@ -56,6 +57,7 @@ struct Mount: ParsableCommand {
         var arguments = CommandLine.arguments.filter { $0 != "--background" }
         arguments[0] = "/proc/self/exe"
         do {
+            try FUSEMount.check(ControlPaths.normalize(directory))
             let status = try Daemon.start(arguments, readyWhen: ControlPaths.socket(for: ControlPaths.normalize(directory)))
             Mount.exit(withError: status == 0 ? nil : ExitCode(status))
         } catch let error as MountError {
