@@ -80,7 +80,7 @@ struct Run: ParsableCommand {
 }
 
 /// Prints `name: done/total seeds, N seeds/s` about once a second.
-final class ProgressCounter: @unchecked Sendable {  // ticked under SeedBatch's lock
+final class ProgressCounter {
     let name: String
     let total: Int
     let start = realSeconds()
@@ -123,3 +123,6 @@ extension String {
         self = "\(tenths / 10).\(tenths % 10)"
     }
 }
+
+// ProgressCounter: ticked under SeedBatch's lock.
+extension ProgressCounter: @unchecked Sendable {}

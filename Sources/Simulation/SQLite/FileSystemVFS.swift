@@ -5,7 +5,7 @@ import Glibc
 /// An SQLite VFS over one process's `Machine`: files through the FileSystem protocol (so power loss reaches
 /// the database and its journal), locks in the machine's `SQLiteLockTable`, time, sleep and randomness from
 /// the simulated clock and seed. One registration per process, under a unique name.
-final class FileSystemVFS: @unchecked Sendable {  // used only by its process's thread
+final class FileSystemVFS {
     let machine: Machine
     let locks: SQLiteLockTable
     private(set) var name = ""
@@ -187,3 +187,6 @@ private func vfsCurrentTime(_ vfs: UnsafeMutablePointer<sqlite3_vfs>?, _ out: Un
     out?.pointee = Double(milliseconds) / 86_400_000
     return SQLITE_OK
 }
+
+// FileSystemVFS: used only by its process's thread.
+extension FileSystemVFS: @unchecked Sendable {}

@@ -2,7 +2,7 @@ import CSQLite
 
 /// The SQLite lock levels of every database file of one simulated machine (what the kernel's fcntl locks
 /// are for SQLite's unix VFS). Only the process holding the scheduler's baton touches it.
-final class SQLiteLockTable: @unchecked Sendable {  // touched only by the running simulated process
+final class SQLiteLockTable {
     final class FileLocks {
         var shared: Set<ObjectIdentifier> = []
         var reserved: ObjectIdentifier?
@@ -62,3 +62,6 @@ final class SQLiteLockTable: @unchecked Sendable {  // touched only by the runni
         return file.reserved != nil || file.pending != nil || file.exclusive != nil
     }
 }
+
+// SQLiteLockTable: touched only by the running simulated process.
+extension SQLiteLockTable: @unchecked Sendable {}

@@ -11,7 +11,7 @@ struct PrefixState {
 }
 
 /// Computes a scenario's prefix once, for every seed and worker thread.
-final class PrefixCache: @unchecked Sendable {  // guarded by `lock`
+final class PrefixCache {
     private let lock = SchedulerLock()
     private var saved: PrefixState?
 
@@ -24,3 +24,6 @@ final class PrefixCache: @unchecked Sendable {  // guarded by `lock`
         return made
     }
 }
+
+// PrefixCache: guarded by `lock`.
+extension PrefixCache: @unchecked Sendable {}

@@ -38,7 +38,7 @@ public enum SeedBatch {
 }
 
 /// The shared queue of seeds and the results (guarded by `lock`).
-final class BatchState: @unchecked Sendable {
+final class BatchState {
     let lock = SchedulerLock()
     let seeds: [UInt64]
     var index = 0
@@ -58,3 +58,6 @@ final class BatchState: @unchecked Sendable {
 
     func finishedWorkers(_ count: Int) -> Bool { running == -count }
 }
+
+// BatchState: every field is read and written under `lock`.
+extension BatchState: @unchecked Sendable {}

@@ -2,7 +2,7 @@ import Core
 
 /// A process's file system as the scheduler hands it out: every call goes to the world's, except that a
 /// blocking `flock` becomes try-and-park, so the scheduler (not a condition variable) decides who gets it.
-final class ScheduledFileSystem: FileSystem, @unchecked Sendable {  // used only by its process's thread
+final class ScheduledFileSystem: FileSystem {
     let inner: any FileSystem
     let scheduler: Scheduler
     let process: ScheduledProcess
@@ -79,3 +79,6 @@ final class ScheduledFileSystem: FileSystem, @unchecked Sendable {  // used only
     func truncate(_ path: String, to size: Int64) throws { try inner.truncate(path, to: size) }
     func realpath(_ path: String) throws -> String { try inner.realpath(path) }
 }
+
+// ScheduledFileSystem: used only by its process's thread.
+extension ScheduledFileSystem: @unchecked Sendable {}

@@ -2,7 +2,7 @@ import Core
 
 /// Mutex segments as the scheduler hands them out: a blocking `lock` becomes try-lock-and-park, and the
 /// scheduler learns who holds what for its wait-for graph.
-final class ScheduledMutexSegments: MutexSegments, @unchecked Sendable {  // used only by its process's thread
+final class ScheduledMutexSegments: MutexSegments {
     let inner: any MutexSegments
     let scheduler: Scheduler
     let process: ScheduledProcess
@@ -22,7 +22,7 @@ final class ScheduledMutexSegments: MutexSegments, @unchecked Sendable {  // use
     func remove(_ path: String) throws { try inner.remove(path) }
 }
 
-final class ScheduledMutexSegment: MutexSegment, @unchecked Sendable {  // used only by its process's thread
+final class ScheduledMutexSegment: MutexSegment {
     let inner: any MutexSegment
     let owner: ScheduledMutexSegments
 
@@ -66,3 +66,9 @@ final class ScheduledMutexSegment: MutexSegment, @unchecked Sendable {  // used 
 
     func close() { inner.close() }
 }
+
+// ScheduledMutexSegments: used only by its process's thread.
+extension ScheduledMutexSegments: @unchecked Sendable {}
+
+// ScheduledMutexSegment: used only by its process's thread.
+extension ScheduledMutexSegment: @unchecked Sendable {}

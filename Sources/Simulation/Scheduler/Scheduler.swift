@@ -56,7 +56,7 @@ final class ScheduledProcess {
 /// holds the baton. Every protocol call is a scheduling point (the world's hook), where the chooser picks
 /// who runs next and may inject a kill, a reboot or a power loss. Blocked processes park; when all wait
 /// for time, time jumps; when all are blocked, that is a deadlock and the wait-for cycle is reported.
-final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under `lock`
+final class Scheduler: SimScheduling {
     let world: SimWorld
     let chooser: Chooser
     let lock = SchedulerLock()
@@ -256,3 +256,6 @@ final class Scheduler: SimScheduling, @unchecked Sendable {  // all state under 
 
 // A scheduled process is touched only under the scheduler's lock or by its own thread while it holds the baton.
 extension ScheduledProcess: @unchecked Sendable {}
+
+// Scheduler: all state under `lock`.
+extension Scheduler: @unchecked Sendable {}
