@@ -88,6 +88,13 @@ extension Runner {
         }
     }
 
+    /// A `rm` or `reset` that did not report success: what it was removing may or may not be gone.
+    func forgetIfRemoving(_ command: Command) {
+        guard case let .podrt(words) = command.program else { return }
+        if words[0] == "rm", words.count > 2 { ledger.reported.remove("\(words[1]) \(words[2])") }
+        if words[0] == "reset" { ledger.reported = [] }
+    }
+
     func applyConfig(_ pairs: [(String, String)]) {
         for (key, value) in pairs {
             switch key {

@@ -188,6 +188,8 @@ final class Runner {
             if processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
             for (command, process) in lastGroup where process.exitCode == 0 { record(command) }
         }
+        // A removal that crashed or failed may have happened anyway: its object is no longer promised.
+        for (command, process) in lastGroup where process.exitCode != 0 { forgetIfRemoving(command) }
         if let cycle = scheduler.deadlock {
             return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
         }
