@@ -39,9 +39,11 @@ let package = Package(
             dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
+        // The seeded scheduler, scenarios, invariants and the bug catalogue (bootsim run/replay/shrink/hunt).
+        .target(name: "Simulation", dependencies: ["Core", "SimFS", "CSQLite"]),
         .executableTarget(
             name: "bootsim",
-            dependencies: ["SimFUSE", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Contract/ links to CoreTests' suite; FUSEContractBackend.swift runs it over a FUSE mount instead.
         .testTarget(
@@ -57,6 +59,7 @@ let package = Package(
             exclude: ["record-divergent.sh"]
         ),
         .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS", "runtime"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -75,7 +75,7 @@ extension Runtime {
         do {
             object = try insert(lockID)
         } catch {
-            try locks.free(lockID)
+            if !injected(.failedCreateKeepsLock) { try locks.free(lockID) }  // BugInjection: leaked lock
             throw error
         }
         try then(object)

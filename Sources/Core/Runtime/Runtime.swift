@@ -61,10 +61,13 @@ public final class Runtime {
             try AliveLock(fileSystem: fs, path: config.aliveLockPath)
         }
         defer { aliveLock.release() }
+        if injected(.aliveLockReleasedEarly) { try? fs.flock(aliveLock.fd, .unlock, wait: false) }  // BugInjection: #3207
 
         let alive = try within("reading \(config.alivePath)") { try Self.readAlive(fs, config.alivePath) }
         let storedBoot = try store.info("boot_id")
-        let rebooted = bootID.isEmpty ? alive == nil : storedBoot != bootID
+        var rebooted = bootID.isEmpty ? alive == nil : storedBoot != bootID
+        if injected(.missingAliveMeansReboot) || injected(.staleSegmentRefresh) { rebooted = rebooted || alive == nil }  // BugInjection: #7852, #16784
+        if injected(.aliveMeansSameBoot), alive != nil { rebooted = false }  // BugInjection: #5057
 
         var segmentWasCreated = false
         if let injected = options.lockManager {
@@ -79,7 +82,8 @@ public final class Runtime {
                     }
                     return try SHMLockManager.open(
                         mutexes: machine.mutexes, clock: machine.clock, path: path,
-                        numLocks: config.numLocks, rebuildIfMismatched: rebooted || options.forRenumber)
+                        numLocks: config.numLocks,
+                        rebuildIfMismatched: rebooted || (options.forRenumber && !injected(.renumberRefusesResize)))  // BugInjection: #16119
                 }
                 segmentWasCreated = manager.wasCreated
                 locks = manager
@@ -121,7 +125,8 @@ public final class Runtime {
     /// the boot id; then every container, pod and volume re-reserves its lock; only then the alive file and
     /// the `refresh` event.
     func refresh() throws {
-        try locks.freeAll()
+        if injected(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
+        if !injected(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
         try store.transaction {
             try store.resetPerBootState()
             try store.setInfo("boot_id", bootID)
@@ -139,6 +144,7 @@ public final class Runtime {
         var seen: [UInt32: LockOwner] = [:]
         var unique: [UInt32] = []
         for owner in try store.lockOwners() {
+            if injected(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
             if let first = seen[owner.lockID] {
                 warnings.append("\(owner.kind.rawValue) \(owner.name) and \(first.kind.rawValue) \(first.name) "
                     + "share lock \(owner.lockID); run `podrt system renumber`")

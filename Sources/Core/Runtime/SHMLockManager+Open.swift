@@ -37,7 +37,8 @@ extension SHMLockManager {
                 segment.close()
                 try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 1_000_000))
             case let .valid(found) where found == wanted:
-                return SHMLockManager(segment: segment, numLocks: found, wasCreated: false)
+                let count = injected(.openerUsesConfiguredCount) ? configured : found  // BugInjection: rounding
+                return SHMLockManager(segment: segment, numLocks: count, wasCreated: false)
             case let .valid(found):
                 segment.close()
                 guard rebuildIfMismatched else {

@@ -54,7 +54,7 @@ public final class SHMLockManager: LockManager {
                 let bits = try word(index)
                 guard bits != .max else { continue }
                 let bit = (~bits).trailingZeroBitCount
-                try setWord(index, bits | (1 << bit))
+                if !injected(.duplicateLockIDs) { try setWord(index, bits | (1 << bit)) }  // BugInjection: #3381
                 return UInt32(index * 32 + bit)
             }
             throw LockError.exhausted(numLocks: numLocks)

@@ -1,0 +1,56 @@
+@_spi(BugInjection) import Core
+
+/// One historical bug the harness must be able to catch: where it came from, the switch that puts it back
+/// (simulation only), and the scenarios that should catch it.
+public struct CatalogueEntry: Sendable {
+    public var name: String
+    public var source: String
+    public var summary: String
+    public var scenarios: [String]
+    /// The invariants a catch is expected to break.
+    public var invariants: [String]
+    let bugs: InjectedBugs
+}
+
+public enum Catalogue {
+    public static let entries: [CatalogueEntry] = [
+        CatalogueEntry(name: "volume-locks-not-reserved", source: "containers/podman#4605 (#4621, PR #4624)",
+                       summary: "refresh re-reserves container and pod locks but not volume locks",
+                       scenarios: ["refresh-race", "podrt-cycles"], invariants: ["I1", "I2"], bugs: .volumeLocksNotReserved),
+        CatalogueEntry(name: "duplicate-lock-ids", source: "containers/podman#3381",
+                       summary: "allocation hands out a lock id without marking it, so two objects share it",
+                       scenarios: ["podrt-cycles"], invariants: ["I1", "I2"], bugs: .duplicateLockIDs),
+        CatalogueEntry(name: "stale-shm-alive-gone", source: "containers/podman#16784 (#17091, #11539)",
+                       summary: "the alive file is gone but the SHM segment survives; refresh runs again on a full bitmap",
+                       scenarios: ["stale-shm-alive-deleted"], invariants: ["I4"], bugs: .staleSegmentRefresh),
+        CatalogueEntry(name: "alive-deleted-while-running", source: "containers/podman#7852 (#11478, #9191)",
+                       summary: "tmpfiles cleanup deletes the alive file; refresh runs while containers still run",
+                       scenarios: ["alive-deleted-while-running"], invariants: ["I4"], bugs: .missingAliveMeansReboot),
+        CatalogueEntry(name: "tmpdir-not-on-tmpfs", source: "containers/podman#5057 (#17484, #19629)",
+                       summary: "the tmp dir is not on tmpfs, the alive file survives, the reboot goes unseen",
+                       scenarios: ["tmpdir-not-tmpfs"], invariants: ["I4", "I7"], bugs: .aliveMeansSameBoot),
+        CatalogueEntry(name: "alive-lock-released-early", source: "containers/podman#3207 (#3208)",
+                       summary: "the alive lock is released before refresh, so two processes refresh in one boot",
+                       scenarios: ["refresh-race"], invariants: ["I4"], bugs: .aliveLockReleasedEarly),
+        CatalogueEntry(name: "renumber-erange", source: "containers/podman#16119",
+                       summary: "after a num_locks change, renumber fails with ERANGE instead of rebuilding the segment",
+                       scenarios: ["renumber-num-locks"], invariants: ["E1"], bugs: .renumberRefusesResize),
+        CatalogueEntry(name: "renumber-forgets-volumes", source: "containers/podman#23052 (PR #23053)",
+                       summary: "renumber gives containers and pods new locks but forgets volumes",
+                       scenarios: ["renumber-num-locks"], invariants: ["I1", "I2"], bugs: .renumberSkipsVolumes),
+        CatalogueEntry(name: "num-locks-rounding", source: "podman 4.3.1 shm_lock_manager (no upstream issue; research report §1)",
+                       summary: "the segment's creator uses num_locks rounded up to 32, its openers the configured count",
+                       scenarios: ["num-locks-rounding"], invariants: ["E1"], bugs: .openerUsesConfiguredCount),
+        CatalogueEntry(name: "failed-create-leaks-lock", source: "containers/podman e92de11a69 (#3843, #5136, #14195)",
+                       summary: "a create that fails after allocating its lock does not free it",
+                       scenarios: ["failed-create-leak", "lock-exhaustion"], invariants: ["I3"], bugs: .failedCreateKeepsLock),
+        CatalogueEntry(name: "alive-before-refresh", source: "DESIGN.md catalogue (refresh ordering)",
+                       summary: "the alive file is written before refresh finishes; a crash then leaves locks unreserved",
+                       scenarios: ["crash-during-refresh"], invariants: ["I2"], bugs: .aliveBeforeRefresh),
+    ]
+
+    public static func entry(named name: String) -> CatalogueEntry? { entries.first { $0.name == name } }
+
+    /// Puts `entry`'s bug back (nil: none) for every run in this process from now on.
+    public static func activate(_ entry: CatalogueEntry?) { InjectedBugs.active = entry?.bugs ?? [] }
+}

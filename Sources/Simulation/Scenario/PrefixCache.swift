@@ -1,0 +1,29 @@
+import Core
+import SimFS
+
+/// What the steps before `snapshot` leave: the machine and the harness's bookkeeping.
+struct PrefixState {
+    var world: SimSnapshot
+    var ledger: Ledger
+    var config: RuntimeConfig
+    var commandLine: String?
+    var violation: Violation?
+}
+
+/// Computes a scenario's prefix once, for every seed and worker thread.
+final class PrefixCache {
+    private let lock = SchedulerLock()
+    private var saved: PrefixState?
+
+    func state(_ make: () -> PrefixState) -> PrefixState {
+        lock.lock()
+        defer { lock.unlock() }
+        if let saved { return saved }
+        let made = make()
+        saved = made
+        return made
+    }
+}
+
+// PrefixCache: guarded by `lock`.
+extension PrefixCache: @unchecked Sendable {}

@@ -1,0 +1,106 @@
+import Core
+import SimFS
+
+/// The cryptsetup generator as a simulated process, and the G1/G2 checks of its output.
+extension Runner {
+    static let normalDirectory = "/run/systemd/generator"
+    static let generatorDirectories = ["generator", "generator.early", "generator.late"]
+
+    func generatorProgram(fixture name: String?, crashAtOp: Int?) -> ProgramSpec {
+        let fixture = name.flatMap { scenario.fixtures[$0] }
+        generatorFixture = fixture
+        if let crypttab = fixture?.crypttab { harnessWrite("/etc/crypttab", crypttab, append: false) }
+        else if fixture != nil { harnessRemove("/etc/crypttab") }
+        harnessRemove("/run/systemd")
+        for directory in Self.generatorDirectories { harnessMakeDirectories("/run/systemd/" + directory) }
+        var environment: [String: String] = [
+            "SYSTEMD_LOG_LEVEL": "info", "SYSTEMD_LOG_COLOR": "0", "SYSTEMD_LOG_TIME": "0",
+            "SYSTEMD_LOG_LOCATION": "0", "SYSTEMD_LOG_TARGET": "console", "SYSTEMD_EFI_OPTIONS": "",
+            "SYSTEMD_IN_INITRD": "0",
+        ]
+        if let fixture {
+            environment["SYSTEMD_PROC_CMDLINE"] = fixture.commandLine ?? ""
+            for (key, value) in fixture.environment { environment[key] = value }
+        }
+        let arguments = fixture == nil
+            ? ["systemd-cryptsetup-generator"] + Self.generatorDirectories.map { "/run/systemd/" + $0 }
+            : ["systemd-cryptsetup-generator", Self.normalDirectory]
+        let finalEnvironment = environment
+        return ProgramSpec(name: "generator", crashAtOp: crashAtOp) { machine, _ in
+            var process = GeneratorProcess(arguments: arguments, environment: { finalEnvironment[$0] },
+                                           fileSystem: machine.fileSystem, standardOutput: { _ in }, standardError: { _ in })
+            process.rootIsTemporary = { false }
+            return GeneratorCommand.run(process)
+        }
+    }
+
+    /// The generator's tree as manifest lines (`area/relpath type mode [-> target]`) and file contents.
+    func generatorTree() -> (manifest: [String], files: [String: [UInt8]]) {
+        let fs = harness().fileSystem
+        var lines: [String] = []
+        var files: [String: [UInt8]] = [:]
+        func walk(_ path: String, _ label: String, skip: Set<String>) {
+            guard let entries = try? fs.readdir(path) else { return }
+            for entry in entries.sorted(by: { $0.name < $1.name }) where !skip.contains(entry.name) {
+                let full = path + "/" + entry.name
+                let name = label + "/" + entry.name
+                guard let status = try? fs.lstat(full) else { continue }
+                let mode = String(status.permissions.rawValue & 0o7777, radix: 8)
+                let padded = String(repeating: "0", count: max(0, 4 - mode.count)) + mode
+                switch status.kind {
+                case .directory:
+                    lines.append("\(name) d \(padded)")
+                    walk(full, name, skip: [])
+                case .symbolicLink:
+                    lines.append("\(name) l 0777 -> \((try? fs.readlink(full)) ?? "?")")
+                default:
+                    lines.append("\(name) f \(padded)")
+                    // Fault rules apply to the harness too: a read the rules fail is retried, and a file that
+                    // stays unreadable is left out of the G2 check rather than taken as empty.
+                    for _ in 0..<16 {
+                        if let bytes = try? fs.readFile(full) { files[name] = bytes; break }
+                    }
+                }
+            }
+        }
+        walk(Self.normalDirectory, "normal", skip: [])
+        walk("/run/systemd", "runtime", skip: Set(Self.generatorDirectories))
+        return (lines.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, files)
+    }
+
+    /// G2 after every generator run: a unit file is either absent or complete.
+    func checkGenerator(_ processes: [ScheduledProcess]) -> Violation? {
+        guard scenario.settings.invariants.contains("G2") || generatorFixture != nil else { return nil }
+        let (_, files) = generatorTree()
+        for (name, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            if let expected = generatorFixture?.files[name] {
+                if bytes != expected, !processes.contains(where: { $0.exitCode == 0 }) || bytes.count < expected.count {
+                    return Violation(invariant: "G2", message: "\(name) is partial (\(bytes.count) of \(expected.count) bytes)")
+                }
+            } else if bytes.isEmpty || bytes.last != 0x0A {
+                return Violation(invariant: "G2", message: "\(name) is partial (\(bytes.count) bytes, no final newline)")
+            }
+        }
+        return nil
+    }
+
+    /// G1: the tree equals the fixture's expected tree.
+    func compareWithFixture(_ name: String) -> Violation? {
+        guard let fixture = scenario.fixtures[name] else {
+            return Violation(invariant: "G1", message: "fixture \(name) was not loaded")
+        }
+        if let process = lastGroup.first?.process, let code = process.exitCode, code != fixture.rc {
+            return Violation(invariant: "G1", message: "exit status \(code), fixture \(name) expects \(fixture.rc)")
+        }
+        let (manifest, files) = generatorTree()
+        if manifest != fixture.manifest {
+            let extra = manifest.filter { !fixture.manifest.contains($0) }
+            let missing = fixture.manifest.filter { !manifest.contains($0) }
+            return Violation(invariant: "G1", message: "tree differs from fixture \(name): missing \(missing.prefix(3)), extra \(extra.prefix(3))")
+        }
+        for (path, bytes) in fixture.files.sorted(by: { $0.key < $1.key }) where files[path] != bytes {
+            return Violation(invariant: "G1", message: "\(path) differs from fixture \(name)")
+        }
+        return nil
+    }
+}

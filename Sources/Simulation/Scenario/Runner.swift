@@ -1,0 +1,208 @@
+import Core
+import SimFS
+
+/// How to run a scenario under one seed.
+public struct RunOptions: Sendable {
+    public var strategy: Strategy = .random
+    /// PCT depth; the scenario's when nil.
+    public var pctDepth: Int?
+    /// Record every op in the trace (replay, failures); off for speed.
+    public var detailed = false
+    /// Replay these decisions instead of the seed's own.
+    public var decisions: [Decision]?
+    public init() {}
+}
+
+/// The outcome of one run.
+public struct RunResult: Sendable {
+    public var seed: UInt64
+    public var violation: Violation?
+    /// The scenario line of the step after which the violation was found.
+    public var line = 0
+    public var traceHash: UInt64 = 0
+    public var decisions: [Decision] = []
+    public var events: [TraceEvent] = []
+    public var steps = 0
+    /// The world's op log with paths and errnos (detailed runs only).
+    public var opLog: [String] = []
+    public var passed: Bool { violation == nil }
+}
+
+/// Runs one scenario under one seed: a fresh world, the scheduler, the steps, the invariants.
+final class Runner {
+    let scenario: Scenario
+    let seed: UInt64
+    let options: RunOptions
+    let world: SimWorld
+    let scheduler: Scheduler
+    let chooser: Chooser
+    let sqliteLocks = SQLiteLockTable()
+    var config = RuntimeConfig()
+    var ledger = Ledger()
+    var pendingCommandLine: String?
+    var lastGroup: [(command: Command, process: ScheduledProcess)] = []
+    var generatorFixture: FixtureCase?
+    var harnessBoot: UInt64 = 0
+    var harnessMachine: Machine?
+
+    init(scenario: Scenario, seed: UInt64, options: RunOptions) {
+        self.scenario = scenario
+        self.seed = seed
+        self.options = options
+        var initialCommandLine = ""
+        for step in scenario.steps {
+            if case let .commandLine(text) = step.action { initialCommandLine = text; break }
+            if case .reboot = step.action { break }
+            if case .powerLoss = step.action { break }
+        }
+        world = SimWorld(seed: seed, commandLine: initialCommandLine)
+        world.opLogCapacity = options.detailed ? 1 << 20 : 64
+        if let decisions = options.decisions {
+            chooser = ScriptedChooser(decisions)
+        } else if options.strategy == .pct {
+            chooser = PCTChooser(seed: seed, rates: scenario.settings.rates,
+                                 depth: options.pctDepth ?? scenario.settings.pctDepth, steps: scenario.settings.pctSteps)
+        } else {
+            chooser = RandomWalkChooser(seed: seed, rates: scenario.settings.rates,
+                                        switchChance: scenario.settings.switchChance)
+        }
+        scheduler = Scheduler(world: world, chooser: chooser, trace: TraceRecorder(detailed: options.detailed))
+        config.numLocks = 2048
+        scheduler.onReboot = { [unowned self] in self.rebooted() }
+        world.scheduler = scheduler
+    }
+
+    func run() -> RunResult {
+        var result = RunResult(seed: seed)
+        var steps = scenario.steps[...]
+        if let marker = steps.firstIndex(where: { if case .snapshot = $0.action { return true } else { return false } }) {
+            let saved = scenario.prefix.state { Runner(scenario: scenario, seed: 0, options: RunOptions()).runPrefix(upTo: marker) }
+            world.restore(saved.world)
+            ledger = saved.ledger
+            config = saved.config
+            pendingCommandLine = saved.commandLine
+            if let violation = saved.violation {
+                result.violation = violation
+                steps = []
+            } else {
+                steps = steps[(marker + 1)...]
+            }
+        } else {
+            prepareMachine()
+        }
+        for step in steps {
+            scheduler.trace.scenarioStep("line \(step.line)", step: scheduler.step)
+            if let violation = perform(step) ?? checkAfter(step) {
+                result.violation = violation
+                result.line = step.line
+                break
+            }
+        }
+        world.scheduler = nil
+        result.traceHash = world.traceHash
+        result.decisions = (chooser as? SeededChooser)?.decisions ?? options.decisions ?? []
+        result.events = scheduler.trace.events
+        result.steps = scheduler.step
+        if options.detailed { result.opLog = world.opLog.map(\.description) }
+        return result
+    }
+
+    /// Runs the steps before the `snapshot` marker and saves the machine and the harness's state.
+    func runPrefix(upTo marker: Int) -> PrefixState {
+        prepareMachine()
+        var violation: Violation?
+        for step in scenario.steps[..<marker] {
+            if let broken = perform(step) ?? checkAfter(step) { violation = broken; break }
+        }
+        world.scheduler = nil
+        return PrefixState(world: world.snapshot(), ledger: ledger, config: config, commandLine: pendingCommandLine,
+                           violation: violation)
+    }
+
+    /// After a reboot or power loss: a new boot's bookkeeping.
+    func rebooted() {
+        sqliteLocks.reset()
+        ledger.startedThisBoot = []
+        ledger.crashedThisBoot = false
+        ledger.podrtSucceededThisBoot = false
+        ledger.rebootSinceCheck = true
+    }
+
+    func perform(_ step: Step) -> Violation? {
+        switch step.action {
+        case let .write(path, content, append):
+            harnessWrite(path, Array(content.utf8), append: append)
+        case let .remove(path):
+            harnessRemove(path)
+        case let .commandLine(text):
+            pendingCommandLine = text
+        case let .config(pairs):
+            applyConfig(pairs)
+        case let .group(commands, together):
+            scheduler.injecting = together
+            return runGroup(commands)
+        case .reboot:
+            world.reboot(commandLine: pendingCommandLine)
+            rebooted()
+        case .powerLoss:
+            world.powerLoss(seed: seed &+ UInt64(step.line), commandLine: pendingCommandLine)
+            rebooted()
+        case let .fault(rule):
+            world.addFault(rule)
+            ledger.faultsThisBoot = true
+        case .clearFaults:
+            world.clearFaults()
+        case .check:
+            return checkInvariants()
+        case let .expect(ok):
+            for (command, process) in lastGroup where !process.killed && (process.exitCode == 0) != ok {
+                return Violation(invariant: "E1", message: "`\(command)` \(ok ? "failed" : "succeeded")"
+                                 + (process.note.isEmpty ? "" : ": \(process.note)"))
+            }
+        case let .expectFixture(name):
+            return compareWithFixture(name)
+        case .snapshot:
+            break
+        }
+        return nil
+    }
+
+    func checkAfter(_ step: Step) -> Violation? {
+        switch step.action {
+        case .group, .reboot, .powerLoss, .remove, .write: return checkInvariants()
+        default: return nil
+        }
+    }
+
+    func runGroup(_ commands: [Command]) -> Violation? {
+        let specs = commands.map { command -> ProgramSpec in
+            switch command.program {
+            case let .generator(fixture): return generatorProgram(fixture: fixture, crashAtOp: command.crashAtOp)
+            case let .podrt(words): return podrtProgram(words, crashAtOp: command.crashAtOp)
+            }
+        }
+        let bootBefore = world.bootCount
+        let processes = scheduler.runGroup(specs)
+        lastGroup = Array(zip(commands, processes))
+        if world.bootCount == bootBefore {
+            if processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
+            for (command, process) in lastGroup where process.exitCode == 0 { record(command) }
+        }
+        // A removal that crashed or failed may have happened anyway: its object is no longer promised.
+        for (command, process) in lastGroup where process.exitCode != 0 { forgetIfRemoving(command) }
+        if let cycle = scheduler.deadlock {
+            return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
+        }
+        if commands.contains(where: { if case .generator = $0.program { return true } else { return false } }) {
+            return checkGenerator(processes)
+        }
+        return nil
+    }
+
+    func checkInvariants() -> Violation? {
+        let wanted = scenario.settings.invariants.filter { $0.hasPrefix("I") }
+        guard !wanted.isEmpty else { return nil }
+        let state = StateReader(machine: harness(), config: config, locks: sqliteLocks).read(bootID: world.bootID)
+        return Invariants.check(wanted, state, ledger)
+    }
+}

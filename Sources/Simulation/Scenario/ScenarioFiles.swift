@@ -1,0 +1,40 @@
+import Core
+
+/// Loading scenario files and their fixtures from the real disk (the harness's side), and running them.
+extension Scenario {
+    /// Reads and parses `path`, and loads the fixture cases it names from `fixtures`.
+    public static func load(path: String, fixtures: String = "Fixtures/generator") throws -> Scenario {
+        let bytes = try HostFileSystem().readFile(path, limit: 1 << 20)
+        var scenario = try parse(String(decoding: bytes, as: UTF8.self), path: path)
+        for step in scenario.steps {
+            var names: [String] = []
+            if case let .expectFixture(name) = step.action { names.append(name) }
+            if case let .group(commands, _) = step.action {
+                for case let .generator(fixture?) in commands.map(\.program) { names.append(fixture) }
+            }
+            for name in names where scenario.fixtures[name] == nil {
+                scenario.fixtures[name] = try FixtureCase.load(directory: fixtures, name: name)
+            }
+        }
+        return scenario
+    }
+
+    /// The `.scenario` files of a directory, sorted.
+    public static func files(in directory: String) throws -> [String] {
+        try HostFileSystem().readdir(directory).map(\.name).filter { $0.hasSuffix(".scenario") }.sorted()
+            .map { directory + "/" + $0 }
+    }
+
+    /// Runs this scenario under `seed`.
+    public func run(seed: UInt64, options: RunOptions = RunOptions()) -> RunResult {
+        Runner(scenario: self, seed: seed, options: options).run()
+    }
+
+    /// The PCT guarantee for this scenario: 1/(n·k^(d−1)), n its largest group.
+    public func pctBound(depth: Int? = nil) -> (processes: Int, steps: Int, depth: Int, probability: Double) {
+        var largest = 1
+        for step in steps { if case let .group(commands, _) = step.action { largest = max(largest, commands.count) } }
+        let d = depth ?? settings.pctDepth
+        return (largest, settings.pctSteps, d, PCTChooser.bound(processes: largest, steps: settings.pctSteps, depth: d))
+    }
+}

@@ -1,0 +1,52 @@
+/// Shrinking a failing run: delta debugging over its decision list (switches, kills, reboots, power cuts),
+/// keeping a smaller list whenever the replay still breaks the same invariant.
+public enum Shrinker {
+    public struct Outcome: Sendable {
+        public var original: RunResult
+        public var minimal: RunResult
+        public var replays: Int
+    }
+
+    /// Shrinks the run of `scenario` under `seed`; nil when that seed passes.
+    public static func shrink(_ scenario: Scenario, seed: UInt64, options: RunOptions,
+                              budgetSeconds: Double = 55, now: () -> Double) -> Outcome? {
+        let original = scenario.run(seed: seed, options: options)
+        guard let target = original.violation?.invariant else { return nil }
+        var best = original.decisions
+        var bestResult = original
+        var replays = 0
+        let start = now()
+        func fails(_ decisions: [Decision]) -> RunResult? {
+            replays += 1
+            var scripted = options
+            scripted.decisions = decisions
+            let result = scenario.run(seed: seed, options: scripted)
+            return result.violation?.invariant == target ? result : nil
+        }
+        if let result = fails([]) { return Outcome(original: original, minimal: result, replays: replays) }
+        var chunk = max(best.count / 2, 1)
+        while chunk >= 1, now() - start < budgetSeconds {
+            var index = 0
+            var removedAny = false
+            while index < best.count, now() - start < budgetSeconds {
+                var candidate = best
+                candidate.removeSubrange(index..<min(index + chunk, best.count))
+                if let result = fails(candidate) {
+                    best = candidate
+                    bestResult = result
+                    removedAny = true
+                } else {
+                    index += chunk
+                }
+            }
+            if !removedAny || chunk == 1 { if chunk == 1 { break } }
+            chunk = max(chunk / 2, 1)
+            if chunk == 1 && !removedAny && best.count <= 1 { break }
+        }
+        var detailed = options
+        detailed.decisions = best
+        detailed.detailed = true
+        let final = scenario.run(seed: seed, options: detailed)
+        return Outcome(original: original, minimal: final.violation != nil ? final : bestResult, replays: replays + 1)
+    }
+}

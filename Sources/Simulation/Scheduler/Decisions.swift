@@ -1,0 +1,104 @@
+/// One choice the seed made that the default schedule would not have: run another process, kill one,
+/// reboot the machine or cut its power. A run is its scenario plus its list of decisions; replaying the
+/// list repeats the run exactly, and shrinking removes decisions from it.
+public enum Decision: Hashable, Sendable, CustomStringConvertible {
+    /// At choice point `step` (the scheduler's count of choices, not of ops), run the process with serial
+    /// number `serial` instead of the default one.
+    case run(step: Int, serial: Int)
+    /// At `step`, kill the live process with serial number `serial`.
+    case kill(step: Int, serial: Int)
+    /// At `step`, reboot the machine cleanly.
+    case reboot(step: Int)
+    /// At `step`, cut the power; `lossSeed` decides what pending writes survive.
+    case powerLoss(step: Int, lossSeed: UInt64)
+
+    public var step: Int {
+        switch self {
+        case let .run(step, _), let .kill(step, _), let .reboot(step), let .powerLoss(step, _): return step
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .run(step, serial): return "\(step):run:\(serial)"
+        case let .kill(step, serial): return "\(step):kill:\(serial)"
+        case let .reboot(step): return "\(step):reboot"
+        case let .powerLoss(step, seed): return "\(step):power:\(seed)"
+        }
+    }
+
+    /// Parses `description`.
+    public init?(_ text: Substring) {
+        let parts = text.split(separator: ":")
+        guard parts.count >= 2, let step = Int(parts[0]) else { return nil }
+        switch (parts[1], parts.count) {
+        case ("run", 3): guard let s = Int(parts[2]) else { return nil }; self = .run(step: step, serial: s)
+        case ("kill", 3): guard let s = Int(parts[2]) else { return nil }; self = .kill(step: step, serial: s)
+        case ("reboot", 2): self = .reboot(step: step)
+        case ("power", 3): guard let s = UInt64(parts[2]) else { return nil }; self = .powerLoss(step: step, lossSeed: s)
+        default: return nil
+        }
+    }
+}
+
+/// What a scheduler asks at every scheduling point.
+protocol Chooser: AnyObject {
+    /// A kill, reboot or power loss to inject at `step`, if any. `live` are the serials of live processes.
+    func injection(step: Int, live: [Int]) -> Decision?
+    /// The serial to run next among `runnable` (sorted), where `preferred` is the default choice: the
+    /// current process if it can go on, else the lowest serial.
+    func choose(step: Int, runnable: [Int], preferred: Int, current: Int?) -> Int
+    /// A new process joined the run.
+    func added(serial: Int)
+}
+
+/// How often the seed injects faults into a run, per scheduling point.
+public struct InjectionRates: Hashable, Sendable {
+    public var kill = 0.0
+    public var reboot = 0.0
+    public var powerLoss = 0.0
+    /// At most this many injections per run.
+    public var limit = 1
+    public init() {}
+    var any: Bool { kill > 0 || reboot > 0 || powerLoss > 0 }
+}
+
+/// splitmix64, the harness's own seeded generator.
+struct Random {
+    var state: UInt64
+    init(seed: UInt64) { state = seed ^ 0x5eed_0f_b0075117 }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+    mutating func chance(_ p: Double) -> Bool { p > 0 && Double(next() >> 11) * 0x1.0p-53 < p }
+}
+
+/// Replays a list of decisions; everything else takes the default.
+final class ScriptedChooser: Chooser {
+    var runs: [Int: Int] = [:]
+    var injections: [Int: Decision] = [:]
+
+    init(_ decisions: [Decision]) {
+        for decision in decisions {
+            if case let .run(step, serial) = decision { runs[step] = serial } else { injections[decision.step] = decision }
+        }
+    }
+
+    func injection(step: Int, live: [Int]) -> Decision? {
+        guard let decision = injections[step] else { return nil }
+        if case let .kill(_, serial) = decision, !live.contains(serial) { return nil }
+        return decision
+    }
+
+    func choose(step: Int, runnable: [Int], preferred: Int, current: Int?) -> Int {
+        if let serial = runs[step], runnable.contains(serial) { return serial }
+        return preferred
+    }
+
+    func added(serial: Int) {}
+}

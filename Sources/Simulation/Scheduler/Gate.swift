@@ -1,0 +1,54 @@
+import Glibc
+
+/// A pthread mutex with one condition variable per waiter: the scheduler's only synchronisation. Plain
+/// pthreads, so no Foundation, no real clock.
+final class SchedulerLock {
+    let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
+}
+
+/// One thread's wake-up signal, used with a `SchedulerLock`.
+final class Gate {
+    let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() { pthread_cond_init(condition, nil) }
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
+    }
+
+    func wait(_ lock: SchedulerLock) { pthread_cond_wait(condition, lock.mutex) }
+    func signal() { pthread_cond_signal(condition) }
+}
+
+/// Starts a detached thread running `body`.
+func startThread(_ body: @escaping @Sendable () -> Void) {
+    final class Box: @unchecked Sendable {  // handed to exactly one new thread
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    let box = Unmanaged.passRetained(Box(body))
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    pthread_attr_setstacksize(&attributes, 2 << 20)
+    var thread = pthread_t()
+    let result = pthread_create(&thread, &attributes, { raw in
+        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+        return nil
+    }, box.toOpaque())
+    pthread_attr_destroy(&attributes)
+    precondition(result == 0, "bootsim: cannot start a simulated process thread (errno \(result))")
+}
+
+// pthread mutexes and condition variables are made to be shared between threads.
+extension SchedulerLock: @unchecked Sendable {}
+extension Gate: @unchecked Sendable {}

@@ -1,0 +1,261 @@
+import Core
+import Glibc
+import SimFS
+
+/// What a scheduled process is doing.
+enum ProcessState: Equatable {
+    case runnable, running, blocked(WaitKey), sleeping(UInt64), done
+}
+
+/// A lock a process holds or waits for: a mutex of a segment, or the flock of a file.
+enum WaitKey: Hashable, CustomStringConvertible {
+    case mutex(String, Int)
+    case flock(String)
+    var description: String {
+        switch self {
+        case let .mutex(path, index): return "mutex \(index) of \(path)"
+        case let .flock(path): return "flock \(path)"
+        }
+    }
+}
+
+/// A program to run as one simulated process.
+struct ProgramSpec {
+    var name: String
+    var crashAtOp: Int?
+    var body: @Sendable (Machine, ScheduledProcess) -> Int32
+}
+
+/// One simulated process under the scheduler.
+final class ScheduledProcess {
+    let serial: Int
+    let pid: ProcessID
+    let name: String
+    let gate = Gate()
+    var state: ProcessState = .runnable
+    var holds: [WaitKey: Int] = [:]
+    var killed = false
+    var ops = 0
+    /// The scenario's scripted crash: kill this process at its op number `crashAtOp`.
+    var crashAtOp: Int?
+    /// Who gets the baton back when this (killed) process has unwound.
+    var returnTo: ScheduledProcess?
+    var exitCode: Int32?
+    /// What the program said when it failed (for traces).
+    var note = ""
+    var thread: pthread_t?
+
+    init(serial: Int, pid: ProcessID, name: String) {
+        self.serial = serial
+        self.pid = pid
+        self.name = name
+    }
+}
+
+/// The seeded scheduler: every simulated process runs real Core code on its own thread, and exactly one
+/// holds the baton. Every protocol call is a scheduling point (the world's hook), where the chooser picks
+/// who runs next and may inject a kill, a reboot or a power loss. Blocked processes park; when all wait
+/// for time, time jumps; when all are blocked, that is a deadlock and the wait-for cycle is reported.
+final class Scheduler: SimScheduling {
+    let world: SimWorld
+    let chooser: Chooser
+    let lock = SchedulerLock()
+    let controller = Gate()
+    var byPid: [Int32: ScheduledProcess] = [:]
+    var group: [ScheduledProcess] = []
+    var current: ScheduledProcess?
+    var nextSerial = 1
+    var step = 0
+    /// Choice points so far: every call of `chooser.choose`; `.run` decisions are numbered by it.
+    var choices = 0
+    var trace: TraceRecorder
+    var deadlock: [String]?
+    var onReboot: (() -> Void)?
+    /// A failure of the harness's own rules (a call from outside the scheduler).
+    var escape: String?
+    /// Seeded injections apply to this group (`together` blocks only).
+    var injecting = false
+
+    init(world: SimWorld, chooser: Chooser, trace: TraceRecorder) {
+        self.world = world
+        self.chooser = chooser
+        self.trace = trace
+    }
+
+    // MARK: Running a group
+
+    /// The machine as `process` sees it under the scheduler.
+    func machine(for process: ScheduledProcess) -> Machine {
+        let raw = world.machine(for: process.pid)
+        return Machine(fileSystem: ScheduledFileSystem(raw.fileSystem, scheduler: self, process: process),
+                       clock: raw.clock, mutexes: ScheduledMutexSegments(raw.mutexes, scheduler: self, process: process),
+                       processes: raw.processes, random: raw.random)
+    }
+
+    /// Runs `bodies` as concurrent processes until every one has ended. Returns their exit codes (nil: killed).
+    func runGroup(_ programs: [ProgramSpec]) -> [ScheduledProcess] {
+        lock.lock()
+        var started: [ScheduledProcess] = []
+        for program in programs {
+            let pid = world.spawn(name: program.name)
+            let process = ScheduledProcess(serial: nextSerial, pid: pid, name: program.name)
+            process.crashAtOp = program.crashAtOp
+            nextSerial += 1
+            byPid[pid.rawValue] = process
+            group.append(process)
+            chooser.added(serial: process.serial)
+            started.append(process)
+            trace.start(process)
+            let view = machine(for: process)
+            let body = program.body
+            startThread { [self] in
+                lock.lock()
+                process.thread = pthread_self()
+                while current !== process { process.gate.wait(lock) }
+                process.state = .running
+                lock.unlock()
+                let code = body(view, process)
+                lock.lock()
+                process.exitCode = process.killed ? nil : code
+                if !process.killed { world.exit(process.pid, code: code) }
+                ended(process)
+                lock.unlock()
+            }
+        }
+        handOff()
+        while group.contains(where: { $0.state != .done }) { controller.wait(lock) }
+        group = []
+        lock.unlock()
+        return started
+    }
+
+    /// Gives the baton to the chosen runnable process, or handles the case where none can run.
+    func handOff(from previous: ScheduledProcess? = nil) {
+        while true {
+            let runnable = group.filter { $0.state == .runnable }
+            if !runnable.isEmpty {
+                let serials = runnable.map(\.serial)
+                let preferred = serials[0]
+                choices += 1
+                let chosen = chooser.choose(step: choices, runnable: serials, preferred: preferred, current: nil)
+                give(runnable.first { $0.serial == chosen } ?? runnable[0], from: previous)
+                return
+            }
+            let sleepers = group.filter { if case .sleeping = $0.state { return true } else { return false } }
+            if let wake = sleepers.compactMap({ p -> UInt64? in if case let .sleeping(t) = p.state { return t } else { return nil } }).min() {
+                world.advanceClock(to: MonotonicInstant(nanoseconds: wake))
+                for process in sleepers { if case let .sleeping(t) = process.state, t <= wake { process.state = .runnable } }
+                continue
+            }
+            let blocked = group.filter { if case .blocked = $0.state { return true } else { return false } }
+            if !blocked.isEmpty {
+                reportDeadlock(blocked)
+                for process in blocked {
+                    process.killed = true
+                    world.kill(process.pid)
+                    process.state = .runnable
+                }
+                continue
+            }
+            current = nil
+            controller.signal()
+            return
+        }
+    }
+
+    func give(_ next: ScheduledProcess, from previous: ScheduledProcess?) {
+        if next !== previous { trace.switched(to: next, step: step) }
+        current = next
+        next.gate.signal()
+    }
+
+    /// Parks the calling process until it holds the baton again.
+    func park(_ process: ScheduledProcess) {
+        while current !== process { process.gate.wait(lock) }
+        process.state = .running
+    }
+
+    /// The process's thread returned (lock held).
+    func ended(_ process: ScheduledProcess) {
+        process.state = .done
+        process.holds = [:]
+        trace.ended(process, step: step)
+        wakeAllBlocked()
+        if let back = process.returnTo {
+            process.returnTo = nil
+            current = back
+            back.gate.signal()
+            return
+        }
+        if current === process { handOff(from: process) }
+    }
+
+    func wakeAllBlocked() {
+        for process in group { if case .blocked = process.state { process.state = .runnable } }
+    }
+
+    // MARK: SimScheduling
+
+    func willPerform(_ pid: ProcessID, _ op: SimOp) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let process = byPid[pid.rawValue], process.state != .done else {
+            if !group.isEmpty { escaped("process \(pid) called \(op) while a scheduled group runs") }
+            return
+        }
+        guard current === process, process.thread == nil || pthread_equal(process.thread!, pthread_self()) != 0 else {
+            escaped("process \(pid) (\(process.name)) called \(op) without the baton")
+            return
+        }
+        step += 1
+        process.ops += 1
+        trace.op(process, op, step: step)
+        if let at = process.crashAtOp, process.ops >= at {
+            process.crashAtOp = nil
+            inject(.kill(step: step, serial: process.serial), by: process)
+        } else if injecting, let decision = chooser.injection(step: step, live: group.filter { $0.state != .done && !$0.killed }.map(\.serial)) {
+            inject(decision, by: process)
+        }
+        if process.killed { return }
+        let runnable = (group.filter { $0.state == .runnable } + [process]).sorted { $0.serial < $1.serial }
+        if runnable.count == 1 { return }
+        choices += 1
+        let chosen = chooser.choose(step: choices, runnable: runnable.map(\.serial), preferred: process.serial,
+                                    current: process.serial)
+        guard chosen != process.serial, let next = runnable.first(where: { $0.serial == chosen }) else { return }
+        process.state = .runnable
+        give(next, from: process)
+        park(process)
+    }
+
+    /// Never reached: the scheduled machine turns every blocking call into try-and-park, so the world itself
+    /// never waits. If it does, something bypassed the scheduler's wrappers.
+    func wait(_ pid: ProcessID) { escapedUnlocked("process \(pid) blocked inside the world") }
+
+    func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let process = byPid[pid.rawValue], current === process, !process.killed else { return false }
+        process.state = .sleeping(deadline.nanoseconds)
+        trace.note(process, "sleep", step: step)
+        handOff(from: process)
+        park(process)
+        return true
+    }
+
+    /// Determinism is checked, not hoped for: any call from outside the baton stops the harness loudly.
+    func escaped(_ message: String) {
+        escape = message
+        fatalError("bootsim: nondeterminism escaped the scheduler: \(message)")
+    }
+
+    func escapedUnlocked(_ message: String) {
+        fatalError("bootsim: nondeterminism escaped the scheduler: \(message)")
+    }
+}
+
+// A scheduled process is touched only under the scheduler's lock or by its own thread while it holds the baton.
+extension ScheduledProcess: @unchecked Sendable {}
+
+// Scheduler: all state under `lock`.
+extension Scheduler: @unchecked Sendable {}

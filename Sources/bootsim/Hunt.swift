@@ -1,0 +1,45 @@
+import ArgumentParser
+import Simulation
+
+/// `bootsim hunt NAME`: puts one catalogued bug back and runs its scenarios until a seed catches it.
+struct Hunt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put one historical bug back (simulation only) and report the first seed that catches it.")
+
+    @Argument(help: "The catalogue entry (see `bootsim catalog`).")
+    var name: String
+
+    @Option(help: "Give up after this many seeds per scenario.")
+    var seeds: Int = 1000
+
+    @Option(help: "Worker threads.")
+    var jobs: Int = 2
+
+    @Option(help: "Directory of the scenario files.")
+    var scenarios: String = "scenarios"
+
+    @OptionGroup var simulation: SimulationOptions
+
+    func run() throws {
+        ensureDeterministicHashing()
+        guard let entry = Catalogue.entry(named: name) else {
+            throw ValidationError("no catalogue entry \(name); see `bootsim catalog`")
+        }
+        let start = realSeconds()
+        let loaded = try entry.scenarios.map {
+            try Scenario.load(path: "\(scenarios)/\($0).scenario", fixtures: simulation.fixtures)
+        }
+        guard let found = Hunter.hunt(entry, scenarios: loaded, seeds: seeds, jobs: jobs, options: simulation.runOptions) else {
+            print("NOT caught: \(entry.name) in \(seeds) seeds per scenario (\(entry.scenarios.joined(separator: ", ")))")
+            throw ExitCode(1)
+        }
+        let file = "\(scenarios)/\(found.scenario).scenario"
+        print("caught \(entry.name) (\(entry.source))")
+        print("  scenario \(found.scenario), seed \(found.result.seed) (\(found.seedsRun) seeds run): \(found.result.violation!)")
+        print("  the same seed without the bug: passes or breaks something else")
+        print("  decisions: \(found.result.decisions.map(\.description).joined(separator: " "))")
+        print("  replay: bootsim replay \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
+        print("  shrink: bootsim shrink \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
+        print("  \(String(format1: realSeconds() - start)) s")
+    }
+}

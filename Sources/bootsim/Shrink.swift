@@ -1,0 +1,40 @@
+import ArgumentParser
+import Simulation
+
+/// `bootsim shrink`: the smallest decision list that still breaks the same invariant.
+struct Shrink: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Minimise a failing seed's decisions (switches, crashes, reboots) while the same invariant breaks.")
+
+    @Argument(help: "The scenario file.")
+    var scenario: String
+
+    @Option(help: "The failing seed.")
+    var seed: UInt64
+
+    @Option(help: "Give up shrinking further after this many seconds.")
+    var budget: Double = 55
+
+    @OptionGroup var simulation: SimulationOptions
+
+    func run() throws {
+        ensureDeterministicHashing()
+        simulation.activateBug()
+        let loaded = try Scenario.load(path: scenario, fixtures: simulation.fixtures)
+        let start = realSeconds()
+        guard let outcome = Shrinker.shrink(loaded, seed: seed, options: simulation.runOptions, budgetSeconds: budget,
+                                            now: realSeconds) else {
+            print("seed \(seed) passes: nothing to shrink")
+            throw ExitCode(1)
+        }
+        let minimal = outcome.minimal
+        print("\(outcome.original.violation!)")
+        print("decisions: \(outcome.original.decisions.count) -> \(minimal.decisions.count) in \(outcome.replays) replays, "
+              + "\(String(format1: realSeconds() - start)) s")
+        print("minimal trace:")
+        for line in Trace.shortened(minimal.events, limit: 40) { print("  " + line) }
+        let list = minimal.decisions.map(\.description).joined(separator: " ")
+        print("minimal decisions: \(list.isEmpty ? "(none: the default schedule fails)" : list)")
+        print("replay: bootsim replay \(scenario) --seed \(seed) --decisions \"\(list)\"\(simulation.replayFlags)")
+    }
+}

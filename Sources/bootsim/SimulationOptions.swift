@@ -1,0 +1,51 @@
+import ArgumentParser
+import Core
+import Glibc
+import Simulation
+
+/// Flags shared by `run`, `replay`, `shrink` and `hunt`.
+struct SimulationOptions: ParsableArguments {
+    @Option(help: "Scheduling strategy: random (seeded random walk) or pct (probabilistic concurrency testing).")
+    var strategy: String = "random"
+
+    @Option(name: .customLong("pct-depth"), help: "PCT depth d (default: the scenario's, usually 3).")
+    var pctDepth: Int?
+
+    @Option(help: "Directory of the generator fixture cases that scenarios name.")
+    var fixtures: String = "Fixtures/generator"
+
+    @Option(help: "Put this catalogued bug back first (simulation only; see `bootsim catalog`).")
+    var bug: String?
+
+    func validate() throws {
+        guard Strategy(rawValue: strategy) != nil else { throw ValidationError("--strategy is random or pct") }
+        if let bug, Catalogue.entry(named: bug) == nil { throw ValidationError("no catalogue entry \(bug)") }
+    }
+
+    /// Puts the `--bug` back, if any, for the runs of this command.
+    func activateBug() { Catalogue.activate(bug.flatMap(Catalogue.entry(named:))) }
+
+    var runOptions: RunOptions {
+        var options = RunOptions()
+        options.strategy = Strategy(rawValue: strategy) ?? .random
+        options.pctDepth = pctDepth
+        return options
+    }
+
+    /// The flags to repeat in a printed command.
+    var replayFlags: String {
+        var text = strategy == "random" ? "" : " --strategy \(strategy)"
+        if let pctDepth { text += " --pct-depth \(pctDepth)" }
+        if let bug { text += " --bug \(bug)" }
+        return text
+    }
+}
+
+/// Seconds on the real monotonic clock, for progress rates (outside the simulation).
+func realSeconds() -> Double { Double(HostClock().monotonicNow().nanoseconds) / 1e9 }
+
+/// Writes `text` to stderr.
+func printToError(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+}

@@ -1,0 +1,48 @@
+import XCTest
+@testable import Simulation
+
+/// Every shipped scenario parses and passes some seeds; bad scenario lines are reported with their line.
+final class ScenarioTests: XCTestCase {
+    func testThereAreAtLeastTwelveScenarios() throws {
+        XCTAssertGreaterThanOrEqual(try allScenarioNames().count, 12)
+    }
+
+    func testEachScenarioPassesSomeSeeds() throws {
+        for name in try allScenarioNames() {
+            let scenario = try loadScenario(name)
+            let passing = (1...6).filter { scenario.run(seed: UInt64($0)).passed }
+            XCTAssertFalse(passing.isEmpty, "\(name): no passing seed among 1...6")
+        }
+    }
+
+    func testParserReportsTheLine() {
+        XCTAssertThrowsError(try Scenario.parse("config num_locks=8\nfrobnicate now\n", path: "x.scenario")) { error in
+            XCTAssertEqual((error as? ScenarioError)?.line, 2)
+        }
+        XCTAssertThrowsError(try Scenario.parse("write /etc/crypttab\n  a b\n", path: "x.scenario"))
+    }
+
+    func testParserReadsBlocksAndSettings() throws {
+        let scenario = try Scenario.parse("""
+            inject: kill=0.5 limit=2
+            together
+              podrt ps
+              podrt create container a @crash 7
+            end
+            fault write /run/** ENOSPC nth=2
+            """, path: "t.scenario")
+        XCTAssertEqual(scenario.settings.rates.kill, 0.5)
+        XCTAssertEqual(scenario.settings.rates.limit, 2)
+        guard case let .group(commands, together) = scenario.steps[0].action else { return XCTFail("no group") }
+        XCTAssertTrue(together)
+        XCTAssertEqual(commands.count, 2)
+        XCTAssertEqual(commands[1].crashAtOp, 7)
+        guard case let .fault(rule) = scenario.steps[1].action else { return XCTFail("no fault") }
+        XCTAssertEqual(rule.trigger, .nth(2))
+    }
+
+    func testExpectationCanFail() throws {
+        let scenario = try Scenario.parse("podrt create container a\npodrt create container a\nexpect ok\n", path: "e.scenario")
+        XCTAssertEqual(scenario.run(seed: 1).violation?.invariant, "E1")
+    }
+}
