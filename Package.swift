@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "systemd-cryptsetup-generator", targets: ["generator"]),
         .executable(name: "crypttab-check", targets: ["crypttab-check"]),
         .executable(name: "podrt", targets: ["runtime"]),
+        .executable(name: "bootsim", targets: ["bootsim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
