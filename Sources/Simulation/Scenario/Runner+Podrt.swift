@@ -13,7 +13,7 @@ extension Runner {
             options.forRenumber = words.first == "renumber"
             do {
                 let runtime = try Runtime(machine: machine, options: options)
-                try Runner.execute(words, runtime)
+                try Runner.execute(words, runtime, process)
                 return 0
             } catch {
                 process.note = "\(error)"
@@ -23,7 +23,7 @@ extension Runner {
     }
 
     /// The podrt vocabulary of scenario files.
-    static func execute(_ words: [String], _ runtime: Runtime) throws {
+    static func execute(_ words: [String], _ runtime: Runtime, _ process: ScheduledProcess) throws {
         func argument(_ index: Int) throws -> String {
             guard index < words.count else { throw ScenarioCommandError(words: words) }
             return words[index]
@@ -59,16 +59,24 @@ extension Runner {
                 default: _ = try runtime.createVolume(name: name)
                 }
             }
-        case ("rm", "container"): try runtime.removeContainer(try argument(2), force: true)
-        case ("rm", "pod"): try runtime.removePod(try argument(2), force: true)
-        case ("rm", "volume"): try runtime.removeVolume(try argument(2), force: true)
+        // `rm X` removes the object named X, else the one whose id is or starts with X (as podman does), so
+        // the name it resolves to is noted first: that object is the one the ledger stops promising.
+        case ("rm", "container"):
+            process.removing = try runtime.lookupContainer(try argument(2)).name
+            try runtime.removeContainer(process.removing!, force: true)
+        case ("rm", "pod"):
+            process.removing = try runtime.lookupPod(try argument(2)).name
+            try runtime.removePod(process.removing!, force: true)
+        case ("rm", "volume"):
+            process.removing = try runtime.lookupVolume(try argument(2)).name
+            try runtime.removeVolume(process.removing!, force: true)
         default:
             throw ScenarioCommandError(words: words)
         }
     }
 
     /// What a successful command means for the ledger.
-    func record(_ command: Command) {
+    func record(_ command: Command, _ process: ScheduledProcess) {
         guard case let .podrt(words) = command.program else { return }
         ledger.podrtSucceededThisBoot = true
         let kind = words.count > 1 ? words[1] : ""
@@ -78,7 +86,7 @@ extension Runner {
         case ("create", "containers"), ("create", "pods"), ("create", "volumes"):
             for index in 0..<(Int(words[3]) ?? 0) { ledger.reported.insert("\(kind.dropLast()) \(words[2])\(index)") }
         case ("rm", _):
-            ledger.reported.remove("\(kind) \(words[2])")
+            ledger.reported.remove("\(kind) \(process.removing ?? words[2])")
         case ("start", _):
             ledger.startedThisBoot.insert(kind)
         case ("reset", _):
@@ -89,9 +97,9 @@ extension Runner {
     }
 
     /// A `rm` or `reset` that did not report success: what it was removing may or may not be gone.
-    func forgetIfRemoving(_ command: Command) {
+    func forgetIfRemoving(_ command: Command, _ process: ScheduledProcess) {
         guard case let .podrt(words) = command.program else { return }
-        if words[0] == "rm", words.count > 2 { ledger.reported.remove("\(words[1]) \(words[2])") }
+        if words[0] == "rm", words.count > 2 { ledger.reported.remove("\(words[1]) \(process.removing ?? words[2])") }
         if words[0] == "reset" { ledger.reported = [] }
     }
 

@@ -186,10 +186,10 @@ final class Runner {
         lastGroup = Array(zip(commands, processes))
         if world.bootCount == bootBefore {
             if processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
-            for (command, process) in lastGroup where process.exitCode == 0 { record(command) }
+            for (command, process) in lastGroup where process.exitCode == 0 { record(command, process) }
         }
         // A removal that crashed or failed may have happened anyway: its object is no longer promised.
-        for (command, process) in lastGroup where process.exitCode != 0 { forgetIfRemoving(command) }
+        for (command, process) in lastGroup where process.exitCode != 0 { forgetIfRemoving(command, process) }
         if let cycle = scheduler.deadlock {
             return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
         }

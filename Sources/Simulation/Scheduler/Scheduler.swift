@@ -43,6 +43,9 @@ final class ScheduledProcess {
     var exitCode: Int32?
     /// What the program said when it failed (for traces).
     var note = ""
+    /// The name of the object a `rm` resolved its argument to (a name, an id or an id prefix), set before it
+    /// removes anything, so the ledger forgets the object that really went.
+    var removing: String?
     var thread: pthread_t?
 
     init(serial: Int, pid: ProcessID, name: String) {
