@@ -9,6 +9,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 swift build --build-tests
 swift test --skip-build
+# crypttab-check against LUKS images inside a FUSE-mounted simulated machine (issue 7 over issue 6).
+bash scripts/crypttab-check-fuse.sh
 
 swift build -c release --product bootsim
 bootsim=.build/release/bootsim
