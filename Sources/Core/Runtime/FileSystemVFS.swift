@@ -7,16 +7,16 @@ import CSQLite
 /// `flock` on the database file (SQLite retries through its busy handler). Readers therefore do not overlap,
 /// but no upgrade can deadlock. A protocol error thrown inside a callback (`ProcessKilled` included) is kept
 /// and rethrown by `Database` once SQLite returns, since Swift errors cannot cross the C frames.
-final class FileSystemVFS {
+package final class FileSystemVFS {
     let machine: Machine
-    let name: String
+    package let name: String
     let vfs: UnsafeMutablePointer<sqlite3_vfs>
     let methods: UnsafeMutablePointer<sqlite3_io_methods>
     private let nameStorage: UnsafeMutablePointer<CChar>
     /// The first Swift error a callback met since the last `takeError`.
     private var pendingError: (any Error)?
 
-    init(machine: Machine) {
+    package init(machine: Machine) {
         self.machine = machine
         vfs = .allocate(capacity: 1)
         methods = .allocate(capacity: 1)

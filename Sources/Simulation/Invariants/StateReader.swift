@@ -25,7 +25,6 @@ struct MachineState {
 struct StateReader {
     let machine: Machine
     let config: RuntimeConfig
-    let locks: SQLiteLockTable
 
     func read(bootID: String) -> MachineState {
         let fs = machine.fileSystem
@@ -84,9 +83,9 @@ struct StateReader {
         let path = config.databasePath
         guard let status = try? fs.stat(path), status.size > 0 else { return ([], nil) }
         if let journal = try? fs.stat(path + "-journal"), journal.size > 0 { return (nil, nil) }
-        let vfs = FileSystemVFS(machine: machine, locks: locks)
-        vfs.register()
-        defer { vfs.unregister() }
+        // podrt's own VFS over the harness process's FileSystem (registered while `vfs` lives).
+        let vfs = FileSystemVFS(machine: machine)
+        defer { withExtendedLifetime(vfs) {} }
         var db: OpaquePointer?
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, vfs.name) == SQLITE_OK else {
             sqlite3_close_v2(db)

@@ -36,7 +36,6 @@ final class Runner {
     let world: SimWorld
     let scheduler: Scheduler
     let chooser: Chooser
-    let sqliteLocks = SQLiteLockTable()
     var config = RuntimeConfig()
     var ledger = Ledger()
     var pendingCommandLine: String?
@@ -121,7 +120,6 @@ final class Runner {
 
     /// After a reboot or power loss: a new boot's bookkeeping.
     func rebooted() {
-        sqliteLocks.reset()
         ledger.startedThisBoot = []
         ledger.crashedThisBoot = false
         ledger.podrtSucceededThisBoot = false
@@ -202,7 +200,7 @@ final class Runner {
     func checkInvariants() -> Violation? {
         let wanted = scenario.settings.invariants.filter { $0.hasPrefix("I") }
         guard !wanted.isEmpty else { return nil }
-        let state = StateReader(machine: harness(), config: config, locks: sqliteLocks).read(bootID: world.bootID)
+        let state = StateReader(machine: harness(), config: config).read(bootID: world.bootID)
         return Invariants.check(wanted, state, ledger)
     }
 }
