@@ -75,7 +75,7 @@ final class DifferentialTests: XCTestCase {
             crypttabPath: Array(crypttab.path.utf8), crypttab: .contents(input.crypttab, readError: nil),
             efiOptions: [], commandLine: Array(input.commandLine.utf8), inInitrd: { input.inInitrd },
             runtimeDirectory: Array(runtime.utf8)))
-        var tags = plan.divergences
+        let tags = plan.divergences
         var mineCompared = mine, theirsCompared = theirs
         if tags == [.commandLineOrder] {
             // systemd's order is random: compare the messages as a set of lines.

@@ -4,45 +4,11 @@ import Testing
 
 // The contract suite of CoreTests (linked in as Contract/, minus its Backends.swift) run against the host
 // backend pointed at a FUSE mount that serves a host directory: every call goes through the kernel and
-// the SimFUSE server. `ContractBackend` and `ContractWorld` mirror CoreTests' Backends.swift; only `all`
-// differs.
+// the SimFUSE server. The types come from Contract/ContractBackend.swift; only `all` is this target's.
 
-/// One implementation of the machine that the contract suite runs against.
-struct ContractBackend: Sendable, CustomTestStringConvertible {
-    let name: String
-    let runsRealPrograms: Bool
-    let makeWorld: @Sendable () throws -> ContractWorld
-
-    var testDescription: String { name }
-
+extension ContractBackend {
     /// Only the FUSE mount here, and only where FUSE can run (root, /dev/fuse).
     static let all: [ContractBackend] = FUSETest.available ? [.hostOverFUSE, .simOverFUSE] : []
-
-    static var realPrograms: [ContractBackend] { all.filter(\.runsRealPrograms) }
-}
-
-/// A fresh machine for one test (see CoreTests' Backends.swift).
-final class ContractWorld {
-    let fs: any FileSystem
-    let clock: any MachineClock
-    let mutexes: any MutexSegments
-    let processes: any ProcessControl
-    let secondFileSystem: () throws -> String?
-    private let cleanup: () -> Void
-
-    init(
-        fs: any FileSystem, clock: any MachineClock, mutexes: any MutexSegments, processes: any ProcessControl,
-        secondFileSystem: @escaping () throws -> String?, cleanup: @escaping () -> Void
-    ) {
-        self.fs = fs
-        self.clock = clock
-        self.mutexes = mutexes
-        self.processes = processes
-        self.secondFileSystem = secondFileSystem
-        self.cleanup = cleanup
-    }
-
-    func tearDown() { cleanup() }
 }
 
 extension ContractBackend {
@@ -73,7 +39,7 @@ extension ContractBackend {
             throw MountFailed(message: mounted.error)
         }
         return ContractWorld(
-            fs: RetryingFileSystem(HostFileSystem(root: mountPoint)), clock: HostClock(), mutexes: HostMutexSegments(root: mountPoint),
+            fs: HostFileSystem(root: mountPoint), clock: HostClock(), mutexes: HostMutexSegments(root: mountPoint),
             processes: HostProcessControl(),
             secondFileSystem: {
                 // A tmpfs on a directory of the mount: a FUSE mount is one file system (one st_dev), so the
