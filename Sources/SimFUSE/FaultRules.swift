@@ -1,4 +1,5 @@
 import Glibc
+import SimFS
 
 /// Fault rules of the mount: an op name (or `*`), a path glob (`fnmatch`), and when to fire: every
 /// matching call, only the nth, or with a probability from a seeded generator.
@@ -20,7 +21,7 @@ struct FaultRules {
     }
 
     private(set) var rules: [Rule] = []
-    var random = SplitMix(seed: 0x5eed)
+    var random = SplitMix64(seed: 0x5eed)
 
     mutating func add(op: String, glob: String, errno: Int32, when: When) {
         var rule = Rule(op: op, glob: glob, errno: errno)
@@ -43,7 +44,7 @@ struct FaultRules {
             rules[index].matched += 1
             var fires = true
             if let nth = rules[index].nth { fires = rules[index].matched == nth }
-            if let p = rules[index].probability { fires = random.unit() < p }
+            if let p = rules[index].probability { fires = random.chance(p) }
             if fires {
                 rules[index].fired += 1
                 return rules[index].errno
@@ -61,19 +62,4 @@ struct FaultRules {
             return line + " matched=\(rule.matched) fired=\(rule.fired)"
         }
     }
-}
-
-/// SplitMix64, for probabilistic faults.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-    /// A uniform value in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,3 +1,5 @@
+import SimFS
+
 /// One choice the seed made that the default schedule would not have: run another process, kill one,
 /// reboot the machine or cut its power. A run is its scenario plus its list of decisions; replaying the
 /// list repeats the run exactly, and shrinking removes decisions from it.
@@ -63,19 +65,13 @@ public struct InjectionRates: Hashable, Sendable {
     var any: Bool { kill > 0 || reboot > 0 || powerLoss > 0 }
 }
 
-/// splitmix64, the harness's own seeded generator.
+/// The harness's own seeded generator (splitmix64, from SimFS).
 struct Random {
-    var state: UInt64
-    init(seed: UInt64) { state = seed ^ 0x5eed_0f_b0075117 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    var mixer: SplitMix64
+    init(seed: UInt64) { mixer = SplitMix64(seed: seed ^ 0x5eed_0f_b0075117) }
+    mutating func next() -> UInt64 { mixer.next() }
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    mutating func chance(_ p: Double) -> Bool { p > 0 && Double(next() >> 11) * 0x1.0p-53 < p }
+    mutating func chance(_ p: Double) -> Bool { mixer.chance(p) }
 }
 
 /// Replays a list of decisions; everything else takes the default.
