@@ -24,8 +24,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "Core",
-            dependencies: ["CSupport", "CSQLite", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")],
+            exclude: ["Runtime"]
         ),
+        // podrt's core (Sources/Core/Runtime) is its own module, so the static generator does not link SQLite.
+        .target(name: "Podrt", dependencies: ["Core", "CSQLite"], path: "Sources/Core/Runtime"),
         .target(name: "SimFS", dependencies: ["Core"]),
         // crypttab-check: libcryptsetup and libblkid stay out of Core, which the static generator links.
         .target(name: "CryptCheck", dependencies: ["Core", "CCryptSetup", "CBlkid"]),
@@ -37,11 +40,11 @@ let package = Package(
         .executableTarget(name: "generator", dependencies: ["Core"], exclude: ["README.md"]),
         .executableTarget(
             name: "runtime",
-            dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Podrt", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
         // The seeded scheduler, scenarios, invariants and the bug catalogue (bootsim run/replay/shrink/hunt).
-        .target(name: "Simulation", dependencies: ["Core", "SimFS", "CSQLite"]),
+        .target(name: "Simulation", dependencies: ["Core", "Podrt", "SimFS", "CSQLite"]),
         .executableTarget(
             name: "bootsim",
             dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -59,7 +62,7 @@ let package = Package(
             name: "GeneratorTests", dependencies: ["Core", "SimFS", "generator"],
             exclude: ["record-divergent.sh"]
         ),
-        .testTarget(name: "RuntimeTests", dependencies: ["Core", "SimFS", "runtime"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "Podrt", "SimFS", "runtime"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Podrt
 import Simulation
 
 /// `bootsim replay`: one seed again, exactly, with its full trace and optionally a picture.

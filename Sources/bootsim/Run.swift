@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Podrt
 import Glibc
 import Simulation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Podrt
 
 struct ContainerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Podrt
 
 /// The global flags, podman-style: given before the subcommand, accepted after it too.
 struct GlobalOptions: ParsableArguments {

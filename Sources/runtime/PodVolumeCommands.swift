@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Podrt
 
 struct PodCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

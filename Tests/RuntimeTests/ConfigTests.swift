@@ -1,5 +1,6 @@
 import XCTest
 @testable import Core
+@testable import Podrt
 
 final class ConfigTests: XCTestCase {
     func parse(_ text: String) throws -> RuntimeConfig {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+@testable import Podrt
 
 final class LockManagerTests: XCTestCase {
     func shm(_ scratch: ScratchMachine, _ numLocks: UInt32, rebuild: Bool = false) throws -> SHMLockManager {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+@testable import Podrt
 
 /// Tests that run the built `podrt` binary as separate processes, spawned through the Process protocol.
 final class ProcessTests: XCTestCase {

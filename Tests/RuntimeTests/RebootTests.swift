@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+@testable import Podrt
 
 /// A real reboot, as far as podrt can tell: in a private mount namespace (`unshare -m`) the tmp dir and the
 /// SHM directory get fresh tmpfs mounts and a new boot id is bind-mounted over

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+@testable import Podrt
 
 /// Refresh cost at scale: one transaction plus one bitmap reservation per object, so linear in N.
 final class RefreshScaleTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+@testable import Podrt
 
 final class RefreshTests: XCTestCase {
     /// Volumes, pods and containers mixed, so lock ids of every kind interleave.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+@testable import Podrt
 
 final class ShutdownTests: XCTestCase {
     func testShutdownStopsRunningContainersOnlyWithForce() throws {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Core
+@testable import Podrt
 import SimFS
 
 /// The refresh logic in-process over SimFS: the state database goes through the FileSystem-protocol VFS,

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+@testable import Podrt
 
 /// A scratch machine: a temporary directory used as `/` through the rooted host backends, with a boot id
 /// file and a stand-in OCI runtime. The lock segment and tmp dir therefore sit under the test directory.

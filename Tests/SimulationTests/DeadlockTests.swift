@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 import XCTest
 @testable import Simulation

@@ -1,3 +1,4 @@
+import Core
 /// Which lock manager backs object locks.
 public enum LockType: String, Hashable, Sendable {
     case shm, file

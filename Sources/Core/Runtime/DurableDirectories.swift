@@ -1,3 +1,4 @@
+import Core
 extension FileSystem {
     /// `mkdir -p` whose new entries survive a power loss: each directory it creates has its parent fsynced.
     func makeDurableDirectories(_ path: String, permissions: FilePermissions) throws {

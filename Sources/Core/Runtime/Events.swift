@@ -1,3 +1,4 @@
+import Core
 /// One event: what happened to which object, and when (wall time from the Clock protocol).
 public struct Event: Hashable, Sendable {
     public var time: WallTime

@@ -1,3 +1,4 @@
+import Core
 import Synchronization
 
 /// Locks as files `<dir>/<id>` (podman's file manager): a file exists while its number is allocated, and

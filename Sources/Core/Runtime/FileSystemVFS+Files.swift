@@ -1,3 +1,4 @@
+import Core
 import CSQLite
 
 /// One file SQLite opened through `FileSystemVFS`. SQLite's `sqlite3_file` block holds a pointer to it just

@@ -1,3 +1,4 @@
+import Core
 import CSQLite
 
 /// An SQLite VFS whose every file operation goes through one `Machine`'s `FileSystem`, clock and randomness,

@@ -1,3 +1,4 @@
+import Core
 import Synchronization
 
 /// Locks that live in this process only: for tests that need no shared state between processes.

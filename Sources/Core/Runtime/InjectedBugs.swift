@@ -1,3 +1,4 @@
+import Core
 /// Historical bugs the simulation can put back into the runtime, one switch each (`bootsim hunt`).
 ///
 /// Testing only. The switches are set through `@_spi(BugInjection)`, which the release `podrt` and generator

@@ -1,3 +1,4 @@
+import Core
 /// A JSON value: the state database stores object configs as JSON text, events are JSON lines, and the
 /// command line prints listings as JSON. Small and Foundation-free on purpose.
 public enum JSON: Hashable, Sendable {

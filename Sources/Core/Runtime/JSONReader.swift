@@ -1,3 +1,4 @@
+import Core
 /// Why JSON text could not be read.
 public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     public var offset: Int

@@ -1,3 +1,4 @@
+import Core
 /// What the listing commands print, as JSON (`--format json`) or as a text table.
 public enum Listings {
     public static func containers(_ containers: [Container], pods: [Pod]) -> JSON {

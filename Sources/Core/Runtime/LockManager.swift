@@ -1,3 +1,4 @@
+import Core
 /// The lock of one container, pod or volume, shared by every process that uses the same lock manager.
 public protocol ObjectLock: Sendable {
     var id: UInt32 { get }

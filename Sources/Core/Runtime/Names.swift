@@ -1,3 +1,4 @@
+import Core
 /// Object names: the rule they follow, and random `adjective_surname` names for objects created without one.
 public enum Names {
     /// Whether `name` matches `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.

@@ -1,3 +1,4 @@
+import Core
 /// The OCI runtimes and conmon found on the machine, searched as podman does: each configured runtime's
 /// candidate paths in order, and conmon in the configured paths, then the usual places, then `$PATH`.
 public struct OCIRuntimes: Hashable, Sendable {

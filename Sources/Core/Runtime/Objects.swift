@@ -1,3 +1,4 @@
+import Core
 /// A container's life-cycle state, as podman names them.
 public enum ContainerState: String, Hashable, Sendable, CaseIterable {
     case unknown, configured, created, running, stopped, paused, stopping, exited, removing

@@ -1,3 +1,4 @@
+import Core
 /// Creating objects: validate, allocate a lock, insert the row in one transaction; a failure frees the lock.
 extension Runtime {
     /// The OCI runtimes and conmon found with this configuration.

@@ -1,3 +1,4 @@
+import Core
 /// Removing objects: under the object's lock, delete the row, then free the lock and log the event.
 extension Runtime {
     static let signalKill: Int32 = 9

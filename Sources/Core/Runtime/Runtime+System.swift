@@ -1,3 +1,4 @@
+import Core
 /// What `system locks` finds: every lock should belong to exactly one object and be reserved.
 public struct LockReport: Hashable, Sendable {
     public var allocated: [UInt32]

@@ -1,3 +1,4 @@
+import Core
 /// How to open a runtime beyond its configuration.
 public struct RuntimeOptions: Sendable {
     public var config: RuntimeConfig

@@ -1,3 +1,4 @@
+import Core
 /// Opening, creating and rebuilding the SHM lock segment.
 extension SHMLockManager {
     /// Opens the segment at `path`, creating it when missing. A segment of another size or layout is an

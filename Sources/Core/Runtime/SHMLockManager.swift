@@ -1,3 +1,4 @@
+import Core
 /// Locks in one shared-memory mutex segment (podman's SHM manager, laid out our own way).
 ///
 /// The segment's data area holds a header — magic, layout version, and `num_locks` rounded up to a multiple

@@ -1,3 +1,4 @@
+import Core
 import CSQLite
 
 /// An SQLite failure, naming the database file.

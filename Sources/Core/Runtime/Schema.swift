@@ -1,3 +1,4 @@
+import Core
 /// The state database's schema, as numbered migrations. A database records the version it reached in
 /// `schema_version`; opening it runs the missing steps in one transaction.
 enum Schema {

@@ -1,3 +1,4 @@
+import Core
 /// Errors about objects, worded for the person at the command line.
 public enum StateError: Error, Hashable, Sendable, CustomStringConvertible {
     case nameInUse(name: String, holder: ObjectKind)

@@ -1,3 +1,4 @@
+import Core
 /// A value in the TOML subset that containers.conf uses.
 public enum TOMLValue: Hashable, Sendable {
     case string(String)

@@ -1,3 +1,4 @@
+import Core
 /// Wall-clock times as text, without Foundation: RFC 3339 in UTC, and `--since` values.
 public enum Timestamp {
     /// `2026-11-25T03:04:05.123456789Z`.

@@ -1,4 +1,5 @@
-@_spi(BugInjection) import Core
+import Core
+@_spi(BugInjection) import Podrt
 
 /// One historical bug the harness must be able to catch: where it came from, the switch that puts it back
 /// (simulation only), and the scenarios that should catch it.

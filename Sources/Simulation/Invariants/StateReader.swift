@@ -1,5 +1,6 @@
 import CSQLite
 import Core
+import Podrt
 
 /// What the invariants look at, read by the harness between steps (never while processes run).
 struct MachineState {

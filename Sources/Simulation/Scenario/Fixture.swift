@@ -1,4 +1,5 @@
 import Core
+import Podrt
 
 /// One generator fixture case (Fixtures/generator/CASE), read from the real disk once, before any run.
 public struct FixtureCase: Sendable {

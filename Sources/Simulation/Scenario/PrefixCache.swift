@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// What the steps before `snapshot` leave: the machine and the harness's bookkeeping.

@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// The cryptsetup generator as a simulated process, and the G1/G2 checks of its output.

@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// The harness's own process on the simulated machine: it sets up files between steps and reads the state

@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// podrt commands as simulated processes: real Core runtime code over the process's machine, its state

@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// How to run a scenario under one seed.

@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// A scenario: settings plus steps, read from a file in `scenarios/` (format: scenarios/README.md).

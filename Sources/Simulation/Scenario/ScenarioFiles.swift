@@ -1,4 +1,5 @@
 import Core
+import Podrt
 
 /// Loading scenario files and their fixtures from the real disk (the harness's side), and running them.
 extension Scenario {

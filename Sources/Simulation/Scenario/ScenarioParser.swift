@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// A scenario file that does not parse, with the line.

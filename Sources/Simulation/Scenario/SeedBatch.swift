@@ -1,4 +1,5 @@
 import Core
+import Podrt
 
 /// Runs many seeds of one scenario on `jobs` threads; each run is its own world, so they do not interact.
 public enum SeedBatch {

@@ -1,4 +1,5 @@
 import Core
+import Podrt
 
 /// A process's file system as the scheduler hands it out: every call goes to the world's, except that a
 /// blocking `flock` becomes try-and-park, so the scheduler (not a condition variable) decides who gets it.

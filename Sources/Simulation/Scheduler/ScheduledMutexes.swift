@@ -1,4 +1,5 @@
 import Core
+import Podrt
 
 /// Mutex segments as the scheduler hands them out: a blocking `lock` becomes try-lock-and-park, and the
 /// scheduler learns who holds what for its wait-for graph.

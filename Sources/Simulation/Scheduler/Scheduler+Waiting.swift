@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// Blocking on locks, injections, and deadlock reports.

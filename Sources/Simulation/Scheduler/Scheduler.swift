@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import Glibc
 import SimFS
 

@@ -1,4 +1,5 @@
 import Core
+import Podrt
 import SimFS
 
 /// One thing that happened in a run, for the printed trace and the SVG.
