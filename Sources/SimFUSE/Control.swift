@@ -21,7 +21,7 @@ extension FUSEServer {
         let rest = Array(words.dropFirst())
         switch command {
         case "reboot":
-            return reboot(powerLoss: rest.first == "power-loss")
+            return reboot(powerLoss: rest.first == "power-loss", commandLine: rest.count > 1 ? rest[1] : nil)
         case "crash":
             crashed = true
             for pending in pauses.releaseAll() { abandon(pending, EIO) }
@@ -63,6 +63,15 @@ extension FUSEServer {
             guard pauses.isPaused(pid) else { return .failure("pid \(pid) is not paused") }
             for pending in pauses.resume(pid) { execute(pending) }
             return .ok()
+        case "kill":
+            guard rest.count == 1, let pid = Int32(rest[0]), pid > 0 else { return .failure("kill needs a pid") }
+            // SIGKILL first: a held request then ends in EINTR for a process that is already dying, so the
+            // op it was making never happens (a killed process's last op is lost, as in a crash).
+            guard Glibc.kill(pid, SIGKILL) == 0 || errno == ESRCH else { return .failure("kill \(pid): errno \(errno)") }
+            // Its descriptors stay: the kernel releases them as the process exits, and may still write back
+            // the pages it dirtied through a shared mapping with one of them.
+            for pending in pauses.resume(pid) { abandon(pending, EINTR) }
+            return .ok()
         case "held":
             guard rest.count == 1, let pid = Int32(rest[0]) else { return .failure("held needs a pid") }
             return .ok("\(pauses.held[pid]?.count ?? 0)\n")
@@ -95,11 +104,11 @@ extension FUSEServer {
     /// Answers every held request with EIO, closes the old boot's handles, reboots the machine and starts
     /// a fresh node table. The kernel's cached names are dropped (by the loop, before it answers), so it
     /// looks every name up again and gets new node ids, hence new inodes with fresh attributes.
-    func reboot(powerLoss: Bool) -> ControlAnswer {
+    func reboot(powerLoss: Bool, commandLine: String? = nil) -> ControlAnswer {
         for pending in pauses.releaseAll() { abandon(pending, EIO) }
         handles.reset()
         do {
-            try machine.reboot(powerLoss: powerLoss || crashed)
+            try machine.reboot(powerLoss: powerLoss || crashed, commandLine: commandLine)
         } catch {
             return .failure("this machine cannot reboot: \(error)")
         }

@@ -21,8 +21,8 @@ public protocol MountedMachine: AnyObject {
     /// The file system as `caller` sees it. Descriptors it returns are only used with the same view.
     func fileSystem(for caller: Caller) -> any FileSystem
     /// Reboots: clean (everything becomes durable) or after a power loss (pending changes dropped or torn).
-    /// Open descriptors of the old boot are gone afterwards.
-    func reboot(powerLoss: Bool) throws
+    /// Open descriptors of the old boot are gone afterwards. `commandLine` is the next boot's, when given.
+    func reboot(powerLoss: Bool, commandLine: String?) throws
     /// One-line facts for `bootsim ctl status` (boot id, boot count, …).
     func statusLines() -> [String]
     /// Writes the machine to `path` (for `bootsim unmount` with `--world`).
@@ -36,7 +36,7 @@ public final class FixedMachine: MountedMachine {
     public init(_ fs: any FileSystem) { self.fs = fs }
 
     public func fileSystem(for caller: Caller) -> any FileSystem { fs }
-    public func reboot(powerLoss: Bool) throws { throw Errno.notSupported }
+    public func reboot(powerLoss: Bool, commandLine: String?) throws { throw Errno.notSupported }
     public func statusLines() -> [String] { ["machine: fixed file system (no reboots)"] }
     public func save(to path: String) throws { throw Errno.notSupported }
 }

@@ -30,13 +30,13 @@ public final class SimMachine: MountedMachine {
         return view
     }
 
-    public func reboot(powerLoss: Bool) throws {
+    public func reboot(powerLoss: Bool, commandLine: String?) throws {
         views.removeAll()
         if powerLoss {
             powerLosses += 1
-            world.powerLoss(seed: world.seed &+ powerLosses &* 0x9e37_79b9_7f4a_7c15)
+            world.powerLoss(seed: world.seed &+ powerLosses &* 0x9e37_79b9_7f4a_7c15, commandLine: commandLine)
         } else {
-            world.reboot()
+            world.reboot(commandLine: commandLine)
         }
     }
 

@@ -7,8 +7,8 @@ struct Ctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Control a mounted machine: reboot, crash, faults, op log, pause/resume, status.",
         discussion: """
-            Verbs: reboot [--power-loss] | crash | fault add --op OP --path GLOB --errno E [--nth N | --prob P] \
-            | fault clear | log [--pid P] | pause --pid P --at-op N | resume --pid P | held --pid P | status.
+            Verbs: reboot [--power-loss] [--cmdline S] | crash | fault add --op OP --path GLOB --errno E [--nth N | --prob P] \
+            | fault clear | log [--pid P] | pause --pid P --at-op N | resume --pid P | kill --pid P | held --pid P | status.
             Run `bootsim ctl DIR VERB --help` for one verb.
             """)
 
@@ -51,5 +51,5 @@ protocol ControlVerb: ParsableCommand {
 struct ControlVerbs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bootsim ctl DIR",
-        subcommands: [Reboot.self, Crash.self, Fault.self, Log.self, Pause.self, Resume.self, Held.self, Status.self])
+        subcommands: [Reboot.self, Crash.self, Fault.self, Log.self, Pause.self, Resume.self, Kill.self, Held.self, Status.self])
 }

@@ -5,7 +5,9 @@ struct Reboot: ControlVerb {
     static let configuration = CommandConfiguration(abstract: "Reboot: clean, or after a power loss.")
     @Flag(help: "Cut the power first: unsynced data and entries are dropped or torn.")
     var powerLoss = false
-    func words() -> [String] { ["reboot", powerLoss ? "power-loss" : "clean"] }
+    @Option(help: "The kernel command line of the next boot (/proc/cmdline).")
+    var cmdline: String?
+    func words() -> [String] { ["reboot", powerLoss ? "power-loss" : "clean"] + (cmdline.map { [$0] } ?? []) }
 }
 
 struct Crash: ControlVerb {
@@ -72,6 +74,14 @@ struct Resume: ControlVerb {
     @Option(help: "The process id.")
     var pid: Int32
     func words() -> [String] { ["resume", String(pid)] }
+}
+
+struct Kill: ControlVerb {
+    static let configuration = CommandConfiguration(
+        abstract: "SIGKILL a process; its held requests fail with EINTR and never happen (a crash at that op).")
+    @Option(help: "The process id.")
+    var pid: Int32
+    func words() -> [String] { ["kill", String(pid)] }
 }
 
 struct Held: ControlVerb {

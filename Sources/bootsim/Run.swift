@@ -26,11 +26,23 @@ struct Run: ParsableCommand {
 
     @OptionGroup var simulation: SimulationOptions
 
+    @OptionGroup var fuse: FUSEModeOptions
+
+    func validate() throws {
+        if fuse.fuse, simulation.bug != nil { throw ValidationError("--bug works in the simulation only, not with --fuse") }
+    }
+
     func run() throws {
         ensureDeterministicHashing()
         simulation.activateBug()
         let files = try scenarioFiles(paths)
-        print("note: G3 (systemd-analyze verify of every unit) is not checked in the simulation; run it outside")
+        var runOptions = simulation.runOptions
+        runOptions.mounted = try fuse.setup()
+        if runOptions.mounted == nil {
+            print("note: G3 (systemd-analyze verify of every unit) is not checked in the simulation; run it outside")
+        } else {
+            print("FUSE mode: real podrt and generator processes on a mounted machine; the kernel schedules them")
+        }
         var passed = 0
         var failed = 0
         let start = realSeconds()
@@ -40,11 +52,11 @@ struct Run: ParsableCommand {
             let scenario = try Scenario.load(path: file, fixtures: simulation.fixtures)
             let seedList = (0..<UInt64(count)).map { first &+ $0 }
             let counter = ProgressCounter(name: scenario.name, total: seedList.count)
-            let failures = SeedBatch.run(scenario, seeds: seedList, jobs: jobs, options: simulation.runOptions) { _ in
+            let failures = SeedBatch.run(scenario, seeds: seedList, jobs: jobs, options: runOptions) { _ in
                 counter.tick()
             }
             counter.finish()
-            for seed in seedList.prefix(determinism) {
+            for seed in seedList.prefix(runOptions.mounted == nil ? determinism : 0) {
                 let first = scenario.run(seed: seed, options: simulation.runOptions)
                 let second = scenario.run(seed: seed, options: simulation.runOptions)
                 if first.traceHash != second.traceHash || first.violation != second.violation {
@@ -52,10 +64,17 @@ struct Run: ParsableCommand {
                     failed += 1
                 }
             }
-            if determinism > 0 { print("\(scenario.name): \(min(determinism, seedList.count)) seeds run twice, same trace hashes") }
+            if determinism > 0, runOptions.mounted == nil { print("\(scenario.name): \(min(determinism, seedList.count)) seeds run twice, same trace hashes") }
             passed += seedList.count - failures.count
             failed += failures.count
-            for failure in failures.prefix(3) { report(failure, scenario: scenario, file: file) }
+            for failure in failures.prefix(3) {
+                if runOptions.mounted != nil {
+                    print("FAIL \(scenario.name) seed \(failure.seed) (FUSE mode): \(failure.violation!)")
+                    print("  after the step at \(file):\(failure.line)")
+                } else {
+                    report(failure, scenario: scenario, file: file)
+                }
+            }
             if failures.count > 3 { print("  ... and \(failures.count - 3) more failing seeds") }
         }
         let elapsed = realSeconds() - start

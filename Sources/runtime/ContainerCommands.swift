@@ -4,7 +4,7 @@ import Podrt
 
 struct ContainerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "container", abstract: "Manage containers.", subcommands: [Create.self, Remove.self, PS.self])
+        commandName: "container", abstract: "Manage containers.", subcommands: [Create.self, Remove.self, PS.self, SetState.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a container.")
@@ -50,6 +50,24 @@ struct ContainerCommand: ParsableCommand {
             try removeEach(containers) {
                 try runtime.removeContainer($0, force: force)
             }
+        }
+    }
+}
+
+extension ContainerCommand {
+    /// For harnesses (bootsim's FUSE mode): records a state as an OCI runtime would report it, without
+    /// running anything, e.g. `running` with a pid so that the next boot's refresh must reset it.
+    struct SetState: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-state", shouldDisplay: false)
+        @OptionGroup var global: GlobalOptions
+        @Argument var container: String
+        @Argument var state: String
+        @Option var pid: Int32 = 0
+
+        func run() throws {
+            guard let value = ContainerState(rawValue: state) else { throw ValidationError("unknown state '\(state)'") }
+            let runtime = try global.open()
+            try runtime.setState(try runtime.lookupContainer(container), value, pid: pid)
         }
     }
 }

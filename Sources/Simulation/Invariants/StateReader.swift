@@ -26,6 +26,9 @@ struct MachineState {
 struct StateReader {
     let machine: Machine
     let config: RuntimeConfig
+    /// FUSE mode: the mount point, where the real podrt's database (in WAL mode) is opened with SQLite's
+    /// own VFS; in-process it is nil and the database is read through podrt's VFS over `machine`.
+    var hostRoot: String? = nil
 
     func read(bootID: String) -> MachineState {
         let fs = machine.fileSystem
@@ -88,7 +91,9 @@ struct StateReader {
         let vfs = FileSystemVFS(machine: machine)
         defer { withExtendedLifetime(vfs) {} }
         var db: OpaquePointer?
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, vfs.name) == SQLITE_OK else {
+        let opened = hostRoot.map { sqlite3_open_v2($0 + path, &db, SQLITE_OPEN_READONLY, nil) }
+            ?? sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, vfs.name)
+        guard opened == SQLITE_OK else {
             sqlite3_close_v2(db)
             return (nil, "cannot open the state database")
         }
@@ -108,7 +113,7 @@ struct StateReader {
             }
         }
         guard let tables = rows("SELECT name FROM sqlite_master WHERE type = 'table'") else {
-            return (nil, "the state database is unreadable")
+            return (nil, "the state database is unreadable: " + String(cString: sqlite3_errmsg(db)))
         }
         guard tables.contains(["containers"]) else { return ([], nil) }
         if let check = rows("PRAGMA quick_check"), check != [["ok"]] {
@@ -118,7 +123,7 @@ struct StateReader {
             SELECT 'container', name, lock_id, state, pid FROM containers
             UNION ALL SELECT 'pod', name, lock_id, '', 0 FROM pods
             UNION ALL SELECT 'volume', name, lock_id, '', 0 FROM volumes
-            """) else { return (nil, "the state database is unreadable") }
+            """) else { return (nil, "the state database is unreadable: " + String(cString: sqlite3_errmsg(db))) }
         return (found.map { row in
             MachineState.Object(kind: row[0], name: row[1], lockID: UInt32(row[2]) ?? UInt32.max, state: row[3],
                                 pid: Int64(row[4]) ?? 0)

@@ -8,12 +8,33 @@ extension Runner {
     static let generatorDirectories = ["generator", "generator.early", "generator.late"]
 
     func generatorProgram(fixture name: String?, crashAtOp: Int?) -> ProgramSpec {
+        let run = prepareGenerator(fixture: name)
+        return ProgramSpec(name: "generator", crashAtOp: crashAtOp) { machine, _ in
+            var process = GeneratorProcess(arguments: run.arguments, environment: { run.environment[$0] },
+                                           fileSystem: machine.fileSystem, standardOutput: { _ in }, standardError: { _ in })
+            process.rootIsTemporary = { false }
+            return GeneratorCommand.run(process)
+        }
+    }
+}
+
+/// How one generator run is invoked: its argv and environment.
+struct GeneratorInvocation {
+    var arguments: [String]
+    var environment: [String: String]
+}
+
+/// The generator's runs and the G1/G2 checks, on every driver.
+extension ScenarioDriver {
+    /// Writes the fixture's crypttab (or removes it), empties /run/systemd and makes the output
+    /// directories; returns the arguments and environment of the run.
+    func prepareGenerator(fixture name: String?) -> GeneratorInvocation {
         let fixture = name.flatMap { scenario.fixtures[$0] }
         generatorFixture = fixture
         if let crypttab = fixture?.crypttab { harnessWrite("/etc/crypttab", crypttab, append: false) }
         else if fixture != nil { harnessRemove("/etc/crypttab") }
         harnessRemove("/run/systemd")
-        for directory in Self.generatorDirectories { harnessMakeDirectories("/run/systemd/" + directory) }
+        for directory in Runner.generatorDirectories { harnessMakeDirectories("/run/systemd/" + directory) }
         var environment: [String: String] = [
             "SYSTEMD_LOG_LEVEL": "info", "SYSTEMD_LOG_COLOR": "0", "SYSTEMD_LOG_TIME": "0",
             "SYSTEMD_LOG_LOCATION": "0", "SYSTEMD_LOG_TARGET": "console", "SYSTEMD_EFI_OPTIONS": "",
@@ -24,15 +45,9 @@ extension Runner {
             for (key, value) in fixture.environment { environment[key] = value }
         }
         let arguments = fixture == nil
-            ? ["systemd-cryptsetup-generator"] + Self.generatorDirectories.map { "/run/systemd/" + $0 }
-            : ["systemd-cryptsetup-generator", Self.normalDirectory]
-        let finalEnvironment = environment
-        return ProgramSpec(name: "generator", crashAtOp: crashAtOp) { machine, _ in
-            var process = GeneratorProcess(arguments: arguments, environment: { finalEnvironment[$0] },
-                                           fileSystem: machine.fileSystem, standardOutput: { _ in }, standardError: { _ in })
-            process.rootIsTemporary = { false }
-            return GeneratorCommand.run(process)
-        }
+            ? ["systemd-cryptsetup-generator"] + Runner.generatorDirectories.map { "/run/systemd/" + $0 }
+            : ["systemd-cryptsetup-generator", Runner.normalDirectory]
+        return GeneratorInvocation(arguments: arguments, environment: environment)
     }
 
     /// The generator's tree as manifest lines (`area/relpath type mode [-> target]`) and file contents.
@@ -64,13 +79,13 @@ extension Runner {
                 }
             }
         }
-        walk(Self.normalDirectory, "normal", skip: [])
-        walk("/run/systemd", "runtime", skip: Set(Self.generatorDirectories))
+        walk(Runner.normalDirectory, "normal", skip: [])
+        walk("/run/systemd", "runtime", skip: Set(Runner.generatorDirectories))
         return (lines.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, files)
     }
 
     /// G2 after every generator run: a unit file is either absent or complete.
-    func checkGenerator(_ processes: [ScheduledProcess]) -> Violation? {
+    func checkGenerator(_ processes: [any ProcessOutcome]) -> Violation? {
         guard scenario.settings.invariants.contains("G2") || generatorFixture != nil else { return nil }
         let (_, files) = generatorTree()
         for (name, bytes) in files.sorted(by: { $0.key < $1.key }) {

@@ -14,7 +14,10 @@ extension Runner {
         harnessBoot = world.bootCount
         return machine
     }
+}
 
+/// The harness's edits between steps, through `harness()`: the same on every driver.
+extension ScenarioDriver {
     /// The binaries podrt looks for, and its configuration directory, made durable.
     func prepareMachine() {
         harnessWrite("/usr/bin/runc", Array("#!/bin/sh\n".utf8), append: false, mode: 0o755)

@@ -76,8 +76,12 @@ extension Runner {
         }
     }
 
+}
+
+/// The ledger's side of podrt commands, on every driver.
+extension ScenarioDriver {
     /// What a successful command means for the ledger.
-    func record(_ command: Command, _ process: ScheduledProcess) {
+    func record(_ command: Command, _ process: any ProcessOutcome) {
         guard case let .podrt(words) = command.program else { return }
         ledger.podrtSucceededThisBoot = true
         let kind = words.count > 1 ? words[1] : ""
@@ -98,7 +102,7 @@ extension Runner {
     }
 
     /// A `rm` or `reset` that did not report success: what it was removing may or may not be gone.
-    func forgetIfRemoving(_ command: Command, _ process: ScheduledProcess) {
+    func forgetIfRemoving(_ command: Command, _ process: any ProcessOutcome) {
         guard case let .podrt(words) = command.program else { return }
         if words[0] == "rm", words.count > 2 { ledger.reported.remove("\(words[1]) \(process.removing ?? words[2])") }
         if words[0] == "reset" { ledger.reported = [] }

@@ -11,6 +11,8 @@ public struct RunOptions: Sendable {
     public var detailed = false
     /// Replay these decisions instead of the seed's own.
     public var decisions: [Decision]?
+    /// FUSE mode: run on a mounted machine with these binaries instead of in-process.
+    public var mounted: MountedSetup?
     public init() {}
 }
 
@@ -30,7 +32,7 @@ public struct RunResult: Sendable {
 }
 
 /// Runs one scenario under one seed: a fresh world, the scheduler, the steps, the invariants.
-final class Runner {
+final class Runner: ScenarioDriver {
     let scenario: Scenario
     let seed: UInt64
     let options: RunOptions
@@ -40,7 +42,7 @@ final class Runner {
     var config = RuntimeConfig()
     var ledger = Ledger()
     var pendingCommandLine: String?
-    var lastGroup: [(command: Command, process: ScheduledProcess)] = []
+    var lastGroup: [(command: Command, process: any ProcessOutcome)] = []
     var generatorFixture: FixtureCase?
     var harnessBoot: UInt64 = 0
     var harnessMachine: Machine?
@@ -49,13 +51,7 @@ final class Runner {
         self.scenario = scenario
         self.seed = seed
         self.options = options
-        var initialCommandLine = ""
-        for step in scenario.steps {
-            if case let .commandLine(text) = step.action { initialCommandLine = text; break }
-            if case .reboot = step.action { break }
-            if case .powerLoss = step.action { break }
-        }
-        world = SimWorld(seed: seed, commandLine: initialCommandLine)
+        world = SimWorld(seed: seed, commandLine: Self.initialCommandLine(scenario))
         world.opLogCapacity = options.detailed ? 1 << 20 : 64
         if let decisions = options.decisions {
             chooser = ScriptedChooser(decisions)
@@ -119,61 +115,11 @@ final class Runner {
                            violation: violation)
     }
 
-    /// After a reboot or power loss: a new boot's bookkeeping.
-    func rebooted() {
-        ledger.startedThisBoot = []
-        ledger.crashedThisBoot = false
-        ledger.podrtSucceededThisBoot = false
-        ledger.rebootSinceCheck = true
-    }
+    var bootID: String { world.bootID }
+    var databaseRoot: String? { nil }
 
-    func perform(_ step: Step) -> Violation? {
-        switch step.action {
-        case let .write(path, content, append):
-            harnessWrite(path, Array(content.utf8), append: append)
-        case let .remove(path):
-            harnessRemove(path)
-        case let .commandLine(text):
-            pendingCommandLine = text
-        case let .config(pairs):
-            applyConfig(pairs)
-        case let .group(commands, together):
-            scheduler.injecting = together
-            return runGroup(commands)
-        case .reboot:
-            world.reboot(commandLine: pendingCommandLine)
-            rebooted()
-        case .powerLoss:
-            world.powerLoss(seed: seed &+ UInt64(step.line), commandLine: pendingCommandLine)
-            rebooted()
-        case let .fault(rule):
-            world.addFault(rule)
-            ledger.faultsThisBoot = true
-        case .clearFaults:
-            world.clearFaults()
-        case .check:
-            return checkInvariants()
-        case let .expect(ok):
-            for (command, process) in lastGroup where !process.killed && (process.exitCode == 0) != ok {
-                return Violation(invariant: "E1", message: "`\(command)` \(ok ? "failed" : "succeeded")"
-                                 + (process.note.isEmpty ? "" : ": \(process.note)"))
-            }
-        case let .expectFixture(name):
-            return compareWithFixture(name)
-        case .snapshot:
-            break
-        }
-        return nil
-    }
-
-    func checkAfter(_ step: Step) -> Violation? {
-        switch step.action {
-        case .group, .reboot, .powerLoss, .remove, .write: return checkInvariants()
-        default: return nil
-        }
-    }
-
-    func runGroup(_ commands: [Command]) -> Violation? {
+    func runProcesses(_ commands: [Command], together: Bool) -> GroupOutcome {
+        scheduler.injecting = together
         let specs = commands.map { command -> ProgramSpec in
             switch command.program {
             case let .generator(fixture): return generatorProgram(fixture: fixture, crashAtOp: command.crashAtOp)
@@ -182,26 +128,23 @@ final class Runner {
         }
         let bootBefore = world.bootCount
         let processes = scheduler.runGroup(specs)
-        lastGroup = Array(zip(commands, processes))
-        if world.bootCount == bootBefore {
-            if processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
-            for (command, process) in lastGroup where process.exitCode == 0 { record(command, process) }
+        return GroupOutcome(processes: processes, rebooted: world.bootCount != bootBefore, deadlock: scheduler.deadlock)
+    }
+
+    func reboot(powerLoss: Bool, line: Int) {
+        if powerLoss {
+            world.powerLoss(seed: seed &+ UInt64(line), commandLine: pendingCommandLine)
+        } else {
+            world.reboot(commandLine: pendingCommandLine)
         }
-        // A removal that crashed or failed may have happened anyway: its object is no longer promised.
-        for (command, process) in lastGroup where process.exitCode != 0 { forgetIfRemoving(command, process) }
-        if let cycle = scheduler.deadlock {
-            return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
-        }
-        if commands.contains(where: { if case .generator = $0.program { return true } else { return false } }) {
-            return checkGenerator(processes)
-        }
+    }
+
+    func addFault(_ rule: FaultRule) -> Violation? {
+        world.addFault(rule)
         return nil
     }
 
-    func checkInvariants() -> Violation? {
-        let wanted = scenario.settings.invariants.filter { $0.hasPrefix("I") }
-        guard !wanted.isEmpty else { return nil }
-        let state = StateReader(machine: harness(), config: config).read(bootID: world.bootID)
-        return Invariants.check(wanted, state, ledger)
-    }
+    func clearFaults() { world.clearFaults() }
 }
+
+extension ScheduledProcess: ProcessOutcome {}

@@ -28,7 +28,8 @@ extension Scenario {
 
     /// Runs this scenario under `seed`.
     public func run(seed: UInt64, options: RunOptions = RunOptions()) -> RunResult {
-        Runner(scenario: self, seed: seed, options: options).run()
+        if let setup = options.mounted { return MountedRunner(scenario: self, seed: seed, setup: setup).run() }
+        return Runner(scenario: self, seed: seed, options: options).run()
     }
 
     /// The PCT guarantee for this scenario: 1/(n·k^(d−1)), n its largest group.

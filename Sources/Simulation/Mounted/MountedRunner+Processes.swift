@@ -1,0 +1,151 @@
+import Core
+import Glibc
+import Podrt
+import SimFUSE
+
+/// A group's real processes: gated starts, scripted crashes and seeded injections through the server's
+/// pauses, and reboots that kill every process first (as a real one does).
+extension MountedRunner {
+    /// What happens to a process once the server holds its Nth request.
+    enum Action { case kill, reboot, powerLoss }
+
+    /// Each process of a `together` group makes on the order of this many requests; injections are
+    /// placed uniformly among them.
+    static let requestsPerProcess = 200
+
+    /// The generator's view: the machine's /etc, /run and /proc/cmdline over the real ones, in a private
+    /// mount namespace (the binary itself, and the rest of /proc, stay the host's).
+    static let generatorNamespace = #"""
+        set -e; mount --make-rprivate /; for d in etc run proc/cmdline; do mount --bind "$1/$d" "/$d"; done
+        shift; exec "$@"
+        """#
+
+    func runProcesses(_ commands: [Command], together: Bool) -> GroupOutcome {
+        let processes = commands.map { command -> RealProcess in
+            spawned += 1
+            let output = directory + "/p\(spawned)"
+            switch command.program {
+            case let .generator(fixture):
+                let run = prepareGenerator(fixture: fixture)
+                let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"] + run.environment.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }
+                return RealProcess(chain: [["/usr/bin/unshare", "-m", "/bin/sh", "-c", Self.generatorNamespace, "namespace",
+                                            mountPoint, setup.generator] + run.arguments.dropFirst()],
+                                   environment: environment, output: output)
+            case let .podrt(words):
+                return RealProcess(chain: podrtChain(words), environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], output: output)
+            }
+        }
+        var plans: [Int: (op: Int, action: Action)] = [:]
+        for (index, command) in commands.enumerated() {
+            if let op = command.crashAtOp { plans[index] = (op, .kill) }
+        }
+        if together, injectionsLeft > 0, let injection = drawInjection(processes: commands.count), plans[injection.index] == nil {
+            injectionsLeft -= 1
+            plans[injection.index] = (injection.op, injection.action)
+        }
+        var gates: [String] = []
+        for (index, process) in processes.enumerated() {
+            let gate = directory + "/gate\(spawned)-\(index)"
+            do {
+                try process.start(gate: gate)
+                gates.append(gate)
+            } catch {
+                process.exitCode = 127
+                process.note = "could not start: \(error)"
+            }
+        }
+        for (index, plan) in plans where processes[index].running {
+            _ = control(["pause", String(processes[index].pid), String(plan.op)])
+        }
+        for gate in gates { RealProcess.openGate(gate) }
+        return wait(for: processes, plans: plans)
+    }
+
+    /// Polls the processes to their end, carrying out a plan once its process is held.
+    private func wait(for processes: [RealProcess], plans: [Int: (op: Int, action: Action)]) -> GroupOutcome {
+        var plans = plans
+        let deadline = monotonicSeconds() + setup.timeout
+        while processes.contains(where: \.running) {
+            for process in processes { process.poll() }
+            for (index, plan) in plans where processes[index].running {
+                let pid = processes[index].pid
+                guard let held = control(["held", String(pid)]), Int(held.text.filter(\.isNumber)) ?? 0 > 0 else { continue }
+                plans[index] = nil
+                switch plan.action {
+                case .kill:
+                    kill([processes[index]])
+                case .reboot, .powerLoss:
+                    kill(processes.filter(\.running))
+                    reboot(powerLoss: plan.action == .powerLoss, line: 0)
+                    rebooted()
+                    return GroupOutcome(processes: processes, rebooted: true, deadlock: nil)
+                }
+            }
+            if monotonicSeconds() > deadline {
+                let stuck = processes.filter(\.running).map { "pid \($0.pid) still running after \(Int(setup.timeout)) s" }
+                kill(processes.filter(\.running))
+                return GroupOutcome(processes: processes, rebooted: false, deadlock: stuck)
+            }
+            usleep(500)
+        }
+        return GroupOutcome(processes: processes, rebooted: false, deadlock: nil)
+    }
+
+    /// SIGKILL through the server, which fails held requests so that they never happen; then reap. All are
+    /// signalled before any is reaped: one may sleep uninterruptibly on a directory lock that another's held
+    /// request keeps.
+    private func kill(_ victims: [RealProcess]) {
+        for process in victims {
+            process.killed = true
+            _ = control(["kill", String(process.pid)])
+        }
+        for process in victims { process.reap() }
+    }
+
+    /// The seed's injection for this group, if any: which process, at which of its requests, and what.
+    func drawInjection(processes: Int) -> (index: Int, op: Int, action: Action)? {
+        let rates = scenario.settings.rates
+        let total = rates.kill + rates.reboot + rates.powerLoss
+        guard total > 0, random.chance(min(1, total * Double(Self.requestsPerProcess * processes))) else { return nil }
+        let pick = Double(random.below(1_000_000)) / 1_000_000 * total
+        let action: Action = pick < rates.kill ? .kill : pick < rates.kill + rates.reboot ? .reboot : .powerLoss
+        return (random.below(processes), 1 + random.below(Self.requestsPerProcess), action)
+    }
+
+    /// The podrt command lines for a scenario's podrt words (a chain for `create KINDs PREFIX N`).
+    func podrtChain(_ words: [String]) -> [[String]] {
+        let global = [setup.podrt, "--machine-root", mountPoint, "--root", config.staticDir, "--runroot", config.tmpDir,
+                      "--num-locks", String(config.numLocks), "--lock-type", config.lockType.rawValue]
+        func argument(_ index: Int) -> String { index < words.count ? words[index] : "" }
+        switch (argument(0), argument(1)) {
+        case ("ps", _): return [global + ["ps", "-a"]]
+        case ("info", _): return [global + ["system", "info"]]
+        case ("locks", _): return [global + ["system", "locks"]]
+        case ("renumber", _): return [global + ["system", "renumber"]]
+        case ("reset", _): return [global + ["system", "reset", "--force"]]
+        case ("start", _): return [global + ["container", "set-state", argument(1), "running", "--pid", "4242"]]
+        case ("create", "container"):
+            var line = global + ["container", "create", "--name", argument(2), "--rootfs", "/var/lib/rootfs"]
+            for word in words.dropFirst(3) {
+                if word.hasPrefix("pod=") { line += ["--pod", String(word.dropFirst(4))] }
+                if word.hasPrefix("volume=") { line += ["-v", String(word.dropFirst(7)) + ":/data"] }
+            }
+            return [line]
+        case ("create", "pod"): return [global + ["pod", "create", "--name", argument(2)]]
+        case ("create", "volume"): return [global + ["volume", "create", argument(2)]]
+        case ("create", "containers"), ("create", "pods"), ("create", "volumes"):
+            return (0..<(Int(argument(3)) ?? 0)).map { index in
+                let name = argument(2) + String(index)
+                switch argument(1) {
+                case "containers": return global + ["container", "create", "--name", name, "--rootfs", "/var/lib/rootfs"]
+                case "pods": return global + ["pod", "create", "--name", name]
+                default: return global + ["volume", "create", name]
+                }
+            }
+        case ("rm", let kind) where ["container", "pod", "volume"].contains(kind):
+            return [global + [kind, "rm", "-f", argument(2)]]
+        default:
+            return [["/bin/sh", "-c", "echo 'unknown podrt command in scenario: \(words.joined(separator: " "))' >&2; exit 2"]]
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Core
+import Glibc
+
+/// One slot of a group in FUSE mode: a real program (or a chain of them, for `create containers P N`),
+/// started behind a gate so that pauses can be set before its first request reaches the mount.
+final class RealProcess: ProcessOutcome {
+    var exitCode: Int32?
+    var killed = false
+    var note = ""
+    var removing: String? { nil }
+    /// The pid of the program running now (0 before the start and after the end).
+    private(set) var pid: Int32 = 0
+    private var chain: [[String]]
+    private let environment: [String]
+    private let output: String
+
+    init(chain: [[String]], environment: [String], output: String) {
+        self.chain = chain
+        self.environment = environment
+        self.output = output
+    }
+
+    var running: Bool { pid > 0 }
+
+    /// Starts the first program, held before `exec` until `openGate` writes to the FIFO at `gate`.
+    func start(gate: String) throws {
+        guard !chain.isEmpty else { exitCode = 0; return }
+        guard mkfifo(gate, 0o600) == 0 else { throw Errno(rawValue: errno) }
+        let script = #"read _ < "$1"; exec >"$2" 2>"$3"; shift 3; exec "$@""#
+        try spawn(["/bin/sh", "-c", script, "gate", gate, output + ".out", output + ".err"] + chain.removeFirst())
+    }
+
+    static func openGate(_ gate: String) {
+        let fd = open(gate, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = write(fd, "\n", 1)
+        close(fd)
+    }
+
+    private func spawn(_ arguments: [String]) throws {
+        pid = try HostProcessControl().spawn(arguments, environment: environment, directory: "/").rawValue
+    }
+
+    /// Reaps the program if it has ended; a successful one is followed by the next of the chain.
+    func poll() {
+        guard pid > 0 else { return }
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return }
+        finished(status)
+    }
+
+    /// Waits for the program (after a kill).
+    func reap() {
+        guard pid > 0 else { return }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        finished(status)
+    }
+
+    private func finished(_ status: Int32) {
+        pid = 0
+        let signal = status & 0x7f
+        let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        if code == 0, !killed, !chain.isEmpty {
+            let script = #"exec >>"$1" 2>>"$2"; shift 2; exec "$@""#
+            if (try? spawn(["/bin/sh", "-c", script, "chain", output + ".out", output + ".err"] + chain.removeFirst())) != nil {
+                return
+            }
+        }
+        exitCode = code
+        if code != 0 { note = lastLine(of: output + ".err") }
+    }
+
+    private func lastLine(of path: String) -> String {
+        guard let bytes = try? HostFileSystem().readFile(path, limit: 1 << 16) else { return "" }
+        let lines = bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+        return String((lines.last { !$0.isEmpty } ?? "").prefix(300))
+    }
+}
+
+/// The monotonic clock of the real machine: FUSE mode runs real programs in real time.
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}

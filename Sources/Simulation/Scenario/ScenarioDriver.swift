@@ -1,0 +1,135 @@
+import Core
+import Podrt
+import SimFS
+
+/// A process a step started, as the ledger and the invariants see it once it has ended.
+protocol ProcessOutcome: AnyObject {
+    var exitCode: Int32? { get }
+    /// Killed by the scenario (`@crash`) or by an injection.
+    var killed: Bool { get }
+    /// What it said when it failed.
+    var note: String { get }
+    /// For `rm`: the name its argument resolved to, when known.
+    var removing: String? { get }
+}
+
+/// What one group of processes did.
+struct GroupOutcome {
+    var processes: [any ProcessOutcome]
+    /// The machine rebooted (or lost power) while they ran; the driver has called `rebooted()`.
+    var rebooted: Bool
+    /// Every process was blocked (the wait-for cycle), or they did not finish.
+    var deadlock: [String]?
+}
+
+/// The machine a scenario runs on: the in-process simulation (`Runner`) or a FUSE-mounted machine running
+/// the built binaries (`MountedRunner`). The steps, the harness, the ledger and the invariants are shared.
+protocol ScenarioDriver: AnyObject {
+    var scenario: Scenario { get }
+    var seed: UInt64 { get }
+    var config: RuntimeConfig { get set }
+    var ledger: Ledger { get set }
+    var pendingCommandLine: String? { get set }
+    var lastGroup: [(command: Command, process: any ProcessOutcome)] { get set }
+    var generatorFixture: FixtureCase? { get set }
+    /// The harness's own process on the machine; it never runs while scheduled processes do.
+    func harness() -> Machine
+    /// Where the harness opens podrt's database with SQLite's own VFS (FUSE mode), else nil.
+    var databaseRoot: String? { get }
+    var bootID: String { get }
+    func runProcesses(_ commands: [Command], together: Bool) -> GroupOutcome
+    func reboot(powerLoss: Bool, line: Int)
+    func addFault(_ rule: FaultRule) -> Violation?
+    func clearFaults()
+}
+
+extension ScenarioDriver {
+    func perform(_ step: Step) -> Violation? {
+        switch step.action {
+        case let .write(path, content, append):
+            harnessWrite(path, Array(content.utf8), append: append)
+        case let .remove(path):
+            harnessRemove(path)
+        case let .commandLine(text):
+            pendingCommandLine = text
+        case let .config(pairs):
+            applyConfig(pairs)
+        case let .group(commands, together):
+            return runGroup(commands, together: together)
+        case .reboot:
+            reboot(powerLoss: false, line: step.line)
+            rebooted()
+        case .powerLoss:
+            reboot(powerLoss: true, line: step.line)
+            rebooted()
+        case let .fault(rule):
+            ledger.faultsThisBoot = true
+            return addFault(rule)
+        case .clearFaults:
+            clearFaults()
+        case .check:
+            return checkInvariants()
+        case let .expect(ok):
+            for (command, process) in lastGroup where !process.killed && (process.exitCode == 0) != ok {
+                return Violation(invariant: "E1", message: "`\(command)` \(ok ? "failed" : "succeeded")"
+                                 + (process.note.isEmpty ? "" : ": \(process.note)"))
+            }
+        case let .expectFixture(name):
+            return compareWithFixture(name)
+        case .snapshot:
+            break
+        }
+        return nil
+    }
+
+    func checkAfter(_ step: Step) -> Violation? {
+        switch step.action {
+        case .group, .reboot, .powerLoss, .remove, .write: return checkInvariants()
+        default: return nil
+        }
+    }
+
+    /// After a reboot or power loss: a new boot's bookkeeping.
+    func rebooted() {
+        ledger.startedThisBoot = []
+        ledger.crashedThisBoot = false
+        ledger.podrtSucceededThisBoot = false
+        ledger.rebootSinceCheck = true
+    }
+
+    func runGroup(_ commands: [Command], together: Bool) -> Violation? {
+        let outcome = runProcesses(commands, together: together)
+        lastGroup = Array(zip(commands, outcome.processes))
+        // (A reboot during the group has already reset the ledger's boot through `rebooted()`.)
+        if !outcome.rebooted {
+            if outcome.processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
+            for (command, process) in lastGroup where process.exitCode == 0 { record(command, process) }
+        }
+        // A removal that crashed or failed may have happened anyway: its object is no longer promised.
+        for (command, process) in lastGroup where process.exitCode != 0 { forgetIfRemoving(command, process) }
+        if let cycle = outcome.deadlock {
+            return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
+        }
+        if commands.contains(where: { if case .generator = $0.program { return true } else { return false } }) {
+            return checkGenerator(outcome.processes)
+        }
+        return nil
+    }
+
+    func checkInvariants() -> Violation? {
+        let wanted = scenario.settings.invariants.filter { $0.hasPrefix("I") }
+        guard !wanted.isEmpty else { return nil }
+        let state = StateReader(machine: harness(), config: config, hostRoot: databaseRoot).read(bootID: bootID)
+        return Invariants.check(wanted, state, ledger)
+    }
+
+    /// The command line of the first boot: the first `cmdline` step before any reboot.
+    static func initialCommandLine(_ scenario: Scenario) -> String {
+        for step in scenario.steps {
+            if case let .commandLine(text) = step.action { return text }
+            if case .reboot = step.action { break }
+            if case .powerLoss = step.action { break }
+        }
+        return ""
+    }
+}
