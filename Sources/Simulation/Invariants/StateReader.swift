@@ -42,22 +42,40 @@ struct StateReader {
         return state
     }
 
-    /// The refresh events' boot ids, found by text rather than by parsing every event (checks run often).
+    /// The refresh events' boot ids, found by byte search rather than by parsing every event (checks run
+    /// after every step, so this is the harness's hottest read).
     func readRefreshBoots() -> [String] {
         guard let bytes = try? machine.fileSystem.readFile(config.eventsLog) else { return [] }
+        return Self.refreshBoots(in: bytes)
+    }
+
+    /// A power cut can tear the last event; the next append then shares its line, so each `{"time"`
+    /// object of a line is looked at on its own.
+    static func refreshBoots(in bytes: [UInt8]) -> [String] {
         var boots: [String] = []
-        // A power cut can tear the last event; the next append then shares its line, so look at each
-        // `{"time"` object of a line on its own.
-        for line in bytes.split(separator: 0x0A) {
-            let text = String(decoding: line, as: UTF8.self)
-            for object in text.split(separator: "{\"time\"", omittingEmptySubsequences: true) {
-                guard object.contains("\"status\":\"refresh\""), object.contains("\"type\":\"system\""),
-                      let range = object.firstRange(of: "\"bootID\":\"") else { continue }
-                boots.append(String(object[range.upperBound...].prefix { $0 != "\"" }))
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            var start = lineStart
+            while start < lineEnd {
+                let end = bytes.firstRange(of: objectMarker, from: start + 1, to: lineEnd)?.lowerBound ?? lineEnd
+                if bytes.firstRange(of: refreshMarker, from: start, to: end) != nil,
+                   bytes.firstRange(of: systemMarker, from: start, to: end) != nil,
+                   let boot = bytes.firstRange(of: bootMarker, from: start, to: end) {
+                    let valueEnd = bytes[boot.upperBound..<end].firstIndex(of: 0x22) ?? end
+                    boots.append(String(decoding: bytes[boot.upperBound..<valueEnd], as: UTF8.self))
+                }
+                start = end
             }
+            lineStart = lineEnd + 1
         }
         return boots
     }
+
+    static let objectMarker = Array(#"{"time""#.utf8)
+    static let refreshMarker = Array(#""status":"refresh""#.utf8)
+    static let systemMarker = Array(#""type":"system""#.utf8)
+    static let bootMarker = Array(#""bootID":""#.utf8)
 
     func readAllocated() -> Set<UInt32>? {
         switch config.lockType {
@@ -128,5 +146,20 @@ struct StateReader {
             MachineState.Object(kind: row[0], name: row[1], lockID: UInt32(row[2]) ?? UInt32.max, state: row[3],
                                 pid: Int64(row[4]) ?? 0)
         }, nil)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The first occurrence of `needle` lying wholly in `from..<to`.
+    func firstRange(of needle: [UInt8], from: Int, to: Int) -> Range<Int>? {
+        guard let first = needle.first, to - from >= needle.count else { return nil }
+        var index = from
+        while index <= to - needle.count {
+            if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) {
+                return index..<index + needle.count
+            }
+            index += 1
+        }
+        return nil
     }
 }
