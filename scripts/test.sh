@@ -12,6 +12,15 @@ swift test --skip-build
 # crypttab-check against LUKS images inside a FUSE-mounted simulated machine (issue 7 over issue 6).
 bash scripts/crypttab-check-fuse.sh
 
+# A short libFuzzer run over the generator's parsers and planner (issue 3; the long run is in Fuzz/Package.swift).
+(cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address --product generator-fuzz)
+corpus=$(mktemp -d)
+if ! Fuzz/.build/release/generator-fuzz -max_total_time=30 -max_len=4096 -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
+    tail -40 "$corpus.log"; echo "generator-fuzz found a crash (the input is in crash-*)"; exit 1
+fi
+grep -E "^stat::(number_of_executed_units|peak_rss_mb)" "$corpus.log"
+rm -rf "$corpus" "$corpus.log"
+
 swift build -c release --product bootsim
 bootsim=.build/release/bootsim
 for bug in $("$bootsim" catalog | grep -E '^[a-z0-9-]+$'); do
