@@ -64,7 +64,8 @@ extension MountedRunner {
     /// Polls the processes to their end, carrying out a plan once its process is held.
     private func wait(for processes: [RealProcess], plans: [Int: (op: Int, action: Action)]) -> GroupOutcome {
         var plans = plans
-        let deadline = monotonicSeconds() + setup.timeout
+        let clock = HostClock()
+        let deadline = clock.monotonicNow().advanced(byNanoseconds: UInt64(setup.timeout * 1e9))
         while processes.contains(where: \.running) {
             for process in processes { process.poll() }
             for (index, plan) in plans where processes[index].running {
@@ -81,7 +82,7 @@ extension MountedRunner {
                     return GroupOutcome(processes: processes, rebooted: true, deadlock: nil)
                 }
             }
-            if monotonicSeconds() > deadline {
+            if deadline < clock.monotonicNow() {
                 let stuck = processes.filter(\.running).map { "pid \($0.pid) still running after \(Int(setup.timeout)) s" }
                 kill(processes.filter(\.running))
                 return GroupOutcome(processes: processes, rebooted: false, deadlock: stuck)

@@ -148,10 +148,7 @@ extension HostProcessControl {
         guard let pid = try? processes.spawn(arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
                                              directory: nil),
               let status = try? processes.wait(pid) else { return 127 }
-        switch status {
-        case let .exited(code): return code
-        case let .signaled(signal): return 128 + signal
-        }
+        return status.shellCode
     }
 }
 
@@ -166,7 +163,7 @@ extension MountedSetup {
             let point = String(decoding: fields[4], as: UTF8.self)
             guard point.hasPrefix(scratch + "/"), point.hasSuffix("/machine") else { continue }
             let run = point.dropLast("/machine".count)
-            guard let pid = run.split(separator: "-").last.flatMap({ Int32($0) }), kill(pid, 0) != 0, errno == ESRCH
+            guard let pid = run.split(separator: "-").last.flatMap({ Int32($0) }), !RealProcess.processes.isAlive(ProcessID(rawValue: pid))
             else { continue }
             _ = HostProcessControl.run(["/bin/umount", "-l", point])
             _ = HostProcessControl.run(["/bin/rm", "-rf", String(run)])

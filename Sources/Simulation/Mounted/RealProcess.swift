@@ -14,6 +14,9 @@ final class RealProcess: ProcessOutcome {
     private let environment: [String]
     private let output: String
 
+    /// The real machine's processes (FUSE mode runs real programs).
+    static let processes = HostProcessControl()
+
     init(chain: [[String]], environment: [String], output: String) {
         self.chain = chain
         self.environment = environment
@@ -38,29 +41,22 @@ final class RealProcess: ProcessOutcome {
     }
 
     private func spawn(_ arguments: [String]) throws {
-        pid = try HostProcessControl().spawn(arguments, environment: environment, directory: "/").rawValue
+        pid = try Self.processes.spawn(arguments, environment: environment, directory: "/").rawValue
     }
 
-    /// Reaps the program if it has ended; a successful one is followed by the next of the chain.
+    /// Reaps the program if it has ended (a zombie counts as ended); a successful one is followed by the next
+    /// of the chain.
     func poll() {
-        guard pid > 0 else { return }
-        var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == pid else { return }
-        finished(status)
+        guard pid > 0, !Self.processes.isAlive(ProcessID(rawValue: pid)) else { return }
+        reap()
     }
 
     /// Waits for the program (after a kill).
     func reap() {
         guard pid > 0 else { return }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        finished(status)
-    }
-
-    private func finished(_ status: Int32) {
+        let status = (try? Self.processes.wait(ProcessID(rawValue: pid))) ?? .exited(127)
         pid = 0
-        let signal = status & 0x7f
-        let code = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        let code = status.shellCode
         if code == 0, !killed, !chain.isEmpty {
             let script = #"exec >>"$1" 2>>"$2"; shift 2; exec "$@""#
             if (try? spawn(["/bin/sh", "-c", script, "chain", output + ".out", output + ".err"] + chain.removeFirst())) != nil {
@@ -78,9 +74,12 @@ final class RealProcess: ProcessOutcome {
     }
 }
 
-/// The monotonic clock of the real machine: FUSE mode runs real programs in real time.
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+extension ExitStatus {
+    /// The status as a shell reports it: the exit code, or 128+N for signal N.
+    var shellCode: Int32 {
+        switch self {
+        case let .exited(code): return code
+        case let .signaled(signal): return 128 + signal
+        }
+    }
 }
