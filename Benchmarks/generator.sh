@@ -33,7 +33,7 @@ while (($#)); do
     shift
 done
 
-command -v hyperfine >/dev/null || apt-get install -y hyperfine >/dev/null
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 [[ -x $SYSTEMD_GENERATOR ]] || { echo "generator.sh: systemd's generator not found at $SYSTEMD_GENERATOR" >&2; exit 2; }
 
 if ((systemd_only == 0)) && [[ ! -x $OURS ]]; then

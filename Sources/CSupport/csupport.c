@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <sched.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <linux/openat2.h>
@@ -34,4 +35,11 @@ ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags) {
 
 int csupport_spawn_addchdir(void *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
+}
+
+int csupport_usable_cpus(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    int count = CPU_COUNT(&set);
+    return count > 0 ? count : 1;
 }

@@ -15,6 +15,9 @@ ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags);
 /* posix_spawn_file_actions_addchdir_np(3), a GNU extension Swift does not import. */
 int csupport_spawn_addchdir(void *actions, const char *path);
 
+/* The number of CPUs in this process's affinity mask, or 1 when it cannot be read. */
+int csupport_usable_cpus(void);
+
 extern const uint64_t CSUPPORT_RESOLVE_IN_ROOT;
 extern const uint64_t CSUPPORT_RESOLVE_NO_MAGICLINKS;
 extern const unsigned int CSUPPORT_RENAME_NOREPLACE;

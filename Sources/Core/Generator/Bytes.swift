@@ -53,3 +53,14 @@ enum ASCII {
         out.append(lowerHex[Int(c & 0xf)])
     }
 }
+
+/// Bytes as a set or dictionary key. An array hashes element by element; this hashes the buffer at once.
+struct BytesKey: Hashable {
+    var bytes: Bytes
+
+    init(_ bytes: Bytes) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}

@@ -29,12 +29,11 @@ extension PlanContext {
             error("Failed to generate \(kind.failureName) mount unit: Invalid argument")
             throw EntryFailed()
         }
-        if unitFiles.contains(unit) {
+        if !reserveUnitFile(unit) {
             error("Failed to create unit file '\(unitPath(unit).text)': File exists")
             error("Failed to generate \(kind.failureName) mount unit: File exists")
             throw EntryFailed()
         }
-        unitFiles.insert(unit)
 
         var text = UnitText()
         text.append(headerBytes)
@@ -78,12 +77,11 @@ extension PlanContext {
                 throw EntryFailed()
             }
         }
-        if unitFiles.contains(umountUnit) {
+        if !reserveUnitFile(umountUnit) {
             error("Failed to create unit file '\(unitPath(umountUnit).text)': File exists")
             error("Failed to generate \(kind.failureName) umount unit: File exists")
             throw EntryFailed()
         }
-        unitFiles.insert(umountUnit)
         var umount = UnitText()
         umount.append(headerBytes)
         umount.line("[Unit]")

@@ -160,11 +160,18 @@ extension PlanContext {
 
     /// Reserves a unit file name; a second use fails as `fopen(…, "wx")` does.
     mutating func claimUnitFile(_ unit: Bytes) throws {
-        if unitFiles.contains(unit) {
+        if !reserveUnitFile(unit) {
             error("Failed to create unit file '\(unitPath(unit).text)': File exists")
             throw EntryFailed()
         }
-        unitFiles.insert(unit)
+    }
+
+    /// Adds `unit` to the planned names for the current entry; false when it is taken.
+    mutating func reserveUnitFile(_ unit: Bytes) -> Bool {
+        let key = BytesKey(unit)
+        guard unitFiles.insert(key).inserted else { return false }
+        unitFilesOfEntry.append(key)
+        return true
     }
 
     mutating func execArgument(_ value: Bytes) -> Bytes {

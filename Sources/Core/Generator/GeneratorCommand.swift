@@ -14,6 +14,9 @@ public struct GeneratorProcess {
     public var wallSeconds: () -> Int64? = { nil }
     public var standardOutput: (String) -> Void
     public var standardError: (String) -> Void
+    /// How many writers may work side by side, and what runs them (threads on the host). Without it, or with
+    /// one lane, the plan is written in order on the calling thread.
+    public var lanes: (count: Int, run: PlanWriter.LaneRunner)?
 
     public init(arguments: [String], environment: @escaping (String) -> String?, fileSystem: any FileSystem,
                 standardOutput: @escaping (String) -> Void, standardError: @escaping (String) -> Void) {
@@ -64,15 +67,10 @@ public enum GeneratorCommand {
                               crypttabPath: process.environment("SYSTEMD_CRYPTTAB") ?? "/etc/crypttab", emit: emit)
         let (plan, _) = GeneratorPlanner.plan(input)
         plan.messages.forEach(emit)
-        var writer = PlanWriter(fileSystem: process.fileSystem)
-        do {
-            let result = try writer.apply(plan)
-            result.messages.forEach(emit)
-            return plan.failed || result.failed ? 1 : 0
-        } catch {
-            emit(LogMessage(.error, "Failed to write units: \(ErrorText.describe(error))"))
-            return 1
-        }
+        let lanes = process.lanes ?? (1, { $0.forEach { $0() } })
+        let result = PlanWriter.apply(plan, fileSystem: process.fileSystem, lanes: lanes.count, run: lanes.run)
+        result.messages.forEach(emit)
+        return plan.failed || result.failed ? 1 : 0
     }
 
     /// `--explain [--crypttab FILE] [--cmdline STRING] [DIRECTORY]`: prints the tree, writes nothing.

@@ -159,14 +159,14 @@ public enum GeneratorPlanner {
 
     /// Plans one volume; a failure is logged, marks the run failed and leaves nothing of this entry.
     private static func add(_ request: DiskRequest, _ context: inout PlanContext, _ plan: inout GeneratorPlan) -> Bool {
-        let claimed = context.unitFiles
+        context.unitFilesOfEntry.removeAll(keepingCapacity: true)
         do {
             let operations = try context.planDisk(request)
             plan.entries.append(PlanEntry(name: request.name, operations: operations))
             return true
         } catch {
-            if context.unitFiles.count > claimed.count { context.divergences.insert(.noPartialUnit) }
-            context.unitFiles = claimed
+            if !context.unitFilesOfEntry.isEmpty { context.divergences.insert(.noPartialUnit) }
+            for unit in context.unitFilesOfEntry { context.unitFiles.remove(unit) }
             plan.failed = true
             return false
         }

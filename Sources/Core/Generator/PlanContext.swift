@@ -33,7 +33,9 @@ struct PlanContext {
     /// RUNTIME_DIRECTORY, where key and header devices are mounted.
     let runtimeDirectory: Bytes
     /// Unit files already planned, by file name.
-    var unitFiles: Set<Bytes> = []
+    var unitFiles: Set<BytesKey> = []
+    /// The names the current entry added to `unitFiles`, to give back if it fails.
+    var unitFilesOfEntry: [BytesKey] = []
     var log: [LogMessage] = []
     var divergences: Set<Divergence> = []
 

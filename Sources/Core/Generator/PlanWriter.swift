@@ -6,9 +6,12 @@ public struct PlanWriter {
     public let fileSystem: any FileSystem
     private var knownDirectories: Set<String> = []
     private var temporaryCounter = 0
+    /// Part of every temporary name, so that writers working side by side never pick the same one.
+    private let temporaryTag: String
 
-    public init(fileSystem: any FileSystem) {
+    public init(fileSystem: any FileSystem, lane: Int = 0) {
         self.fileSystem = fileSystem
+        temporaryTag = lane == 0 ? "" : "\(lane)-"
     }
 
     /// Applies every entry; returns the messages for failures (systemd's wording where it has one) and
@@ -16,19 +19,26 @@ public struct PlanWriter {
     public mutating func apply(_ plan: GeneratorPlan) throws -> (messages: [LogMessage], failed: Bool) {
         var messages: [LogMessage] = []
         var failed = false
-        for entry in plan.entries {
-            var created: [String] = []
-            do {
-                for operation in entry.operations {
-                    try apply(operation, created: &created, messages: &messages)
-                }
-            } catch let failure as WriteFailure {
-                messages.append(failure.message)
-                for path in created.reversed() { try? fileSystem.unlink(path) }
-                failed = true
-            }
+        for entry in plan.entries where !apply(entry, messages: &messages) {
+            failed = true
         }
         return (messages, failed)
+    }
+
+    /// Applies one entry, or none of it: returns false (its message appended) when it failed.
+    mutating func apply(_ entry: PlanEntry, messages: inout [LogMessage]) -> Bool {
+        var created: [String] = []
+        do {
+            for operation in entry.operations {
+                try apply(operation, created: &created, messages: &messages)
+            }
+            return true
+        } catch {
+            messages.append((error as? WriteFailure)?.message
+                ?? LogMessage(.error, "Failed to write units: \(ErrorText.describe(error))"))
+            for path in created.reversed() { try? fileSystem.unlink(path) }
+            return false
+        }
     }
 
     private struct WriteFailure: Error {
@@ -129,7 +139,7 @@ public struct PlanWriter {
         while true {
             temporaryCounter += 1
             // Short, so that it fits beside a 255-byte unit name.
-            let candidate = directory + ".#generator-\(temporaryCounter).tmp"
+            let candidate = directory + ".#generator-\(temporaryTag)\(temporaryCounter).tmp"
             do {
                 let fd = try fileSystem.open(candidate, [.write, .create, .exclusive],
                                              permissions: FilePermissions(rawValue: CModeT(mode)))

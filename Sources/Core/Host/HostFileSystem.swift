@@ -9,10 +9,22 @@ import Glibc
 /// to work on a scratch directory as if it were `/`.
 ///
 /// A root that cannot be opened makes every call throw the error that opening it gave.
+///
+/// With root `/`, `anchors` names directories that many calls will go under (the generator's output
+/// directories): each is opened once, and a path below it is resolved from that descriptor, which saves the
+/// kernel walking the whole absolute path every time. A directory that cannot be opened is not anchored. An
+/// anchored directory that is later renamed or replaced keeps receiving the calls for its old path.
 public final class HostFileSystem: FileSystem {
     /// The root as given to `init`.
     public let root: String
     let mode: Mode
+    /// Open directories and their absolute paths (no trailing slash), longest first.
+    let anchors: [Anchor]
+
+    struct Anchor: Sendable {
+        var path: String
+        var descriptor: Int32
+    }
 
     enum Mode: Sendable {
         /// Root is `/`: plain syscalls on absolute paths.
@@ -23,12 +35,14 @@ public final class HostFileSystem: FileSystem {
         case unusable(Errno)
     }
 
-    public init(root: String = "/") {
+    public init(root: String = "/", anchors: [String] = []) {
         self.root = root
         if root.split(separator: "/").isEmpty {
             mode = .direct
+            self.anchors = Self.open(anchors)
             return
         }
+        self.anchors = []
         do {
             let fd = try Syscall.openat(AT_FDCWD, root, HostFlags.openPath | O_DIRECTORY | O_CLOEXEC, 0)
             do {
@@ -45,6 +59,21 @@ public final class HostFileSystem: FileSystem {
 
     deinit {
         if case .rooted(let fd, _) = mode { try? Syscall.close(fd) }
+        for anchor in anchors { try? Syscall.close(anchor.descriptor) }
+    }
+
+    private static func open(_ paths: [String]) -> [Anchor] {
+        var anchors: [Anchor] = []
+        for path in paths {
+            var path = path
+            while path.utf8.count > 1, path.utf8.last == UInt8(ascii: "/") { path.removeLast() }
+            guard path.utf8.first == UInt8(ascii: "/"), path.utf8.count > 1,
+                  !anchors.contains(where: { $0.path == path }),
+                  let fd = try? Syscall.openat(AT_FDCWD, path, HostFlags.openPath | O_DIRECTORY | O_CLOEXEC, 0)
+            else { continue }
+            anchors.append(Anchor(path: path, descriptor: fd))
+        }
+        return anchors.sorted { $0.path.utf8.count > $1.path.utf8.count }
     }
 }
 
@@ -66,7 +95,8 @@ extension HostFileSystem {
         let permissions = flags & O_CREAT != 0 ? permissions : 0
         switch mode {
         case .direct:
-            return try Syscall.openat(AT_FDCWD, path, flags, permissions)
+            let (directory, name) = anchored(path)
+            return try Syscall.openat(directory, name, flags, permissions)
         case .rooted(let root, _):
             return try Syscall.openat2(root, Self.relative(path), flags, permissions, resolve: Self.resolveFlags)
         case .unusable(let error):
@@ -85,7 +115,8 @@ extension HostFileSystem {
     {
         switch mode {
         case .direct:
-            return try body(AT_FDCWD, path)
+            let (directory, name) = anchored(path)
+            return try body(directory, name)
         case .unusable(let error):
             throw error
         case .rooted(let root, _):
@@ -106,6 +137,21 @@ extension HostFileSystem {
         }
     }
 
+    /// Direct mode: the anchor `path` is strictly below and the rest of it, else `AT_FDCWD` and `path`.
+    func anchored(_ path: String) -> (Int32, String) {
+        let bytes = path.utf8
+        for anchor in anchors {
+            let prefix = anchor.path.utf8
+            guard bytes.count > prefix.count + 1, bytes.starts(with: prefix) else { continue }
+            var rest = bytes.index(bytes.startIndex, offsetBy: prefix.count)
+            guard bytes[rest] == UInt8(ascii: "/") else { continue }
+            while rest != bytes.endIndex, bytes[rest] == UInt8(ascii: "/") { rest = bytes.index(after: rest) }
+            if rest == bytes.endIndex { continue }
+            return (anchor.descriptor, String(path[rest...]))
+        }
+        return (AT_FDCWD, path)
+    }
+
     /// What a call that follows symbolic links acts on: `directory` + `name` with `flags` for the `*at`
     /// calls, and `path` for calls that only take a path.
     struct FollowedTarget {
@@ -119,7 +165,8 @@ extension HostFileSystem {
     /// descriptor used through `AT_EMPTY_PATH` or `/proc/self/fd/N`.
     func withFollowed<Result>(_ path: String, _ body: (FollowedTarget) throws -> Result) throws -> Result {
         if case .direct = mode {
-            return try body(FollowedTarget(directory: AT_FDCWD, name: path, flags: 0, path: path))
+            let (directory, name) = anchored(path)
+            return try body(FollowedTarget(directory: directory, name: name, flags: 0, path: path))
         }
         let fd = try openDescriptor(path, HostFlags.openPath)
         defer { try? Syscall.close(fd) }
