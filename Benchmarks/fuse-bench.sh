@@ -1,6 +1,8 @@
 #!/bin/sh
 # The SimFUSE mount against tmpfs through the kernel, side by side, on the loop of create + write 256 B +
-# fsync + rename + stat (Benchmarks/fuse-loop.c); then reboots per second through `bootsim ctl`.
+# fsync + rename + stat (Benchmarks/fuse-loop.c), first with the scheduler free to place the server and the loop,
+# then with both on CPU 0 (`bootsim mount --cpu 0`, `taskset -c 0`), where an answer needs no wake-up across
+# CPUs; then reboots per second through `bootsim ctl`.
 # Needs root and /dev/fuse. Usage: Benchmarks/fuse-bench.sh [ITERATIONS] [REBOOTS]
 set -eu
 N=${1:-20000}
@@ -11,7 +13,7 @@ BOOTSIM=${BOOTSIM:-$HERE/.build/release/bootsim}
 WORK=$(mktemp -d /tmp/fuse-bench.XXXXXX)
 LOOP=$WORK/fuse-loop
 cc -O2 -o "$LOOP" "$HERE/Benchmarks/fuse-loop.c"
-mkdir "$WORK/tmpfs" "$WORK/sim" "$WORK/host" "$WORK/pll"
+mkdir "$WORK/tmpfs" "$WORK/sim" "$WORK/host" "$WORK/pll" "$WORK/sim0" "$WORK/pll0"
 # libfuse's own passthrough_ll -s, as the reference measured under the same load.
 PLL_SOURCE=/usr/share/doc/libfuse3-dev/examples/passthrough_ll.c
 PLL=""
@@ -19,8 +21,10 @@ if [ -f "$PLL_SOURCE" ] && cc -O2 -o "$WORK/passthrough_ll" "$PLL_SOURCE" $(pkg-
     PLL=$WORK/passthrough_ll
 fi
 cleanup() {
-    grep -q " $WORK/pll " /proc/mounts && { fusermount3 -u "$WORK/pll" || umount -l "$WORK/pll"; }
-    for m in "$WORK/sim" "$WORK/host"; do
+    for m in "$WORK/pll" "$WORK/pll0"; do
+        grep -q " $m " /proc/mounts && { fusermount3 -u "$m" || umount -l "$m"; }
+    done
+    for m in "$WORK/sim" "$WORK/host" "$WORK/sim0"; do
         grep -q " $m " /proc/mounts && { "$BOOTSIM" unmount "$m" 2>/dev/null || umount -l "$m"; }
     done
     grep -q " $WORK/tmpfs " /proc/mounts && umount -l "$WORK/tmpfs"
@@ -28,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 mount -t tmpfs bench "$WORK/tmpfs"
-mkdir "$WORK/tmpfs/backing" "$WORK/tmpfs/dir" "$WORK/tmpfs/pll"
+mkdir "$WORK/tmpfs/backing" "$WORK/tmpfs/dir" "$WORK/tmpfs/pll" "$WORK/tmpfs/pll0"
 "$BOOTSIM" mount "$WORK/sim" --background
 "$BOOTSIM" mount "$WORK/host" --host "$WORK/tmpfs/backing" --background
 
@@ -48,6 +52,22 @@ echo "  SimFUSE, SimFS disk region (/var)   $sim_disk  ($(ratio "$sim_disk" "$tm
 echo "  SimFUSE, SimFS tmpfs region (/tmp)  $sim_tmp  ($(ratio "$sim_tmp" "$tmpfs")× tmpfs)"
 echo "  SimFUSE --host over tmpfs           $host  ($(ratio "$host" "$tmpfs")× tmpfs)"
 [ -n "$pll" ] && echo "  libfuse passthrough_ll -s (tmpfs)   $pll  ($(ratio "$pll" "$tmpfs")× tmpfs)"
+
+# The same with the server and the loop on CPU 0.
+"$BOOTSIM" mount "$WORK/sim0" --background --cpu 0
+tmpfs0=$(taskset -c 0 "$LOOP" "$WORK/tmpfs/dir" "$N")
+sim0_disk=$(taskset -c 0 "$LOOP" "$WORK/sim0/var" "$N")
+sim0_tmp=$(taskset -c 0 "$LOOP" "$WORK/sim0/tmp" "$N")
+pll0=""
+if [ -n "$PLL" ]; then
+    taskset -c 0 "$PLL" -s -o source="$WORK/tmpfs/pll0" "$WORK/pll0"
+    pll0=$(taskset -c 0 "$LOOP" "$WORK/pll0" "$N")
+fi
+echo "the same, the server and the loop on CPU 0:"
+echo "  tmpfs through the kernel            $tmpfs0"
+echo "  SimFUSE, SimFS disk region (/var)   $sim0_disk  ($(ratio "$sim0_disk" "$tmpfs0")× tmpfs)"
+echo "  SimFUSE, SimFS tmpfs region (/tmp)  $sim0_tmp  ($(ratio "$sim0_tmp" "$tmpfs0")× tmpfs)"
+[ -n "$pll0" ] && echo "  libfuse passthrough_ll -s (tmpfs)   $pll0  ($(ratio "$pll0" "$tmpfs0")× tmpfs)"
 
 start=$(date +%s%N)
 i=0

@@ -27,7 +27,16 @@ struct Mount: ParsableCommand {
     @Flag(help: "Return once the mount is ready and keep serving in the background.")
     var background = false
 
+    @Option(help: ArgumentHelp(
+        "Run the server on CPU N only.",
+        discussion: "Processes that use the mount and run on the same CPU (taskset -c N) get their answers "
+            + "without a wake-up across CPUs: several times faster on a virtual machine."))
+    var cpu: Int?
+
     func run() throws {
+        if let cpu {
+            do { try HostCPU.pin(to: cpu) } catch { throw ValidationError("--cpu: \(error)") }
+        }
         if background { try startInBackground() }
         if getenv(Daemon.variable) != nil { Daemon.closeInheritedDescriptors() }
         let machine: any MountedMachine

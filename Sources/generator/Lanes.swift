@@ -1,9 +1,5 @@
 // Runs the writer's lanes on threads: the first on this thread, each other one on a thread of its own.
-import CSupport
 import Glibc
-
-/// CPUs this process may run on (its affinity mask; 1 when that cannot be read).
-func usableProcessors() -> Int { Int(csupport_usable_cpus()) }
 
 private final class Work {
     let body: @Sendable () -> Void

@@ -27,5 +27,5 @@ process.stderrIsTerminal = isatty(2) == 1
 process.pid = getpid()
 process.wallSeconds = { Int64(time(nil)) }
 // Writing is mostly the kernel making files: lanes on separate CPUs make a large crypttab faster.
-process.lanes = (min(usableProcessors(), 2), runOnThreads)
+process.lanes = (min(HostCPU.usable, 2), runOnThreads)
 exit(GeneratorCommand.run(process))

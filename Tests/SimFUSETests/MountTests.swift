@@ -59,6 +59,20 @@ struct MountTests {
         }
     }
 
+    @Test("--cpu pins the server to that CPU; a CPU it may not use is refused")
+    func pinnedServer() throws {
+        let directory = FUSETest.makeDirectory("cpu-bad")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let refused = FUSETest.bootsim(["mount", directory, "--background", "--cpu", "4096"], timeout: 10)
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("CPU 4096 is not one this process may run on"), "\(refused.error)")
+        try FUSETest.withMount("cpu0", ["--cpu", "0"]) { m in
+            let allowed = FUSETest.sh("grep Cpus_allowed_list /proc/$(pgrep -f ' mount \(m) ' | head -1)/status")
+            #expect(allowed.output.contains("Cpus_allowed_list:\t0\n"), "\(allowed.output) \(allowed.error)")
+            #expect(FUSETest.sh("taskset -c 0 sh -c 'echo x > \(m)/tmp/a && cat \(m)/tmp/a'").output == "x\n")
+        }
+    }
+
     @Test("ctl and unmount on a directory that is not mounted fail with a clear message")
     func notMounted() {
         let directory = FUSETest.makeDirectory("plain")

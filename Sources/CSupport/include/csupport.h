@@ -17,6 +17,10 @@ int csupport_spawn_addchdir(void *actions, const char *path);
 
 /* The number of CPUs in this process's affinity mask, or 1 when it cannot be read. */
 int csupport_usable_cpus(void);
+/* Whether CPU `cpu` is in this process's affinity mask. */
+int csupport_may_use_cpu(int cpu);
+/* Restricts this thread (and what it starts later) to CPU `cpu`. Returns 0 or -1 with errno. */
+int csupport_pin_to_cpu(int cpu);
 
 extern const uint64_t CSUPPORT_RESOLVE_IN_ROOT;
 extern const uint64_t CSUPPORT_RESOLVE_NO_MAGICLINKS;
