@@ -20,10 +20,7 @@ extension PlanWriter {
         let assignment = count > 1 ? PlanLanes.assign(plan.entries, lanes: count) : []
         guard assignment.count > 1 else {
             var writer = PlanWriter(fileSystem: fileSystem)
-            var messages: [LogMessage] = []
-            var failed = false
-            for entry in plan.entries where !writer.apply(entry, messages: &messages) { failed = true }
-            return (messages, failed)
+            return writer.apply(plan)
         }
         let results = assignment.map { _ in LaneResult() }
         let entries = plan.entries

@@ -16,7 +16,7 @@ public struct PlanWriter {
 
     /// Applies every entry; returns the messages for failures (systemd's wording where it has one) and
     /// whether any entry failed.
-    public mutating func apply(_ plan: GeneratorPlan) throws -> (messages: [LogMessage], failed: Bool) {
+    public mutating func apply(_ plan: GeneratorPlan) -> (messages: [LogMessage], failed: Bool) {
         var messages: [LogMessage] = []
         var failed = false
         for entry in plan.entries where !apply(entry, messages: &messages) {
