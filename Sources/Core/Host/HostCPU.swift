@@ -10,7 +10,9 @@ public enum HostCPU {
     /// A CPU outside the affinity mask is refused with a message that says which ones are allowed.
     public static func pin(to cpu: Int) throws(HostCPUError) {
         guard csupport_may_use_cpu(Int32(clamping: cpu)) == 1 else {
-            throw HostCPUError(message: "CPU \(cpu) is not one this process may run on (it may use \(usable) CPUs, numbered from 0)")
+            let allowed = (0..<1024).filter { csupport_may_use_cpu(Int32($0)) == 1 }.map(String.init)
+            throw HostCPUError(
+                message: "CPU \(cpu) is not one this process may run on (allowed: \(allowed.joined(separator: ", ")))")
         }
         guard csupport_pin_to_cpu(Int32(cpu)) == 0 else {
             throw HostCPUError(message: "cannot pin to CPU \(cpu): \(String(cString: strerror(errno)))")
