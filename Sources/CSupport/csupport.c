@@ -51,6 +51,28 @@ int csupport_may_use_cpu(int cpu) {
     return CPU_ISSET(cpu, &set) ? 1 : 0;
 }
 
+int csupport_current_cpu(void) { return sched_getcpu(); }
+
+int csupport_other_cpu(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    int here = sched_getcpu();
+    if (here < 0) here = 0;
+    for (int step = 1; step < CPU_SETSIZE; step++) {
+        int cpu = (here + step) % CPU_SETSIZE;
+        if (CPU_ISSET(cpu, &set)) return cpu;
+    }
+    return -1;
+}
+
+int csupport_attr_set_cpu(pthread_attr_t *attributes, int cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) return EINVAL;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_attr_setaffinity_np(attributes, sizeof set, &set);
+}
+
 int csupport_pin_to_cpu(int cpu) {
     if (cpu < 0 || cpu >= CPU_SETSIZE) { errno = EINVAL; return -1; }
     cpu_set_t set;

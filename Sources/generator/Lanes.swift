@@ -1,4 +1,5 @@
-// Runs the writer's lanes on threads: the first on this thread, each other one on a thread of its own.
+// The writer's helper thread: detached, because the pipeline itself waits for it to finish.
+import CSupport
 import Glibc
 
 private final class Work {
@@ -6,28 +7,19 @@ private final class Work {
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
-/// Calls every closure once, side by side, and returns when all have returned. A thread that cannot be
-/// started is replaced by running its closure here.
-func runOnThreads(_ work: [@Sendable () -> Void]) {
-    guard let first = work.first else { return }
-    var threads: [pthread_t] = []
-    var inline: [@Sendable () -> Void] = []
-    for body in work.dropFirst() {
-        let box = Unmanaged.passRetained(Work(body)).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { context in
-            let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
-            work.body()
-            return nil
-        }, box)
-        if started == 0 {
-            threads.append(thread)
-        } else {
-            Unmanaged<Work>.fromOpaque(box).release()
-            inline.append(body)
-        }
-    }
-    first()
-    inline.forEach { $0() }
-    for thread in threads { pthread_join(thread, nil) }
+/// Starts `body` on a thread of its own, on `cpu` only when given; false if the thread could not be made.
+func startThread(cpu: Int?, _ body: @escaping @Sendable () -> Void) -> Bool {
+    let box = Unmanaged.passRetained(Work(body)).toOpaque()
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    if let cpu { _ = csupport_attr_set_cpu(&attributes, Int32(cpu)) }
+    var thread = pthread_t()
+    let started = pthread_create(&thread, &attributes, { context in
+        Unmanaged<Work>.fromOpaque(context!).takeRetainedValue().body()
+        return nil
+    }, box)
+    if started != 0 { Unmanaged<Work>.fromOpaque(box).release() }
+    return started == 0
 }

@@ -26,6 +26,12 @@ var process = GeneratorProcess(
 process.stderrIsTerminal = isatty(2) == 1
 process.pid = getpid()
 process.wallSeconds = { Int64(time(nil)) }
-// Writing is mostly the kernel making files: lanes on separate CPUs make a large crypttab faster.
-process.lanes = (min(HostCPU.usable, 2), runOnThreads)
+// Writing is mostly the kernel making files: a second CPU writes while the plan is still being made.
+// The helper runs on another CPU from the start: left to the scheduler, it often waits milliseconds on this
+// one while the planner runs.
+if HostCPU.usable > 1 {
+    process.makeSink = { fileSystem in
+        HostPlanPipeline(fileSystem: fileSystem, helpers: 1) { startThread(cpu: HostCPU.other, $0) }
+    }
+}
 exit(GeneratorCommand.run(process))

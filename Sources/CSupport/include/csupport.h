@@ -2,6 +2,7 @@
 #define CSUPPORT_H
 #include <stdint.h>
 #include <sys/types.h>
+#include <pthread.h>
 
 /* openat2(2) with RESOLVE_IN_ROOT and friends; glibc 2.36 has no wrapper. Returns -1 and sets errno. */
 int csupport_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
@@ -21,6 +22,12 @@ int csupport_usable_cpus(void);
 int csupport_may_use_cpu(int cpu);
 /* Restricts this thread (and what it starts later) to CPU `cpu`. Returns 0 or -1 with errno. */
 int csupport_pin_to_cpu(int cpu);
+/* The CPU this thread runs on now, or -1. */
+int csupport_current_cpu(void);
+/* A CPU of the affinity mask other than the one this thread runs on now, or -1 when there is none. */
+int csupport_other_cpu(void);
+/* Makes a thread started with `attributes` run on CPU `cpu` only. Returns 0 or an errno value. */
+int csupport_attr_set_cpu(pthread_attr_t *attributes, int cpu);
 
 extern const uint64_t CSUPPORT_RESOLVE_IN_ROOT;
 extern const uint64_t CSUPPORT_RESOLVE_NO_MAGICLINKS;

@@ -14,9 +14,9 @@ public struct GeneratorProcess {
     public var wallSeconds: () -> Int64? = { nil }
     public var standardOutput: (String) -> Void
     public var standardError: (String) -> Void
-    /// How many writers may work side by side, and what runs them (threads on the host). Without it, or with
-    /// one lane, the plan is written in order on the calling thread.
-    public var lanes: (count: Int, run: PlanWriter.LaneRunner)?
+    /// Where planned entries are written. Without it, the plan is written in order on the calling thread once
+    /// planning is done; the host passes a pipeline that starts writing while planning goes on.
+    public var makeSink: ((any FileSystem) -> any PlanSink)?
 
     public init(arguments: [String], environment: @escaping (String) -> String?, fileSystem: any FileSystem,
                 standardOutput: @escaping (String) -> Void, standardError: @escaping (String) -> Void) {
@@ -65,10 +65,10 @@ public enum GeneratorCommand {
         }
         let input = makeInput(process, program: program, destination: arguments[0], commandLine: commandLine,
                               crypttabPath: process.environment("SYSTEMD_CRYPTTAB") ?? "/etc/crypttab", emit: emit)
-        let (plan, _) = GeneratorPlanner.plan(input)
+        let sink = process.makeSink?(process.fileSystem) ?? SerialPlanSink(fileSystem: process.fileSystem)
+        let (plan, _) = GeneratorPlanner.plan(input, onEntry: sink.planned)
         plan.messages.forEach(emit)
-        let lanes = process.lanes ?? (1, { $0.forEach { $0() } })
-        let result = PlanWriter.apply(plan, fileSystem: process.fileSystem, lanes: lanes.count, run: lanes.run)
+        let result = sink.finish()
         result.messages.forEach(emit)
         return plan.failed || result.failed ? 1 : 0
     }

@@ -43,11 +43,13 @@ public struct GeneratorInput {
 }
 
 public enum GeneratorPlanner {
-    /// Plans one run of the generator.
-    public static func plan(_ input: GeneratorInput) -> (plan: GeneratorPlan, divergences: Set<Divergence>) {
+    /// Plans one run of the generator. `onEntry` sees every entry as soon as it is planned, in plan order.
+    public static func plan(_ input: GeneratorInput, onEntry: ((PlanEntry) -> Void)? = nil)
+        -> (plan: GeneratorPlan, divergences: Set<Divergence>) {
         var plan = GeneratorPlan()
         var context = PlanContext(program: input.programName, destination: input.destination,
                                   runtimeDirectory: input.runtimeDirectory)
+        context.onEntry = onEntry
         var settings = CommandLineSettings()
         var initrd: Bool?
         let inInitrd: () -> Bool = {
@@ -162,7 +164,9 @@ public enum GeneratorPlanner {
         context.unitFilesOfEntry.removeAll(keepingCapacity: true)
         do {
             let operations = try context.planDisk(request)
-            plan.entries.append(PlanEntry(name: request.name, operations: operations))
+            let entry = PlanEntry(name: request.name, operations: operations)
+            plan.entries.append(entry)
+            context.onEntry?(entry)
             return true
         } catch {
             if !context.unitFilesOfEntry.isEmpty { context.divergences.insert(.noPartialUnit) }

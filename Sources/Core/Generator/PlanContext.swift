@@ -38,6 +38,8 @@ struct PlanContext {
     var unitFilesOfEntry: [BytesKey] = []
     var log: [LogMessage] = []
     var divergences: Set<Divergence> = []
+    /// Sees every entry as it is planned.
+    var onEntry: ((PlanEntry) -> Void)?
 
     init(program: Bytes, destination: Bytes, runtimeDirectory: Bytes) {
         self.program = program

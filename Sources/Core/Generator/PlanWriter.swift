@@ -26,7 +26,7 @@ public struct PlanWriter {
     }
 
     /// Applies one entry, or none of it: returns false (its message appended) when it failed.
-    mutating func apply(_ entry: PlanEntry, messages: inout [LogMessage]) -> Bool {
+    public mutating func apply(_ entry: PlanEntry, messages: inout [LogMessage]) -> Bool {
         var created: [String] = []
         do {
             for operation in entry.operations {

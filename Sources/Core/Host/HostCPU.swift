@@ -6,6 +6,18 @@ public enum HostCPU {
     /// How many CPUs the affinity mask allows (1 when it cannot be read).
     public static var usable: Int { Int(csupport_usable_cpus()) }
 
+    /// The CPU this thread runs on now (nil when it cannot be told).
+    public static var current: Int? {
+        let cpu = csupport_current_cpu()
+        return cpu < 0 ? nil : Int(cpu)
+    }
+
+    /// A CPU of the affinity mask other than the one this thread runs on now.
+    public static var other: Int? {
+        let cpu = csupport_other_cpu()
+        return cpu < 0 ? nil : Int(cpu)
+    }
+
     /// Restricts this process's thread, and the threads and processes it starts afterwards, to `cpu`.
     /// A CPU outside the affinity mask is refused with a message that says which ones are allowed.
     public static func pin(to cpu: Int) throws(HostCPUError) {

@@ -1,1 +1,0 @@
-../../../../Sources/Core/Generator/PlanLanes.swift
