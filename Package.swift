@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
         // The seeded scheduler, scenarios, invariants and the bug catalogue (bootsim run/replay/shrink/hunt);
         // Mounted/ runs the same scenarios on a FUSE mount with the built binaries (bootsim run --fuse).
-        .target(name: "Simulation", dependencies: ["Core", "Podrt", "SimFS", "SimFUSE", "CSQLite"]),
+        .target(name: "Simulation", dependencies: ["Core", "Podrt", "SimFS", "SimFUSE", "CSQLite", "CSupport"]),
         .executableTarget(
             name: "bootsim",
             dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <pthread.h>
+#include "fiber.h"
 
 /* openat2(2) with RESOLVE_IN_ROOT and friends; glibc 2.36 has no wrapper. Returns -1 and sets errno. */
 int csupport_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);

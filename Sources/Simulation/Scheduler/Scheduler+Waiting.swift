@@ -58,7 +58,6 @@ extension Scheduler {
         victim.returnTo = process
         victim.state = .runnable
         current = victim
-        victim.gate.signal()
         park(process)
     }
 

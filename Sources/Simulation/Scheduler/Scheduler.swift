@@ -32,7 +32,8 @@ final class ScheduledProcess {
     let serial: Int
     let pid: ProcessID
     let name: String
-    let gate = Gate()
+    /// The process's own stack, from `FiberPool` while it runs.
+    var fiber: Fiber?
     var state: ProcessState = .runnable
     var holds: [WaitKey: Int] = [:]
     var killed = false
@@ -47,7 +48,6 @@ final class ScheduledProcess {
     /// The name of the object a `rm` resolved its argument to (a name, an id or an id prefix), set before it
     /// removes anything, so the ledger forgets the object that really went.
     var removing: String?
-    var thread: pthread_t?
 
     init(serial: Int, pid: ProcessID, name: String) {
         self.serial = serial
@@ -56,15 +56,22 @@ final class ScheduledProcess {
     }
 }
 
-/// The seeded scheduler: every simulated process runs real Core code on its own thread, and exactly one
-/// holds the baton. Every protocol call is a scheduling point (the world's hook), where the chooser picks
-/// who runs next and may inject a kill, a reboot or a power loss. Blocked processes park; when all wait
-/// for time, time jumps; when all are blocked, that is a deadlock and the wait-for cycle is reported.
+/// The seeded scheduler: every simulated process runs real Core code on a fiber of its own (its own stack,
+/// on the caller's thread), and exactly one holds the baton. Every protocol call is a scheduling point (the
+/// world's hook), where the chooser picks who runs next and may inject a kill, a reboot or a power loss.
+/// Blocked processes park; when all wait for time, time jumps; when all are blocked, that is a deadlock and
+/// the wait-for cycle is reported. Handing the baton over switches fibers; nothing waits on the kernel.
 final class Scheduler: SimScheduling {
     let world: SimWorld
     let chooser: Chooser
+    /// Guards the scheduler against calls from other threads; never held across a switch.
     let lock = SchedulerLock()
-    let controller = Gate()
+    /// The thread that runs the group (`runGroup`'s caller) and every fiber of it.
+    var owner: pthread_t?
+    /// The caller's own context, where the baton goes when no process holds it.
+    let controller = Fiber()
+    /// The fiber that runs now (the controller or a process).
+    var running: Fiber?
     var byPid: [Int32: ScheduledProcess] = [:]
     var group: [ScheduledProcess] = []
     var current: ScheduledProcess?
@@ -99,7 +106,10 @@ final class Scheduler: SimScheduling {
     /// Runs `bodies` as concurrent processes until every one has ended. Returns their exit codes (nil: killed).
     func runGroup(_ programs: [ProgramSpec]) -> [ScheduledProcess] {
         lock.lock()
+        owner = pthread_self()
+        running = controller
         var started: [ScheduledProcess] = []
+        var fibers: [Fiber] = []
         for program in programs {
             let pid = world.spawn(name: program.name)
             let process = ScheduledProcess(serial: nextSerial, pid: pid, name: program.name)
@@ -112,10 +122,11 @@ final class Scheduler: SimScheduling {
             trace.start(process)
             let view = machine(for: process)
             let body = program.body
-            startThread { [self] in
+            let fiber = FiberPool.take()
+            fibers.append(fiber)
+            process.fiber = fiber
+            fiber.body = { [self] in
                 lock.lock()
-                process.thread = pthread_self()
-                while current !== process { process.gate.wait(lock) }
                 process.state = .running
                 lock.unlock()
                 let code = body(view, process)
@@ -123,14 +134,36 @@ final class Scheduler: SimScheduling {
                 process.exitCode = process.killed ? nil : code
                 if !process.killed { world.exit(process.pid, code: code) }
                 ended(process)
+                process.fiber = nil
+                fiber.exitTarget = baton
+                running = fiber.exitTarget
                 lock.unlock()
             }
         }
         handOff()
-        while group.contains(where: { $0.state != .done }) { controller.wait(lock) }
+        while group.contains(where: { $0.state != .done }) {
+            precondition(current != nil, "bootsim: no process holds the baton while some have not ended")
+            switchAway(from: controller)
+        }
         group = []
+        running = nil
         lock.unlock()
+        FiberPool.put(fibers)
         return started
+    }
+
+    /// The fiber that holds the baton: the current process's, or the controller's when none does.
+    var baton: Fiber { current?.fiber ?? controller }
+
+    /// Switches from `fiber` (running, lock held) to whoever holds the baton; returns, lock held, once the
+    /// baton comes back to it.
+    func switchAway(from fiber: Fiber) {
+        let target = baton
+        guard target !== fiber else { return }
+        running = target
+        lock.unlock()
+        fiber.switchTo(target)
+        lock.lock()
     }
 
     /// Gives the baton to the chosen runnable process, or handles the case where none can run.
@@ -162,7 +195,6 @@ final class Scheduler: SimScheduling {
                 continue
             }
             current = nil
-            controller.signal()
             return
         }
     }
@@ -170,12 +202,11 @@ final class Scheduler: SimScheduling {
     func give(_ next: ScheduledProcess, from previous: ScheduledProcess?) {
         if next !== previous { trace.switched(to: next, step: step) }
         current = next
-        next.gate.signal()
     }
 
     /// Parks the calling process until it holds the baton again.
     func park(_ process: ScheduledProcess) {
-        while current !== process { process.gate.wait(lock) }
+        while current !== process { switchAway(from: process.fiber!) }
         process.state = .running
     }
 
@@ -188,7 +219,6 @@ final class Scheduler: SimScheduling {
         if let back = process.returnTo {
             process.returnTo = nil
             current = back
-            back.gate.signal()
             return
         }
         if current === process { handOff(from: process) }
@@ -207,7 +237,8 @@ final class Scheduler: SimScheduling {
             if !group.isEmpty { escaped("process \(pid) called \(op) while a scheduled group runs") }
             return
         }
-        guard current === process, process.thread == nil || pthread_equal(process.thread!, pthread_self()) != 0 else {
+        guard current === process, let fiber = process.fiber, running === fiber,
+              let owner, pthread_equal(owner, pthread_self()) != 0 else {
             escaped("process \(pid) (\(process.name)) called \(op) without the baton")
             return
         }
