@@ -1,7 +1,7 @@
 import Glibc
 
-/// A pthread mutex with one condition variable per waiter: the scheduler's only synchronisation. Plain
-/// pthreads, so no Foundation, no real clock.
+/// A pthread mutex: what the worker threads of a seed batch share (the seed queue, the prefix cache, the fiber
+/// pool) and the guard of each scheduler against other threads. Plain pthreads, so no Foundation, no real clock.
 final class SchedulerLock {
     let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
@@ -15,7 +15,7 @@ final class SchedulerLock {
     func unlock() { pthread_mutex_unlock(mutex) }
 }
 
-/// One thread's wake-up signal, used with a `SchedulerLock`.
+/// One thread's wake-up signal, used with a `SchedulerLock` (the batch's end).
 final class Gate {
     let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
@@ -29,7 +29,7 @@ final class Gate {
     func signal() { pthread_cond_signal(condition) }
 }
 
-/// Starts a detached thread running `body`.
+/// Starts a detached thread running `body` (a seed batch's worker).
 func startThread(_ body: @escaping @Sendable () -> Void) {
     final class Box: @unchecked Sendable {  // handed to exactly one new thread
         let body: @Sendable () -> Void
@@ -46,7 +46,7 @@ func startThread(_ body: @escaping @Sendable () -> Void) {
         return nil
     }, box.toOpaque())
     pthread_attr_destroy(&attributes)
-    precondition(result == 0, "bootsim: cannot start a simulated process thread (errno \(result))")
+    precondition(result == 0, "bootsim: cannot start a worker thread (errno \(result))")
 }
 
 // pthread mutexes and condition variables are made to be shared between threads.
