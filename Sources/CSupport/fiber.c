@@ -1,5 +1,6 @@
 // Fibers: a stack and a saved context, switched by hand on one thread. On x86-64 the switch saves only the
 // callee-saved registers and the FPU control words (no system call); elsewhere it falls back to ucontext.
+// The switches are not annotated for AddressSanitizer: run the simulation's tests without --sanitize=address.
 #define _GNU_SOURCE
 #include "fiber.h"
 #include <stdint.h>
