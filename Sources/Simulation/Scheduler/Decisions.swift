@@ -45,8 +45,9 @@ public enum Decision: Hashable, Sendable, CustomStringConvertible {
 
 /// What a scheduler asks at every scheduling point.
 protocol Chooser: AnyObject {
-    /// A kill, reboot or power loss to inject at `step`, if any. `live` are the serials of live processes.
-    func injection(step: Int, live: [Int]) -> Decision?
+    /// A kill, reboot or power loss to inject at `step`, if any. `live` gives the serials of live processes
+    /// (never none at a scheduling point: the caller is live); it is asked only when a kill needs a victim.
+    func injection(step: Int, live: () -> [Int]) -> Decision?
     /// The serial to run next among `runnable` (sorted), where `preferred` is the default choice: the
     /// current process if it can go on, else the lowest serial.
     func choose(step: Int, runnable: [Int], preferred: Int, current: Int?) -> Int
@@ -85,9 +86,9 @@ final class ScriptedChooser: Chooser {
         }
     }
 
-    func injection(step: Int, live: [Int]) -> Decision? {
+    func injection(step: Int, live: () -> [Int]) -> Decision? {
         guard let decision = injections[step] else { return nil }
-        if case let .kill(_, serial) = decision, !live.contains(serial) { return nil }
+        if case let .kill(_, serial) = decision, !live().contains(serial) { return nil }
         return decision
     }
 

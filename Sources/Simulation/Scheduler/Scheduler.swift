@@ -86,6 +86,8 @@ final class Scheduler: SimScheduling {
     var escape: String?
     /// Seeded injections apply to this group (`together` blocks only).
     var injecting = false
+    /// The serials that may run at a scheduling point (reused: there are hundreds of points per seed).
+    private var runnable: [Int] = []
 
     init(world: SimWorld, chooser: Chooser, trace: TraceRecorder) {
         self.world = world
@@ -248,16 +250,20 @@ final class Scheduler: SimScheduling {
         if let at = process.crashAtOp, process.ops >= at {
             process.crashAtOp = nil
             inject(.kill(step: step, serial: process.serial), by: process)
-        } else if injecting, let decision = chooser.injection(step: step, live: group.filter { $0.state != .done && !$0.killed }.map(\.serial)) {
+        } else if injecting, let decision = chooser.injection(step: step, live: { [group] in
+            group.filter { $0.state != .done && !$0.killed }.map(\.serial)
+        }) {
             inject(decision, by: process)
         }
         if process.killed { return }
-        let runnable = (group.filter { $0.state == .runnable } + [process]).sorted { $0.serial < $1.serial }
+        // `group` is in serial order (serials are handed out as processes join), so this list is sorted.
+        runnable.removeAll(keepingCapacity: true)
+        for other in group where other === process || other.state == .runnable { runnable.append(other.serial) }
         if runnable.count == 1 { return }
         choices += 1
-        let chosen = chooser.choose(step: choices, runnable: runnable.map(\.serial), preferred: process.serial,
+        let chosen = chooser.choose(step: choices, runnable: runnable, preferred: process.serial,
                                     current: process.serial)
-        guard chosen != process.serial, let next = runnable.first(where: { $0.serial == chosen }) else { return }
+        guard chosen != process.serial, let next = group.first(where: { $0.serial == chosen }) else { return }
         process.state = .runnable
         give(next, from: process)
         park(process)

@@ -15,11 +15,13 @@ class SeededChooser: Chooser {
         self.rates = rates
     }
 
-    func injection(step: Int, live: [Int]) -> Decision? {
-        guard rates.any, injected < rates.limit, !live.isEmpty else { return nil }
+    func injection(step: Int, live: () -> [Int]) -> Decision? {
+        guard rates.any, injected < rates.limit else { return nil }
         var decision: Decision?
         if random.chance(rates.kill) {
-            decision = .kill(step: step, serial: live[random.below(live.count)])
+            let serials = live()
+            guard !serials.isEmpty else { return nil }
+            decision = .kill(step: step, serial: serials[random.below(serials.count)])
         } else if random.chance(rates.reboot) {
             decision = .reboot(step: step)
         } else if random.chance(rates.powerLoss) {
