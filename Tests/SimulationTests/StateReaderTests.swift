@@ -1,3 +1,6 @@
+import Core
+import Podrt
+import SimFS
 @testable import Simulation
 import XCTest
 
@@ -15,5 +18,43 @@ final class StateReaderTests: XCTestCase {
         XCTAssertEqual(StateReader.refreshBoots(in: Array(log.utf8)), ["boot-a", "boot-b", "boot-c"])
         XCTAssertEqual(StateReader.refreshBoots(in: []), [])
         XCTAssertEqual(StateReader.refreshBoots(in: Array("\n\n{\"time\"".utf8)), [])
+    }
+
+    /// A remembered reading answers only while the database file has the same bytes; after a change the
+    /// database is read again and the new object is there.
+    func testARememberedReadingIsUsedOnlyWhileTheBytesAreTheSame() throws {
+        let world = SimWorld(seed: 3)
+        let machine = world.machine(for: world.spawn(name: "podrt"))
+        try machine.fileSystem.makeDirectories("/usr/bin", permissions: FilePermissions(rawValue: 0o755))
+        for tool in ["/usr/bin/runc", "/usr/bin/conmon"] {
+            let fd = try machine.fileSystem.open(tool, [.write, .create], permissions: FilePermissions(rawValue: 0o755))
+            try machine.fileSystem.close(fd)
+        }
+        try machine.fileSystem.makeDirectories("/var/lib/rootfs", permissions: FilePermissions(rawValue: 0o755))
+        var options = RuntimeOptions(config: RuntimeConfig())
+        options.databaseOverFileSystem = true
+        func create(_ name: String) throws {
+            _ = try Runtime(machine: machine, options: options).createContainer(name: name, rootfs: "/var/lib/rootfs")
+        }
+        try create("first")
+        let harness = world.machine(for: world.spawn(name: "harness"))
+        var reader = StateReader(machine: harness, config: options.config)
+        _ = reader.read(bootID: world.bootID)
+        let first = try XCTUnwrap(reader.reading)
+        XCTAssertEqual(first.objects?.map(\.name), ["first"])
+
+        // The same bytes: the remembered objects come back, even when they are not what the file says.
+        var stale = first
+        stale.objects = [MachineState.Object(kind: "container", name: "remembered", lockID: 0, state: "", pid: 0)]
+        var again = StateReader(machine: harness, config: options.config)
+        again.remembered = stale
+        XCTAssertEqual(again.read(bootID: world.bootID).objects?.map(\.name), ["remembered"])
+
+        // Changed bytes: read again.
+        try create("second")
+        var after = StateReader(machine: harness, config: options.config)
+        after.remembered = stale
+        XCTAssertEqual(after.read(bootID: world.bootID).objects?.map(\.name).sorted(), ["first", "second"])
+        XCTAssertNotEqual(after.reading?.bytes, first.bytes)
     }
 }

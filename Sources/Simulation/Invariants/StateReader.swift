@@ -22,6 +22,13 @@ struct MachineState {
     var bootID: String
 }
 
+/// The objects read from the state database, and the file's bytes they were read from.
+struct DatabaseReading {
+    var bytes: [UInt8]
+    var objects: [MachineState.Object]?
+    var problem: String?
+}
+
 /// Reads a machine's podrt state through the harness process's own view.
 struct StateReader {
     let machine: Machine
@@ -29,8 +36,13 @@ struct StateReader {
     /// FUSE mode: the mount point, where the real podrt's database (in WAL mode) is opened with SQLite's
     /// own VFS; in-process it is nil and the database is read through podrt's VFS over `machine`.
     var hostRoot: String? = nil
+    /// An earlier reading of this run: when the file still has the same bytes, its objects are the answer
+    /// (with no hot journal SQLite reads the file alone). Only in-process.
+    var remembered: DatabaseReading?
+    /// This read's reading, to remember for the next check (set by `read` in-process).
+    private(set) var reading: DatabaseReading?
 
-    func read(bootID: String) -> MachineState {
+    mutating func read(bootID: String) -> MachineState {
         let fs = machine.fileSystem
         var state = MachineState(objects: nil, databaseProblem: nil, allocated: nil, alive: nil, refreshBoots: [], bootID: bootID)
         if let bytes = try? fs.readFile(config.alivePath, limit: 4096) {
@@ -100,11 +112,24 @@ struct StateReader {
         }
     }
 
-    func readObjects() -> ([MachineState.Object]?, String?) {
+    mutating func readObjects() -> ([MachineState.Object]?, String?) {
         let fs = machine.fileSystem
         let path = config.databasePath
         guard let status = try? fs.stat(path), status.size > 0 else { return ([], nil) }
         if let journal = try? fs.stat(path + "-journal"), journal.size > 0 { return (nil, nil) }
+        guard hostRoot == nil, let bytes = try? fs.readFile(path) else { return queryObjects() }
+        if let remembered, remembered.bytes == bytes {
+            reading = remembered
+            return (remembered.objects, remembered.problem)
+        }
+        let (objects, problem) = queryObjects()
+        reading = DatabaseReading(bytes: bytes, objects: objects, problem: problem)
+        return (objects, problem)
+    }
+
+    /// Opens the database read-only and lists its objects.
+    private func queryObjects() -> ([MachineState.Object]?, String?) {
+        let path = config.databasePath
         // podrt's own VFS over the harness process's FileSystem (registered while `vfs` lives).
         let vfs = FileSystemVFS(machine: machine)
         defer { withExtendedLifetime(vfs) {} }

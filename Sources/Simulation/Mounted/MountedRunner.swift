@@ -78,6 +78,8 @@ final class MountedRunner: ScenarioDriver {
     // MARK: the machine
 
     func harness() -> Machine { host }
+    /// Never set: the real podrt may hold the database between checks, so every check reads it.
+    var lastReading: DatabaseReading? { get { nil } set {} }
     var databaseRoot: String? { mountPoint }
 
     var bootID: String {

@@ -9,6 +9,7 @@ struct PrefixState {
     var config: RuntimeConfig
     var commandLine: String?
     var violation: Violation?
+    var lastReading: DatabaseReading?
 }
 
 /// Computes a scenario's prefix once, for every seed and worker thread.

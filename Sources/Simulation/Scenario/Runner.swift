@@ -46,6 +46,7 @@ final class Runner: ScenarioDriver {
     var generatorFixture: FixtureCase?
     var harnessBoot: UInt64 = 0
     var harnessMachine: Machine?
+    var lastReading: DatabaseReading?
 
     init(scenario: Scenario, seed: UInt64, options: RunOptions) {
         self.scenario = scenario
@@ -77,6 +78,7 @@ final class Runner: ScenarioDriver {
             ledger = saved.ledger
             config = saved.config
             pendingCommandLine = saved.commandLine
+            lastReading = saved.lastReading
             if let violation = saved.violation {
                 result.violation = violation
                 steps = []
@@ -112,7 +114,7 @@ final class Runner: ScenarioDriver {
         }
         world.scheduler = nil
         return PrefixState(world: world.snapshot(), ledger: ledger, config: config, commandLine: pendingCommandLine,
-                           violation: violation)
+                           violation: violation, lastReading: lastReading)
     }
 
     var bootID: String { world.bootID }

@@ -36,6 +36,9 @@ protocol ScenarioDriver: AnyObject {
     func harness() -> Machine
     /// Where the harness opens podrt's database with SQLite's own VFS (FUSE mode), else nil.
     var databaseRoot: String? { get }
+    /// The last database reading of this run, reused while the file's bytes stay the same (nil: read every
+    /// time, as in FUSE mode where another process may hold the file).
+    var lastReading: DatabaseReading? { get set }
     var bootID: String { get }
     func runProcesses(_ commands: [Command], together: Bool) -> GroupOutcome
     func reboot(powerLoss: Bool, line: Int)
@@ -119,7 +122,10 @@ extension ScenarioDriver {
     func checkInvariants() -> Violation? {
         let wanted = scenario.settings.invariants.filter { $0.hasPrefix("I") }
         guard !wanted.isEmpty else { return nil }
-        let state = StateReader(machine: harness(), config: config, hostRoot: databaseRoot).read(bootID: bootID)
+        var reader = StateReader(machine: harness(), config: config, hostRoot: databaseRoot)
+        reader.remembered = lastReading
+        let state = reader.read(bootID: bootID)
+        lastReading = reader.reading
         return Invariants.check(wanted, state, ledger)
     }
 
