@@ -2,10 +2,16 @@
 #define CSUPPORT_FIBER_H
 #include <stddef.h>
 
-/* A saved execution context: a stack pointer (x86-64) or a ucontext (elsewhere). */
+/* A saved execution context: a stack pointer (x86-64) or a ucontext (elsewhere), and the stack it runs on
+   (unknown for a thread's own context until something switches back to it under AddressSanitizer). */
 typedef struct csupport_fiber {
     void *sp;
     void *context;
+    const void *stack;
+    size_t size;
+    void *fake_stack;
+    void (*entry)(void *);
+    void *argument;
 } csupport_fiber;
 
 /* Prepares `fiber` so that the first switch to it calls entry(argument) on the stack [stack, stack+size).
@@ -15,8 +21,5 @@ void csupport_fiber_make(csupport_fiber *fiber, void *stack, size_t size, void (
 void csupport_fiber_switch(csupport_fiber *from, csupport_fiber *to);
 /* Frees what csupport_fiber_make allocated (nothing on x86-64). */
 void csupport_fiber_free(csupport_fiber *fiber);
-#if !defined(__x86_64__)
-void csupport_fiber_start(unsigned fn_high, unsigned fn_low, unsigned arg_high, unsigned arg_low);
-#endif
 
 #endif

@@ -16,7 +16,7 @@ final class Fiber {
 
     /// The calling thread's own context: no stack of its own, filled in by the first switch away from it.
     init() {
-        context.initialize(to: csupport_fiber(sp: nil, context: nil))
+        context.initialize(to: csupport_fiber())
         stack = nil
         mapped = 0
     }
@@ -29,7 +29,7 @@ final class Fiber {
         precondition(memory != MAP_FAILED, "bootsim: cannot map a stack for a simulated process (errno \(errno))")
         mprotect(memory, page, PROT_NONE)
         stack = memory
-        context.initialize(to: csupport_fiber(sp: nil, context: nil))
+        context.initialize(to: csupport_fiber())
         csupport_fiber_make(context, memory! + page, stackSize, { raw in
             Unmanaged<Fiber>.fromOpaque(raw!).takeUnretainedValue().loop()
         }, Unmanaged.passUnretained(self).toOpaque())
