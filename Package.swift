@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["CryptCheck", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "CryptCheckTests", dependencies: ["CryptCheck"]),
-        .executableTarget(name: "generator", dependencies: ["Core", "CSupport"], exclude: ["README.md"]),
+        .executableTarget(name: "generator", dependencies: ["Core"], exclude: ["README.md"]),
         .executableTarget(
             name: "runtime",
             dependencies: ["Podrt", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -51,8 +51,6 @@ int csupport_may_use_cpu(int cpu) {
     return CPU_ISSET(cpu, &set) ? 1 : 0;
 }
 
-int csupport_current_cpu(void) { return sched_getcpu(); }
-
 int csupport_other_cpu(void) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;

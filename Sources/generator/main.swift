@@ -31,7 +31,7 @@ process.wallSeconds = { Int64(time(nil)) }
 // one while the planner runs.
 if HostCPU.usable > 1 {
     process.makeSink = { fileSystem in
-        HostPlanPipeline(fileSystem: fileSystem, helpers: 1) { startThread(cpu: HostCPU.other, $0) }
+        HostPlanPipeline(fileSystem: fileSystem, helpers: 1) { HostThread.start(cpu: HostCPU.other, $0) }
     }
 }
 exit(GeneratorCommand.run(process))

@@ -23,8 +23,6 @@ int csupport_usable_cpus(void);
 int csupport_may_use_cpu(int cpu);
 /* Restricts this thread (and what it starts later) to CPU `cpu`. Returns 0 or -1 with errno. */
 int csupport_pin_to_cpu(int cpu);
-/* The CPU this thread runs on now, or -1. */
-int csupport_current_cpu(void);
 /* A CPU of the affinity mask other than the one this thread runs on now, or -1 when there is none. */
 int csupport_other_cpu(void);
 /* Makes a thread started with `attributes` run on CPU `cpu` only. Returns 0 or an errno value. */

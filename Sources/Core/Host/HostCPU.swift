@@ -6,12 +6,6 @@ public enum HostCPU {
     /// How many CPUs the affinity mask allows (1 when it cannot be read).
     public static var usable: Int { Int(csupport_usable_cpus()) }
 
-    /// The CPU this thread runs on now (nil when it cannot be told).
-    public static var current: Int? {
-        let cpu = csupport_current_cpu()
-        return cpu < 0 ? nil : Int(cpu)
-    }
-
     /// A CPU of the affinity mask other than the one this thread runs on now.
     public static var other: Int? {
         let cpu = csupport_other_cpu()

@@ -1,3 +1,4 @@
+import Core
 import Glibc
 
 /// A pthread mutex: what the worker threads of a seed batch share (the seed queue, the prefix cache, the fiber
@@ -31,22 +32,7 @@ final class Gate {
 
 /// Starts a detached thread running `body` (a seed batch's worker).
 func startThread(_ body: @escaping @Sendable () -> Void) {
-    final class Box: @unchecked Sendable {  // handed to exactly one new thread
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-    let box = Unmanaged.passRetained(Box(body))
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    pthread_attr_setstacksize(&attributes, 2 << 20)
-    var thread = pthread_t()
-    let result = pthread_create(&thread, &attributes, { raw in
-        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-        return nil
-    }, box.toOpaque())
-    pthread_attr_destroy(&attributes)
-    precondition(result == 0, "bootsim: cannot start a worker thread (errno \(result))")
+    precondition(HostThread.start(stackSize: 2 << 20, body), "bootsim: cannot start a worker thread")
 }
 
 // pthread mutexes and condition variables are made to be shared between threads.
