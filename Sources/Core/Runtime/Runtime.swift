@@ -122,17 +122,18 @@ public final class Runtime {
         }
     }
 
-    /// Refresh after a reboot: a clean lock segment; one transaction that resets the per-boot state and records
-    /// the boot id; then every container, pod and volume re-reserves its lock; only then the alive file and
-    /// the `refresh` event.
+    /// Refresh after a reboot: a clean lock segment; one transaction that resets the per-boot state, records
+    /// the boot id and reads the lock owners; then every container, pod and volume re-reserves its lock; only
+    /// then the alive file and the `refresh` event.
     func refresh() throws {
         if injected(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
         if !injected(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
-        try store.transaction {
+        let owners = try store.transaction {
             try store.resetPerBootState()
             try store.setInfo("boot_id", bootID)
+            return try store.lockOwners()
         }
-        try reserveAllLocks(expectFree: true)
+        try reserveLocks(of: owners, expectFree: true)
         try within("writing \(config.alivePath)") { try writeAlive() }
         try within("logging to \(config.eventsLog)") {
             try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "refresh", bootID: bootID))
@@ -142,9 +143,14 @@ public final class Runtime {
     /// Reserves the lock of every container, pod and volume. With `expectFree`, an id already taken means two
     /// objects share it, which is reported; otherwise a taken id is the object's own surviving reservation.
     func reserveAllLocks(expectFree: Bool) throws {
+        try reserveLocks(of: try store.lockOwners(), expectFree: expectFree)
+    }
+
+    /// `reserveAllLocks` for owners already read (refresh reads them in its transaction).
+    func reserveLocks(of owners: [LockOwner], expectFree: Bool) throws {
         var seen: [UInt32: LockOwner] = [:]
         var unique: [UInt32] = []
-        for owner in try store.lockOwners() {
+        for owner in owners {
             if injected(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
             if let first = seen[owner.lockID] {
                 warnings.append("\(owner.kind.rawValue) \(owner.name) and \(first.kind.rawValue) \(first.name) "

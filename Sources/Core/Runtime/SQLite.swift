@@ -50,6 +50,9 @@ final class Database {
         return DatabaseError(path: path, code: code & 0xFF, message: String(cString: sqlite3_errmsg(handle)))
     }
 
+    /// How long a statement waits, through the VFS's sleep, for a lock another connection holds.
+    func busyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
     /// Runs SQL statements that return no rows.
     func execute(_ sql: String) throws {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)

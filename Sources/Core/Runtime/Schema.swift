@@ -1,4 +1,5 @@
 import Core
+import CSQLite
 /// The state database's schema, as numbered migrations. A database records the version it reached in
 /// `schema_version`; opening it runs the missing steps in one transaction.
 enum Schema {
@@ -53,14 +54,21 @@ enum Schema {
 
     static var currentVersion: Int { migrations.count }
 
-    /// Brings `database` up to `currentVersion`. A database from a newer podrt is refused.
-    static func migrate(_ database: Database) throws {
-        // The common case, an up-to-date database, needs no write lock: every command passes here.
-        let tables = try database.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
-        if !tables.isEmpty,
-           try database.query("SELECT version FROM schema_version").first?.first?.int == Int64(currentVersion) {
-            return
+    /// The version `database` records; 0 when it has no `schema_version` table (a new file). One statement,
+    /// since every command asks: only a missing table sends it to `sqlite_master`.
+    static func version(_ database: Database) throws -> Int {
+        do {
+            return Int(try database.query("SELECT version FROM schema_version").first?.first?.int ?? 0)
+        } catch let error as DatabaseError where error.code == SQLITE_ERROR {
+            let tables = try database.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+            guard tables.isEmpty else { throw error }
+            return 0
         }
+    }
+
+    /// Brings `database` up to `currentVersion` in one write transaction. A database from a newer podrt is
+    /// refused.
+    static func migrate(_ database: Database) throws {
         try database.transaction {
             try database.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             let rows = try database.query("SELECT version FROM schema_version")

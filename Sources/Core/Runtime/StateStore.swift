@@ -30,19 +30,21 @@ final class StateStore {
     let database: Database
 
     /// Opens the database at `path`, sets it up for concurrent use and migrates it. With SQLite's own VFS it
-    /// runs in WAL mode; through the FileSystem-protocol `vfs` (no shared memory) with a rollback journal.
+    /// runs in WAL mode; through the FileSystem-protocol `vfs` (no shared memory) with a rollback journal, the
+    /// default, so no statement has to say so. Each statement here that reads the file is a read transaction
+    /// (a lock, a look for a hot journal, the change counter): every command opens the store, so there is one.
     init(path: String, vfs: FileSystemVFS? = nil) throws {
         database = try Database(path: path, vfs: vfs)
-        try database.execute("PRAGMA busy_timeout = 30000")
-        // Reading the header here makes a corrupt file fail before anything writes to it.
-        try database.query("SELECT count(*) FROM sqlite_master")
-        try database.query(vfs == nil ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE")
-        if vfs != nil { try database.execute("PRAGMA temp_store = MEMORY") }
+        database.busyTimeout(milliseconds: 30000)
+        // The first read: a corrupt file fails here, before anything writes to it.
+        let version = try Schema.version(database)
+        if vfs == nil { try database.query("PRAGMA journal_mode = WAL") }
         // In rollback-journal mode only EXTRA makes the journal's deletion durable: with FULL a power loss can
         // bring the journal back and roll the last committed transaction back (found by the power-loss test).
-        try database.execute(vfs == nil ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = EXTRA")
-        try database.execute("PRAGMA foreign_keys = ON")
-        try Schema.migrate(database)
+        try database.execute(vfs == nil
+            ? "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"
+            : "PRAGMA temp_store = MEMORY; PRAGMA synchronous = EXTRA; PRAGMA foreign_keys = ON")
+        if version != Schema.currentVersion { try Schema.migrate(database) }
     }
 
     func transaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
@@ -61,9 +63,10 @@ final class StateStore {
 
     /// Who holds `name` in the container/pod namespace.
     func holderOfName(_ name: String) throws -> ObjectKind? {
-        if try !database.query("SELECT 1 FROM containers WHERE name = ?", [.text(name)]).isEmpty { return .container }
-        if try !database.query("SELECT 1 FROM pods WHERE name = ?", [.text(name)]).isEmpty { return .pod }
-        return nil
+        let rows = try database.query("""
+            SELECT 'container' FROM containers WHERE name = ?1 UNION ALL SELECT 'pod' FROM pods WHERE name = ?1 LIMIT 1
+            """, [.text(name)])
+        return rows.first.flatMap { ObjectKind(rawValue: $0[0].string) }
     }
 
     func volumeExists(_ name: String) throws -> Bool {

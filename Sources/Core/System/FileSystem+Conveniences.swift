@@ -5,7 +5,9 @@ extension FileSystem {
         let fd = try open(path, .read)
         defer { try? close(fd) }
         var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // Not zeroed: `read` writes the bytes that are kept. Small for a small limit (the alive file, boot id).
+        let size = limit < 64 * 1024 ? limit + 1 : 64 * 1024
+        var chunk = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
         while true {
             let count = try chunk.withUnsafeMutableBytes { try read(fd, into: $0) }
             if count == 0 { return result }
@@ -37,15 +39,33 @@ extension FileSystem {
     }
 
     /// `mkdir -p`: creates `path` and its missing parents with `permissions`. An existing directory is fine.
+    /// As Go's `os.MkdirAll` (podman's): an existing path costs one `stat`, a missing one a `stat` per missing
+    /// level and its `mkdir`.
     public func makeDirectories(_ path: String, permissions: FilePermissions) throws {
-        var prefix = ""
-        for component in path.split(separator: "/") {
-            prefix += "/" + component
-            do {
-                try mkdir(prefix, permissions: permissions)
-            } catch Errno.fileExists {
-                guard try stat(prefix).kind == .directory else { throw Errno.notDirectory }
-            }
+        try makeDirectories(path, permissions: permissions, afterCreating: { _ in })
+    }
+
+    /// `makeDirectories`, calling `afterCreating(parent)` after each directory it makes.
+    package func makeDirectories(_ path: String, permissions: FilePermissions,
+                                 afterCreating: (String) throws -> Void) throws {
+        if let status = try? stat(path) {
+            guard status.kind == .directory else { throw Errno.notDirectory }
+            return
         }
+        var end = path.endIndex
+        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
+        let trimmed = path[..<end]
+        let slash = trimmed.lastIndex(of: "/")
+        let parent = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? ""
+        if !parent.isEmpty, parent != "/" {
+            try makeDirectories(parent, permissions: permissions, afterCreating: afterCreating)
+        }
+        do {
+            try mkdir(String(trimmed), permissions: permissions)
+        } catch Errno.fileExists {
+            guard try stat(path).kind == .directory else { throw Errno.notDirectory }
+            return
+        }
+        try afterCreating(parent.isEmpty ? "." : parent)
     }
 }
