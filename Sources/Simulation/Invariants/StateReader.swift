@@ -117,46 +117,45 @@ struct StateReader {
         let path = config.databasePath
         guard let status = try? fs.stat(path), status.size > 0 else { return ([], nil) }
         if let journal = try? fs.stat(path + "-journal"), journal.size > 0 { return (nil, nil) }
-        guard hostRoot == nil, let bytes = try? fs.readFile(path) else { return queryObjects() }
+        guard hostRoot == nil, let bytes = try? fs.readFile(path) else { return queryObjects(bytes: nil) }
         if let remembered, remembered.bytes == bytes {
             reading = remembered
             return (remembered.objects, remembered.problem)
         }
-        let (objects, problem) = queryObjects()
+        let (objects, problem) = queryObjects(bytes: bytes)
         reading = DatabaseReading(bytes: bytes, objects: objects, problem: problem)
         return (objects, problem)
     }
 
-    /// Opens the database read-only and lists its objects.
-    private func queryObjects() -> ([MachineState.Object]?, String?) {
-        let path = config.databasePath
-        // podrt's own VFS over the harness process's FileSystem (registered while `vfs` lives).
-        let vfs = FileSystemVFS(machine: machine)
+    /// Lists the database's objects. `bytes` are the file's, read in-process: with no hot journal SQLite
+    /// would read the file alone, so it reads them from memory (`DatabaseImageReader`), with none of the VFS's
+    /// simulated calls. Without them it opens the file read-only: under the mount point in FUSE mode, else
+    /// through podrt's VFS over the harness process's FileSystem.
+    private func queryObjects(bytes: [UInt8]?) -> ([MachineState.Object]?, String?) {
+        if let bytes { return bytes.isEmpty ? ([], nil) : DatabaseImageReader.forThisThread.objects(in: bytes) }
+        let vfs = FileSystemVFS(machine: machine)  // registered while it lives
         defer { withExtendedLifetime(vfs) {} }
         var db: OpaquePointer?
-        let opened = hostRoot.map { sqlite3_open_v2($0 + path, &db, SQLITE_OPEN_READONLY, nil) }
-            ?? sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, vfs.name)
+        let opened = hostRoot.map { sqlite3_open_v2($0 + config.databasePath, &db, SQLITE_OPEN_READONLY, nil) }
+            ?? sqlite3_open_v2(config.databasePath, &db, SQLITE_OPEN_READONLY, vfs.name)
         guard opened == SQLITE_OK else {
             sqlite3_close_v2(db)
             return (nil, "cannot open the state database")
         }
         defer { sqlite3_close_v2(db) }
-        func rows(_ sql: String) -> [[String]]? {
+        return Self.listObjects(rows: { sql in
             var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { return nil }
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return nil }
             defer { sqlite3_finalize(statement) }
-            var result: [[String]] = []
-            while true {
-                let rc = sqlite3_step(statement)
-                if rc == SQLITE_DONE { return result }
-                guard rc == SQLITE_ROW else { return nil }
-                result.append((0..<sqlite3_column_count(statement)).map { column in
-                    sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
-                })
-            }
-        }
+            return Self.allRows(statement)
+        }, errorMessage: { String(cString: sqlite3_errmsg(db)) })
+    }
+
+    /// The objects of an open database, checked first with `quick_check`; `rows` runs one statement.
+    static func listObjects(rows: (String) -> [[String]]?,
+                            errorMessage: () -> String) -> ([MachineState.Object]?, String?) {
         guard let tables = rows("SELECT name FROM sqlite_master WHERE type = 'table'") else {
-            return (nil, "the state database is unreadable: " + String(cString: sqlite3_errmsg(db)))
+            return (nil, "the state database is unreadable: " + errorMessage())
         }
         guard tables.contains(["containers"]) else { return ([], nil) }
         if let check = rows("PRAGMA quick_check"), check != [["ok"]] {
@@ -166,11 +165,24 @@ struct StateReader {
             SELECT 'container', name, lock_id, state, pid FROM containers
             UNION ALL SELECT 'pod', name, lock_id, '', 0 FROM pods
             UNION ALL SELECT 'volume', name, lock_id, '', 0 FROM volumes
-            """) else { return (nil, "the state database is unreadable: " + String(cString: sqlite3_errmsg(db))) }
+            """) else { return (nil, "the state database is unreadable: " + errorMessage()) }
         return (found.map { row in
             MachineState.Object(kind: row[0], name: row[1], lockID: UInt32(row[2]) ?? UInt32.max, state: row[3],
                                 pid: Int64(row[4]) ?? 0)
         }, nil)
+    }
+
+    /// Steps `statement` to the end: its rows as text, or nil on an error.
+    static func allRows(_ statement: OpaquePointer) -> [[String]]? {
+        var result: [[String]] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { return result }
+            guard rc == SQLITE_ROW else { return nil }
+            result.append((0..<sqlite3_column_count(statement)).map { column in
+                sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+            })
+        }
     }
 }
 
