@@ -57,4 +57,45 @@ final class StateReaderTests: XCTestCase {
         XCTAssertEqual(after.read(bootID: world.bootID).objects?.map(\.name).sorted(), ["first", "second"])
         XCTAssertNotEqual(after.reading?.bytes, first.bytes)
     }
+
+    /// The kept connection answers as a new one: after a good reading, an image whose page 1 is identical
+    /// (same change counter) but whose other pages are garbage is found broken, not served from a cache; a
+    /// changed schema is parsed again.
+    func testAKeptImageConnectionAnswersAsANewOne() throws {
+        let world = SimWorld(seed: 5)
+        let machine = world.machine(for: world.spawn(name: "podrt"))
+        try machine.fileSystem.makeDirectories("/usr/bin", permissions: FilePermissions(rawValue: 0o755))
+        for tool in ["/usr/bin/runc", "/usr/bin/conmon"] {
+            let fd = try machine.fileSystem.open(tool, [.write, .create], permissions: FilePermissions(rawValue: 0o755))
+            try machine.fileSystem.close(fd)
+        }
+        var options = RuntimeOptions(config: RuntimeConfig())
+        options.databaseOverFileSystem = true
+        let path = options.config.databasePath
+        _ = try Runtime(machine: machine, options: options).createContainer(name: "first", rootfs: "/")
+        let one = try machine.fileSystem.readFile(path)
+        _ = try Runtime(machine: machine, options: options).createVolume(name: "second")
+        let two = try machine.fileSystem.readFile(path)
+        XCTAssertNotNil(DatabaseImageReader.schemaKey(one))
+        XCTAssertEqual(DatabaseImageReader.schemaKey(one), DatabaseImageReader.schemaKey(two))
+
+        var garbage = two
+        for index in 4096..<garbage.count { garbage[index] = 0xA5 }
+        var changedSchema = two
+        changedSchema[40] &+= 1  // the schema cookie
+
+        let kept = DatabaseImageReader()
+        for image in [one, two, garbage, two, changedSchema, one] {
+            let fresh = DatabaseImageReader().objects(in: image)
+            let answer = kept.objects(in: image)
+            XCTAssertEqual(answer.0, fresh.0)
+            XCTAssertEqual(answer.1, fresh.1)
+        }
+        XCTAssertEqual(kept.objects(in: one).0?.map(\.name), ["first"])
+        XCTAssertEqual(kept.objects(in: two).0?.map(\.name).sorted(), ["first", "second"])
+        let broken = kept.objects(in: garbage)
+        XCTAssertNil(broken.0)
+        XCTAssertNotNil(broken.1)
+        XCTAssertNil(DatabaseImageReader.schemaKey(Array(two[0..<100])))
+    }
 }

@@ -28,7 +28,7 @@ final class DatabaseImageReader {
         return reader
     }
 
-    private init() {
+    init() {
         vfs = .allocate(capacity: 1)
         methods = .allocate(capacity: 1)
         let name = "bootsim-image-\(UInt(bitPattern: vfs))"
