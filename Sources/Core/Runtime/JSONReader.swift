@@ -27,7 +27,12 @@ private struct JSONReader {
     func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: position, message: message) }
 
     mutating func skipSpace() {
-        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
     }
 
     mutating func expect(_ literal: String) throws {
@@ -97,6 +102,13 @@ private struct JSONReader {
 
     mutating func readString() throws -> String {
         position += 1
+        // The common case, no escape: one decode of the bytes up to the closing quote.
+        var end = position
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            defer { position = end + 1 }
+            return String(decoding: bytes[position..<end], as: UTF8.self)
+        }
         var scalars = String.UnicodeScalarView()
         var raw: [UInt8] = []
         func flush() {

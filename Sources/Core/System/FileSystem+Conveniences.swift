@@ -4,14 +4,17 @@ extension FileSystem {
     public func readFile(_ path: String, limit: Int = Int.max) throws -> [UInt8] {
         let fd = try open(path, .read)
         defer { try? close(fd) }
-        var result: [UInt8] = []
-        // Not zeroed: `read` writes the bytes that are kept. Small for a small limit (the alive file, boot id).
+        // The first read goes straight into the result; small for a small limit (the alive file, boot id).
         let size = limit < 64 * 1024 ? limit + 1 : 64 * 1024
-        var chunk = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
+        var result = try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = try read(fd, into: UnsafeMutableRawBufferPointer(buffer))
+        }
+        if result.isEmpty { return result }
+        var chunk = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }  // not zeroed
         while true {
+            if result.count > limit { throw Errno.fileTooLarge }
             let count = try chunk.withUnsafeMutableBytes { try read(fd, into: $0) }
             if count == 0 { return result }
-            if result.count + count > limit { throw Errno.fileTooLarge }
             result.append(contentsOf: chunk[0..<count])
         }
     }

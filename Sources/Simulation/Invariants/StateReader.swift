@@ -1,6 +1,7 @@
 import CSQLite
 import Core
 import Podrt
+import Glibc
 
 /// What the invariants look at, read by the harness between steps (never while processes run).
 struct MachineState {
@@ -118,7 +119,7 @@ struct StateReader {
         guard let status = try? fs.stat(path), status.size > 0 else { return ([], nil) }
         if let journal = try? fs.stat(path + "-journal"), journal.size > 0 { return (nil, nil) }
         guard hostRoot == nil, let bytes = try? fs.readFile(path) else { return queryObjects(bytes: nil) }
-        if let remembered, remembered.bytes == bytes {
+        if let remembered, remembered.bytes.sameBytes(as: bytes) {
             reading = remembered
             return (remembered.objects, remembered.problem)
         }
@@ -187,16 +188,29 @@ struct StateReader {
 }
 
 extension Array where Element == UInt8 {
-    /// The first occurrence of `needle` lying wholly in `from..<to`.
+    /// The first occurrence of `needle` lying wholly in `from..<to` (`memchr` for its first byte, then `memcmp`).
     func firstRange(of needle: [UInt8], from: Int, to: Int) -> Range<Int>? {
-        guard let first = needle.first, to - from >= needle.count else { return nil }
-        var index = from
-        while index <= to - needle.count {
-            if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) {
-                return index..<index + needle.count
+        guard let first = needle.first, from >= 0, to <= count, to - from >= needle.count else { return nil }
+        return withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { wanted in
+                let base = haystack.baseAddress!
+                var index = from
+                let last = to - needle.count
+                while index <= last {
+                    guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+                    index = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + index, wanted.baseAddress!, needle.count) == 0 { return index..<index + needle.count }
+                    index += 1
+                }
+                return nil
             }
-            index += 1
         }
-        return nil
+    }
+
+    /// Byte equality with `memcmp`.
+    func sameBytes(as other: [UInt8]) -> Bool {
+        count == other.count && withUnsafeBytes { left in
+            other.withUnsafeBytes { right in count == 0 || memcmp(left.baseAddress!, right.baseAddress!, count) == 0 }
+        }
     }
 }
