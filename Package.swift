@@ -21,7 +21,9 @@ let package = Package(
         .systemLibrary(name: "CFuse3", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
         .systemLibrary(name: "CCryptSetup", pkgConfig: "libcryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
         .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // SQLite 3.54.1's amalgamation, built in (as podman's go-sqlite3 does), with lookaside memory and
+        // without what podrt never uses: Sources/CSQLite/README.md.
+        .target(name: "CSQLite", cSettings: sqliteSettings),
         .target(
             name: "Core",
             dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")],
@@ -68,3 +70,25 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// SQLite's compile-time options (https://sqlite.org/compile.html), always optimised: tests and the debug
+/// simulation run SQLite as much as release does.
+var sqliteSettings: [CSetting] {
+    [
+        .define("SQLITE_THREADSAFE", to: "2"),  // a connection is never shared between threads
+        .define("SQLITE_DEFAULT_MEMSTATUS", to: "0"),
+        .define("SQLITE_DQS", to: "0"),
+        .define("SQLITE_LIKE_DOESNT_MATCH_BLOBS"),
+        .define("SQLITE_MAX_EXPR_DEPTH", to: "0"),
+        .define("SQLITE_OMIT_DEPRECATED"),
+        .define("SQLITE_OMIT_LOAD_EXTENSION"),
+        .define("SQLITE_OMIT_PROGRESS_CALLBACK"),
+        .define("SQLITE_OMIT_SHARED_CACHE"),
+        .define("SQLITE_OMIT_TCL_VARIABLE"),
+        .define("SQLITE_USE_ALLOCA"),
+        .define("HAVE_USLEEP", to: "1"),
+        .define("HAVE_FDATASYNC", to: "1"),
+        .define("HAVE_LOCALTIME_R", to: "1"),
+        .unsafeFlags(["-O2", "-w"]),
+    ]
+}
