@@ -53,6 +53,12 @@ final class Database {
     /// How long a statement waits, through the VFS's sleep, for a lock another connection holds.
     func busyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 
+    /// `PRAGMA foreign_keys = ON` without a statement to parse.
+    func enableForeignKeys() throws {
+        let rc = shim_sqlite_enable_foreign_keys(handle)
+        guard rc == SQLITE_OK else { throw error(rc) }
+    }
+
     /// Runs SQL statements that return no rows.
     func execute(_ sql: String) throws {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)

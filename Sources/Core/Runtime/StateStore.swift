@@ -42,8 +42,9 @@ final class StateStore {
         // In rollback-journal mode only EXTRA makes the journal's deletion durable: with FULL a power loss can
         // bring the journal back and roll the last committed transaction back (found by the power-loss test).
         try database.execute(vfs == nil
-            ? "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"
-            : "PRAGMA temp_store = MEMORY; PRAGMA synchronous = EXTRA; PRAGMA foreign_keys = ON")
+            ? "PRAGMA synchronous = FULL"
+            : "PRAGMA temp_store = MEMORY; PRAGMA synchronous = EXTRA")
+        try database.enableForeignKeys()
         if version != Schema.currentVersion { try Schema.migrate(database) }
     }
 
@@ -204,14 +205,14 @@ final class StateStore {
     /// Resets the per-boot state after a reboot, as podman 5 does. The caller wraps it in the refresh transaction.
     /// Rows already in their reset state are not rewritten, so the transaction writes only what changed.
     func resetPerBootState() throws {
-        // One pass: state = CASE state WHEN 'running' THEN 'exited' … END, only for states that change.
+        // state = CASE state WHEN 'running' THEN 'exited' … ELSE state END, in the same pass as the runtime fields.
         let changing = ContainerState.allCases.filter { $0.afterReboot != $0 }
         let cases = changing.map { "WHEN '\($0.rawValue)' THEN '\($0.afterReboot.rawValue)'" }.joined(separator: " ")
         let states = changing.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        try database.execute("UPDATE containers SET state = CASE state \(cases) END WHERE state IN (\(states))")
         try database.execute("""
-            UPDATE containers SET pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]'
-                WHERE pid != 0 OR conmon_pid != 0 OR mountpoint != '' OR exec_sessions != '[]';
+            UPDATE containers SET state = CASE state \(cases) ELSE state END,
+                    pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]'
+                WHERE state IN (\(states)) OR pid != 0 OR conmon_pid != 0 OR mountpoint != '' OR exec_sessions != '[]';
             DELETE FROM container_exit_codes;
             UPDATE pods SET cgroup_path = '' WHERE cgroup_path != '';
             UPDATE volumes SET mount_count = 0, mountpoint = '' WHERE mount_count != 0 OR mountpoint != '';
