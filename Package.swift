@@ -31,7 +31,7 @@ let package = Package(
         ),
         // podrt's core (Sources/Core/Runtime) is its own module, so the static generator does not link SQLite.
         .target(name: "Podrt", dependencies: ["Core", "CSQLite"], path: "Sources/Core/Runtime"),
-        .target(name: "SimFS", dependencies: ["Core"]),
+        .target(name: "SimFS", dependencies: ["Core"], swiftSettings: harnessSettings),
         // crypttab-check: libcryptsetup and libblkid stay out of Core, which the static generator links.
         .target(name: "CryptCheck", dependencies: ["Core", "CCryptSetup", "CBlkid"]),
         .executableTarget(
@@ -47,7 +47,8 @@ let package = Package(
         .target(name: "SimFUSE", dependencies: ["Core", "SimFS", "CFuse3"]),
         // The seeded scheduler, scenarios, invariants and the bug catalogue (bootsim run/replay/shrink/hunt);
         // Mounted/ runs the same scenarios on a FUSE mount with the built binaries (bootsim run --fuse).
-        .target(name: "Simulation", dependencies: ["Core", "Podrt", "SimFS", "SimFUSE", "CSQLite", "CSupport"]),
+        .target(name: "Simulation", dependencies: ["Core", "Podrt", "SimFS", "SimFUSE", "CSQLite", "CSupport"],
+                swiftSettings: harnessSettings),
         .executableTarget(
             name: "bootsim",
             dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -91,4 +92,10 @@ var sqliteSettings: [CSetting] {
         .define("HAVE_LOCALTIME_R", to: "1"),
         .unsafeFlags(["-O2", "-w"]),
     ]
+}
+
+/// The simulated machine and its scheduler run every protocol call of every seed: in release they skip Swift's
+/// run-time exclusivity checks (debug builds, and so the tests, keep them).
+var harnessSettings: [SwiftSetting] {
+    [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 }
