@@ -16,6 +16,9 @@ public protocol LockManager: AnyObject, Sendable {
     func allocate() throws -> UInt32
     /// Reserves `id`; `LockError.alreadyAllocated` if it is taken, `.outOfRange` if it does not exist.
     func allocateGiven(_ id: UInt32) throws
+    /// Reserves many given ids at once (refresh); returns the ids that failed, with why. A requirement, so
+    /// a manager's one-pass version is what a call through `any LockManager` runs.
+    func allocateGiven(_ ids: [UInt32]) throws -> [(id: UInt32, error: LockError)]
     /// The lock behind `id`, whether or not it is allocated.
     func retrieve(_ id: UInt32) throws -> any ObjectLock
     /// Releases `id`; `LockError.notAllocated` if it was free.
@@ -31,8 +34,7 @@ public protocol LockManager: AnyObject, Sendable {
 }
 
 extension LockManager {
-    /// Reserves many given ids at once (refresh); returns the ids that failed, with why. Managers may do it
-    /// in one pass.
+    /// One `allocateGiven(_:)` per id, for managers with nothing cheaper.
     public func allocateGiven(_ ids: [UInt32]) throws -> [(id: UInt32, error: LockError)] {
         var failures: [(id: UInt32, error: LockError)] = []
         for id in ids {
