@@ -100,6 +100,12 @@ extension JSON {
 
     private static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        // The common case, nothing to escape: one append.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
