@@ -90,6 +90,21 @@ final class SimRefreshTests: XCTestCase {
             XCTAssertTrue(try after.lockReport().isClean, "seed \(seed)")
         }
     }
+
+    /// Refresh reserves every lock in one hold of the segment mutex, also through `any LockManager` (the
+    /// batch call is a protocol requirement): the calls it makes do not grow with the number of ids.
+    func testBatchReservationIsOnePassThroughTheProtocol() throws {
+        let world = SimWorld(seed: 9)
+        let machine = try process(world)
+        let manager: any LockManager = try SHMLockManager.open(
+            mutexes: machine.mutexes, clock: machine.clock, path: "/dev/shm/podrt_lock", numLocks: 2048,
+            rebuildIfMismatched: false)
+        let before = world.opCount
+        let failures = try manager.allocateGiven(Array(0..<200) + [5, 4096])
+        XCTAssertEqual(failures.map(\.id), [5, 4096])
+        XCTAssertLessThan(world.opCount - before, 10)
+        XCTAssertEqual(try manager.allocated().count, 200)
+    }
 }
 
 extension FileSystem {
