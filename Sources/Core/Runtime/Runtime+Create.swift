@@ -14,7 +14,7 @@ extension Runtime {
         let runtimeName = runtime ?? config.runtime
         guard config.runtimes[runtimeName] != nil else { throw RuntimeError.unknownRuntime(runtimeName) }
         _ = try ociRuntimes.require(runtimeName)
-        if let name { try checkName(name) }
+        if let name { try checkName(name) }  // the form here; whether it is free, in the insert transaction
         let podID = try pod.map { try lookupPod($0).id }
         for mount in volumes where try !store.volumeExists(mount.volume) { throw StateError.noSuch(.volume, mount.volume) }
 
@@ -34,7 +34,7 @@ extension Runtime {
     }
 
     public func createPod(name: String? = nil) throws -> Pod {
-        if let name { try checkName(name) }
+        if let name { try checkName(name) }  // the form here; whether it is free, in the insert transaction
         return try withNewLock(for: "pod") { lockID in
             try store.transaction {
                 let pod = Pod(id: Names.randomID(machine.random), name: try claimName(name), lockID: lockID,
@@ -48,10 +48,8 @@ extension Runtime {
     }
 
     public func createVolume(name: String? = nil) throws -> Volume {
-        if let name {
-            guard Names.isValid(name) else { throw StateError.invalidName(name) }
-            if try store.volumeExists(name) { throw StateError.nameInUse(name: name, holder: .volume) }
-        }
+        // The name's form here; whether it is free, in the insert transaction.
+        if let name { guard Names.isValid(name) else { throw StateError.invalidName(name) } }
         return try withNewLock(for: "volume") { lockID in
             try store.transaction {
                 let chosen = name ?? Names.randomID(machine.random)
@@ -83,9 +81,10 @@ extension Runtime {
         return object
     }
 
+    /// A name's form. Whether it is free is asked once, in the insert transaction (`claimName`), as podman's
+    /// state does: a taken name costs a lock allocated and freed, a free one no extra read.
     func checkName(_ name: String) throws {
         guard Names.isValid(name) else { throw StateError.invalidName(name) }
-        if let holder = try store.holderOfName(name) { throw StateError.nameInUse(name: name, holder: holder) }
     }
 
     /// Inside the insert transaction: the given name if still free, or a fresh random one.
