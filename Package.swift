@@ -77,6 +77,7 @@ let package = Package(
 var sqliteSettings: [CSetting] {
     [
         .define("SQLITE_THREADSAFE", to: "2"),  // a connection is never shared between threads
+        // Memory statistics take one process-wide mutex on every allocation: seeds on two threads queued on it.
         .define("SQLITE_DEFAULT_MEMSTATUS", to: "0"),
         .define("SQLITE_DQS", to: "0"),
         .define("SQLITE_LIKE_DOESNT_MATCH_BLOBS"),

@@ -32,7 +32,6 @@ package final class FileSystemVFS {
         vfs.pointee.zName = UnsafePointer(nameStorage)
         vfs.pointee.pAppData = Unmanaged.passUnretained(self).toOpaque()
         Self.installVFSMethods(vfs)
-        shim_sqlite_configure()
         sqlite3_vfs_register(vfs, 0)
     }
 

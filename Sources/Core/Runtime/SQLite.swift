@@ -27,7 +27,6 @@ final class Database {
     init(path: String, vfs: FileSystemVFS? = nil) throws {
         self.path = path
         self.vfs = vfs
-        shim_sqlite_configure()
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, vfs?.name)
