@@ -22,12 +22,8 @@ final class VFSFile {
 
     var fileSystem: any FileSystem { vfs.machine.fileSystem }
 
-    static func slot(_ file: UnsafeMutablePointer<sqlite3_file>) -> UnsafeMutablePointer<UnsafeRawPointer?> {
-        (UnsafeMutableRawPointer(file) + MemoryLayout<sqlite3_file>.stride).assumingMemoryBound(to: UnsafeRawPointer?.self)
-    }
-
     static func from(_ file: UnsafeMutablePointer<sqlite3_file>?) -> VFSFile {
-        Unmanaged<VFSFile>.fromOpaque(slot(file!).pointee!).takeUnretainedValue()
+        Unmanaged<VFSFile>.fromOpaque(RegisteredVFS.slot(file!).pointee!).takeUnretainedValue()
     }
 }
 
@@ -45,7 +41,7 @@ extension FileSystemVFS {
             let handle = VFSFile(vfs: self, fd: fd, path: path,
                                  deleteOnClose: name == nil || flags & SQLITE_OPEN_DELETEONCLOSE != 0,
                                  created: !existed)
-            VFSFile.slot(file).pointee = UnsafeRawPointer(Unmanaged.passRetained(handle).toOpaque())
+            RegisteredVFS.slot(file).pointee = UnsafeRawPointer(Unmanaged.passRetained(handle).toOpaque())
             file.pointee.pMethods = UnsafePointer(methods)
             outFlags?.pointee = flags
             return SQLITE_OK

@@ -10,40 +10,21 @@ import CSQLite
 /// and rethrown by `Database` once SQLite returns, since Swift errors cannot cross the C frames.
 package final class FileSystemVFS {
     let machine: Machine
-    package let name: String
-    let vfs: UnsafeMutablePointer<sqlite3_vfs>
-    let methods: UnsafeMutablePointer<sqlite3_io_methods>
-    private let nameStorage: UnsafeMutablePointer<CChar>
+    let registration: RegisteredVFS
+    package var name: String { registration.name }
+    var methods: UnsafeMutablePointer<sqlite3_io_methods> { registration.methods }
     /// The first Swift error a callback met since the last `takeError`.
     private var pendingError: (any Error)?
 
     package init(machine: Machine) {
         self.machine = machine
-        vfs = .allocate(capacity: 1)
-        methods = .allocate(capacity: 1)
-        name = "podrt-fs-\(UInt(bitPattern: vfs))"
-        nameStorage = .allocate(capacity: name.utf8.count + 1)
-        nameStorage.initialize(from: name.utf8CString.map { $0 }, count: name.utf8.count + 1)
-        methods.initialize(to: Self.ioMethods())
-        vfs.initialize(to: sqlite3_vfs())
-        vfs.pointee.iVersion = 1
-        vfs.pointee.szOsFile = Int32(MemoryLayout<sqlite3_file>.stride + MemoryLayout<UnsafeRawPointer>.stride)
-        vfs.pointee.mxPathname = 1024
-        vfs.pointee.zName = UnsafePointer(nameStorage)
-        vfs.pointee.pAppData = Unmanaged.passUnretained(self).toOpaque()
-        Self.installVFSMethods(vfs)
-        sqlite3_vfs_register(vfs, 0)
-    }
-
-    deinit {
-        sqlite3_vfs_unregister(vfs)
-        vfs.deallocate()
-        methods.deallocate()
-        nameStorage.deallocate()
+        registration = RegisteredVFS(prefix: "podrt-fs", maxPathname: 1024, io: Self.ioMethods(),
+                                     install: Self.installVFSMethods)
+        registration.register(owner: self)
     }
 
     static func from(_ vfs: UnsafeMutablePointer<sqlite3_vfs>?) -> FileSystemVFS {
-        Unmanaged<FileSystemVFS>.fromOpaque(vfs!.pointee.pAppData).takeUnretainedValue()
+        RegisteredVFS.owner(vfs, as: FileSystemVFS.self)
     }
 
     /// Runs a protocol call for SQLite: an error is kept for `Database` and becomes `failure`.
@@ -91,12 +72,6 @@ package final class FileSystemVFS {
                 }
                 return SQLITE_OK
             }
-        }
-        vfs.pointee.xFullPathname = { _, name, size, out in
-            let path = Array(String(cString: name!).utf8CString)
-            guard path.count <= Int(size) else { return SQLITE_CANTOPEN }
-            for (index, byte) in path.enumerated() { out![index] = byte }
-            return SQLITE_OK
         }
         vfs.pointee.xRandomness = { vfs, size, out in
             let random = FileSystemVFS.from(vfs).machine.random

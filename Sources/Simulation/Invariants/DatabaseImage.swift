@@ -1,5 +1,6 @@
 import CSQLite
 import Glibc
+import Podrt
 
 /// Reads podrt's state database from an image of the file's bytes, with one read-only SQLite connection per
 /// thread kept from check to check, so its parsed schema and prepared statements are reused.
@@ -8,9 +9,7 @@ import Glibc
 /// schema is kept only while page 1, which holds all of `sqlite_master` (a leaf page with no overflowing
 /// cell), is the same apart from the fields every commit changes. Otherwise the connection is opened again.
 final class DatabaseImageReader {
-    private let vfs: UnsafeMutablePointer<sqlite3_vfs>
-    private let methods: UnsafeMutablePointer<sqlite3_io_methods>
-    private let nameStorage: UnsafeMutablePointer<CChar>
+    private let registration: RegisteredVFS
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     /// Page 1 of the image the open connection parsed its schema from, less the per-commit fields.
@@ -29,36 +28,19 @@ final class DatabaseImageReader {
     }
 
     init() {
-        vfs = .allocate(capacity: 1)
-        methods = .allocate(capacity: 1)
-        let name = "bootsim-image-\(UInt(bitPattern: vfs))"
-        nameStorage = .allocate(capacity: name.utf8.count + 1)
-        nameStorage.initialize(from: name.utf8CString.map { $0 }, count: name.utf8.count + 1)
-        methods.initialize(to: Self.ioMethods())
-        vfs.initialize(to: sqlite3_vfs())
-        vfs.pointee.iVersion = 1
-        vfs.pointee.szOsFile = Int32(MemoryLayout<sqlite3_file>.stride + MemoryLayout<UnsafeRawPointer>.stride)
-        vfs.pointee.mxPathname = 64
-        vfs.pointee.zName = UnsafePointer(nameStorage)
-        vfs.pointee.pAppData = Unmanaged.passUnretained(self).toOpaque()
-        Self.installVFSMethods(vfs)
-        sqlite3_vfs_register(vfs, 0)
+        registration = RegisteredVFS(prefix: "bootsim-image", maxPathname: 64, io: Self.ioMethods(),
+                                     install: Self.installVFSMethods)
+        registration.register(owner: self)
     }
 
-    deinit {
-        close()
-        sqlite3_vfs_unregister(vfs)
-        vfs.deallocate()
-        methods.deallocate()
-        nameStorage.deallocate()
-    }
+    deinit { close() }
 
     /// The objects in `bytes`, or why they cannot be read.
     func objects(in bytes: [UInt8]) -> ([MachineState.Object]?, String?) {
         let key = Self.schemaKey(bytes)
         if db == nil || key == nil || key != schemaKey {
             close()
-            guard sqlite3_open_v2("image.db", &db, SQLITE_OPEN_READONLY, nameStorage) == SQLITE_OK else {
+            guard sqlite3_open_v2("image.db", &db, SQLITE_OPEN_READONLY, registration.name) == SQLITE_OK else {
                 close()
                 return (nil, "cannot open the state database")
             }
@@ -127,9 +109,7 @@ final class DatabaseImageReader {
     // MARK: The VFS: one read-only file, the image
 
     static func from(_ file: UnsafeMutablePointer<sqlite3_file>?) -> DatabaseImageReader {
-        let slot = (UnsafeMutableRawPointer(file!) + MemoryLayout<sqlite3_file>.stride)
-            .assumingMemoryBound(to: UnsafeRawPointer?.self)
-        return Unmanaged<DatabaseImageReader>.fromOpaque(slot.pointee!).takeUnretainedValue()
+        Unmanaged<DatabaseImageReader>.fromOpaque(RegisteredVFS.slot(file!).pointee!).takeUnretainedValue()
     }
 
     private static func installVFSMethods(_ vfs: UnsafeMutablePointer<sqlite3_vfs>) {
@@ -139,23 +119,15 @@ final class DatabaseImageReader {
             guard name != nil, flags & SQLITE_OPEN_MAIN_DB != 0, flags & SQLITE_OPEN_READWRITE == 0 else {
                 return SQLITE_CANTOPEN
             }
-            let slot = (UnsafeMutableRawPointer(file!) + MemoryLayout<sqlite3_file>.stride)
-                .assumingMemoryBound(to: UnsafeRawPointer?.self)
-            slot.pointee = UnsafeRawPointer(vfs!.pointee.pAppData)
-            let reader = Unmanaged<DatabaseImageReader>.fromOpaque(vfs!.pointee.pAppData).takeUnretainedValue()
-            file!.pointee.pMethods = UnsafePointer(reader.methods)
+            RegisteredVFS.slot(file!).pointee = UnsafeRawPointer(vfs!.pointee.pAppData)
+            let reader = RegisteredVFS.owner(vfs, as: DatabaseImageReader.self)
+            file!.pointee.pMethods = UnsafePointer(reader.registration.methods)
             outFlags?.pointee = flags
             return SQLITE_OK
         }
         vfs.pointee.xDelete = { _, _, _ in SQLITE_IOERR }
         vfs.pointee.xAccess = { _, _, _, result in
             result!.pointee = 0  // no journal and no WAL: the harness reads only a settled file
-            return SQLITE_OK
-        }
-        vfs.pointee.xFullPathname = { _, name, size, out in
-            let path = Array(String(cString: name!).utf8CString)
-            guard path.count <= Int(size) else { return SQLITE_CANTOPEN }
-            for (index, byte) in path.enumerated() { out![index] = byte }
             return SQLITE_OK
         }
         vfs.pointee.xRandomness = { _, size, out in
