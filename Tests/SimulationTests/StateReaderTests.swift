@@ -20,19 +20,31 @@ final class StateReaderTests: XCTestCase {
         XCTAssertEqual(StateReader.refreshBoots(in: Array("\n\n{\"time\"".utf8)), [])
     }
 
-    /// A remembered reading answers only while the database file has the same bytes; after a change the
-    /// database is read again and the new object is there.
-    func testARememberedReadingIsUsedOnlyWhileTheBytesAreTheSame() throws {
-        let world = SimWorld(seed: 3)
+    /// A podrt process on `world`, with stand-ins for runc and conmon on its disk.
+    func podrtMachine(_ world: SimWorld) throws -> Machine {
         let machine = world.machine(for: world.spawn(name: "podrt"))
         try machine.fileSystem.makeDirectories("/usr/bin", permissions: FilePermissions(rawValue: 0o755))
         for tool in ["/usr/bin/runc", "/usr/bin/conmon"] {
             let fd = try machine.fileSystem.open(tool, [.write, .create], permissions: FilePermissions(rawValue: 0o755))
             try machine.fileSystem.close(fd)
         }
-        try machine.fileSystem.makeDirectories("/var/lib/rootfs", permissions: FilePermissions(rawValue: 0o755))
+        return machine
+    }
+
+    /// podrt's options in the simulation: the database through the FileSystem VFS.
+    func podrtOptions() -> RuntimeOptions {
         var options = RuntimeOptions(config: RuntimeConfig())
         options.databaseOverFileSystem = true
+        return options
+    }
+
+    /// A remembered reading answers only while the database file has the same bytes; after a change the
+    /// database is read again and the new object is there.
+    func testARememberedReadingIsUsedOnlyWhileTheBytesAreTheSame() throws {
+        let world = SimWorld(seed: 3)
+        let machine = try podrtMachine(world)
+        try machine.fileSystem.makeDirectories("/var/lib/rootfs", permissions: FilePermissions(rawValue: 0o755))
+        let options = podrtOptions()
         func create(_ name: String) throws {
             _ = try Runtime(machine: machine, options: options).createContainer(name: name, rootfs: "/var/lib/rootfs")
         }
@@ -63,14 +75,8 @@ final class StateReaderTests: XCTestCase {
     /// changed schema is parsed again.
     func testAKeptImageConnectionAnswersAsANewOne() throws {
         let world = SimWorld(seed: 5)
-        let machine = world.machine(for: world.spawn(name: "podrt"))
-        try machine.fileSystem.makeDirectories("/usr/bin", permissions: FilePermissions(rawValue: 0o755))
-        for tool in ["/usr/bin/runc", "/usr/bin/conmon"] {
-            let fd = try machine.fileSystem.open(tool, [.write, .create], permissions: FilePermissions(rawValue: 0o755))
-            try machine.fileSystem.close(fd)
-        }
-        var options = RuntimeOptions(config: RuntimeConfig())
-        options.databaseOverFileSystem = true
+        let machine = try podrtMachine(world)
+        let options = podrtOptions()
         let path = options.config.databasePath
         _ = try Runtime(machine: machine, options: options).createContainer(name: "first", rootfs: "/")
         let one = try machine.fileSystem.readFile(path)
