@@ -66,8 +66,8 @@ let package = Package(
             name: "GeneratorTests", dependencies: ["Core", "SimFS", "generator"],
             exclude: ["record-divergent.sh"]
         ),
-        .testTarget(name: "RuntimeTests", dependencies: ["Core", "Podrt", "SimFS", "runtime"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "CSQLite", "Podrt", "SimFS", "runtime"]),
+        .testTarget(name: "SimulationTests", dependencies: ["CSQLite", "Simulation"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import CSQLite
 import XCTest
 @testable import Core
 @testable import Podrt
@@ -104,6 +105,26 @@ final class SimRefreshTests: XCTestCase {
         XCTAssertEqual(failures.map(\.id), [5, 4096])
         XCTAssertLessThan(world.opCount - before, 10)
         XCTAssertEqual(try manager.allocated().count, 200)
+    }
+
+    /// While podrt has its store open over SimFS, SQLite's own randomness (a journal's nonce) comes from the
+    /// process's simulated machine, not from the process-wide PRNG that `/dev/urandom` seeds: the same seed
+    /// draws the same bytes. Once the store is closed, the thread has no source of its own again.
+    func testSQLiteRandomnessComesFromTheSimulatedMachine() throws {
+        func draw(seed: UInt64) throws -> [UInt8] {
+            let world = SimWorld(seed: seed)
+            let runtime = try Runtime(machine: try process(world), options: options())
+            _ = try runtime.createVolume(name: "v")  // a write transaction: its journal's nonce is drawn too
+            var bytes = [UInt8](repeating: 0, count: 16)
+            sqlite3_randomness(16, &bytes)
+            return bytes
+        }
+        XCTAssertEqual(try draw(seed: 11), try draw(seed: 11))
+        XCTAssertNotEqual(try draw(seed: 11), try draw(seed: 12))
+        var source: sqlite3_randomness_source?
+        var context: UnsafeMutableRawPointer?
+        sqlite3_thread_randomness_swap(&source, &context)
+        XCTAssertNil(source)
     }
 }
 

@@ -1,3 +1,4 @@
+import CSQLite
 import Core
 import Glibc
 import SimFS
@@ -45,6 +46,47 @@ final class FiberTests: XCTestCase {
             main.switchTo(worker)
         }
         XCTAssertEqual(log.values, [1000 + 500, 2000 + 500, 3000 + 500])
+    }
+
+    /// SQLite's thread-local randomness source belongs to the fiber that installed it: each podrt process
+    /// points it at its own machine, and the processes share one thread.
+    func testEachFiberKeepsItsOwnSQLiteRandomnessSource() {
+        let main = Fiber()
+        let worker = FiberPool.take()
+        defer { FiberPool.put([worker]) }
+        let log = Log()
+        // The source fills the buffer with its context's value.
+        let tagged: sqlite3_randomness_source = { context, count, out in
+            memset(out!, Int32(Int(bitPattern: context)), Int(count))
+        }
+        func drawn() -> Int {
+            var byte: UInt8 = 0
+            sqlite3_randomness(1, &byte)
+            return Int(byte)
+        }
+        func install(_ tag: Int?) {
+            var source = tag.map { _ in tagged }
+            var context = tag.flatMap { UnsafeMutableRawPointer(bitPattern: $0) }
+            sqlite3_thread_randomness_swap(&source, &context)
+        }
+        worker.body = {
+            install(2)
+            for _ in 1...3 {
+                log.values.append(drawn())
+                worker.switchTo(main)
+            }
+            install(nil)
+        }
+        worker.exitTarget = main
+        install(1)
+        for _ in 1...3 {
+            main.switchTo(worker)
+            log.values.append(drawn())
+        }
+        main.switchTo(worker)
+        log.values.append(drawn())
+        install(nil)
+        XCTAssertEqual(log.values, [2, 1, 2, 1, 2, 1, 1])
     }
 
     /// No thread besides the caller's: every protocol call of every process comes from it.

@@ -3386,6 +3386,9 @@ SQLITE_API sqlite3_int64 sqlite3_memory_highwater(int resetFlag);
 ** method.
 */
 SQLITE_API void sqlite3_randomness(int N, void *P);
+/* podrt patch: the calling thread's own randomness source; swaps it with *source and *context. */
+typedef void (*sqlite3_randomness_source)(void *context, int n, void *out);
+SQLITE_API void sqlite3_thread_randomness_swap(sqlite3_randomness_source *source, void **context);
 
 /*
 ** CAPI3REF: Compile-Time Authorization Callbacks

@@ -74,8 +74,7 @@ package final class FileSystemVFS {
             }
         }
         vfs.pointee.xRandomness = { vfs, size, out in
-            let random = FileSystemVFS.from(vfs).machine.random
-            for index in 0..<Int(size) { out![index] = CChar(truncatingIfNeeded: random.next()) }
+            FileSystemVFS.from(vfs).fill(out!, count: Int(size))
             return size
         }
         vfs.pointee.xSleep = { vfs, microseconds in
@@ -93,6 +92,21 @@ package final class FileSystemVFS {
             return SQLITE_OK
         }
         vfs.pointee.xGetLastError = { _, _, _ in 0 }
+    }
+
+    /// Bytes from the machine's randomness, one draw a byte.
+    func fill(_ out: UnsafeMutableRawPointer, count: Int) {
+        let random = machine.random
+        for index in 0..<count {
+            out.storeBytes(of: UInt8(truncatingIfNeeded: random.next()), toByteOffset: index, as: UInt8.self)
+        }
+    }
+
+    /// SQLite's randomness on a thread while it has a connection through this VFS open (`Database` swaps it
+    /// in): SQLite's own PRNG is one per process, seeded from `/dev/urandom`, so in simulation the journal
+    /// nonces would depend on the real world and on which worker thread drew first.
+    static let randomnessSource: sqlite3_randomness_source = { context, count, out in
+        Unmanaged<FileSystemVFS>.fromOpaque(context!).takeUnretainedValue().fill(out!, count: Int(count))
     }
 
     /// fsyncs the directory holding `path`, so a created or removed entry is durable.

@@ -22,6 +22,8 @@ final class Database {
     /// The FileSystem-protocol VFS, when the database does not use SQLite's own.
     let vfs: FileSystemVFS?
     private var handle: OpaquePointer?
+    /// The thread's randomness source before this connection took it (see `FileSystemVFS.randomnessSource`).
+    private var outerRandomness: (source: sqlite3_randomness_source?, context: UnsafeMutableRawPointer?)?
 
     /// Opens (creating if missing) the database at `path` with SQLite's own unix VFS, or through `vfs`.
     init(path: String, vfs: FileSystemVFS? = nil) throws {
@@ -39,9 +41,18 @@ final class Database {
             throw DatabaseError(path: path, code: rc, message: message)
         }
         sqlite3_extended_result_codes(db, 0)
+        if let vfs {
+            var source: sqlite3_randomness_source? = FileSystemVFS.randomnessSource
+            var context: UnsafeMutableRawPointer? = Unmanaged.passUnretained(vfs).toOpaque()
+            sqlite3_thread_randomness_swap(&source, &context)
+            outerRandomness = (source, context)
+        }
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        sqlite3_close_v2(handle)
+        if var outer = outerRandomness { sqlite3_thread_randomness_swap(&outer.source, &outer.context) }
+    }
 
     /// The error for a failed call: what a VFS callback could not pass through C (`ProcessKilled`), or SQLite's.
     func error(_ code: Int32) -> any Error {

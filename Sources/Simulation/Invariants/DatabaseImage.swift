@@ -24,6 +24,12 @@ final class DatabaseImageReader {
         }
         let reader = DatabaseImageReader()
         pthread_setspecific(readerKey, Unmanaged.passRetained(reader).toOpaque())
+        // A read-only look needs no randomness: SQLite's own would come from the real world, so it stops here.
+        var source: sqlite3_randomness_source? = { _, count, _ in
+            fatalError("bootsim: nondeterminism escaped the scheduler: the checker's SQLite drew \(count) random bytes")
+        }
+        var context: UnsafeMutableRawPointer?
+        sqlite3_thread_randomness_swap(&source, &context)
         return reader
     }
 

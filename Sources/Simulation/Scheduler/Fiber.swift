@@ -1,3 +1,4 @@
+import CSQLite
 import CSupport
 import Glibc
 
@@ -13,6 +14,9 @@ final class Fiber {
     var body: (() -> Void)?
     /// Where the fiber goes when its body has returned.
     var exitTarget: Fiber?
+    /// Thread-local state that belongs to the process, kept here while another fiber runs: SQLite's
+    /// randomness source, which each podrt connection points at its own machine.
+    private var randomness: (source: sqlite3_randomness_source?, context: UnsafeMutableRawPointer?) = (nil, nil)
 
     /// The calling thread's own context: no stack of its own, filled in by the first switch away from it.
     init() {
@@ -42,7 +46,12 @@ final class Fiber {
     }
 
     /// Saves this (running) fiber and resumes `other`.
-    func switchTo(_ other: Fiber) { csupport_fiber_switch(context, other.context) }
+    func switchTo(_ other: Fiber) {
+        var (source, data) = other.randomness
+        sqlite3_thread_randomness_swap(&source, &data)
+        randomness = (source, data)
+        csupport_fiber_switch(context, other.context)
+    }
 
     private func loop() -> Never {
         while true {
