@@ -51,7 +51,9 @@ let package = Package(
                 swiftSettings: harnessSettings),
         .executableTarget(
             name: "bootsim",
-            dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "CSupport", "SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // Contract/ links to CoreTests' suite; FUSEContractBackend.swift runs it over a FUSE mount instead.
         .testTarget(
