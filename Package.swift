@@ -51,9 +51,10 @@ let package = Package(
                 swiftSettings: harnessSettings),
         .executableTarget(
             name: "bootsim",
-            dependencies: [
-                "CSupport", "SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["SimFUSE", "Simulation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // A seed makes thousands of small allocations (SQLite's parser, Swift's objects): gperftools'
+            // tcmalloc serves them faster than glibc's malloc, which also gave freed heap back after every seed.
+            linkerSettings: [.linkedLibrary("tcmalloc_minimal", .when(platforms: [.linux], configuration: .release))]
         ),
         // Contract/ links to CoreTests' suite; FUSEContractBackend.swift runs it over a FUSE mount instead.
         .testTarget(

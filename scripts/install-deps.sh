@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libfuse3-dev fuse3 libcryptsetup-dev libblkid-dev e2fsprogs pkg-config libsqlite3-dev runc cryptsetup-bin hyperfine)
+packages=(libfuse3-dev fuse3 libcryptsetup-dev libblkid-dev e2fsprogs pkg-config libsqlite3-dev runc cryptsetup-bin hyperfine
+          libgoogle-perftools-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

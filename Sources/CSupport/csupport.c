@@ -1,6 +1,5 @@
 #define _GNU_SOURCE
 #include "csupport.h"
-#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -79,5 +78,3 @@ int csupport_pin_to_cpu(int cpu) {
     CPU_SET(cpu, &set);
     return sched_setaffinity(0, sizeof set, &set);
 }
-
-int csupport_malloc_trim_threshold(int bytes) { return mallopt(M_TRIM_THRESHOLD, bytes); }

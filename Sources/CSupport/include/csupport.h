@@ -17,9 +17,6 @@ ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags);
 /* posix_spawn_file_actions_addchdir_np(3), a GNU extension Swift does not import. */
 int csupport_spawn_addchdir(void *actions, const char *path);
 
-/* mallopt(M_TRIM_THRESHOLD, bytes): <malloc.h> is not in Swift's Glibc module. */
-int csupport_malloc_trim_threshold(int bytes);
-
 /* The number of CPUs in this process's affinity mask, or 1 when it cannot be read. */
 int csupport_usable_cpus(void);
 /* Whether CPU `cpu` is in this process's affinity mask. */
