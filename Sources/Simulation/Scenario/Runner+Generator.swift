@@ -2,7 +2,7 @@ import Core
 import Podrt
 import SimFS
 
-/// The cryptsetup generator as a simulated process, and the G1/G2 checks of its output.
+/// The cryptsetup generator as a simulated process, and the G1–G3 checks of its output.
 extension Runner {
     static let normalDirectory = "/run/systemd/generator"
     static let generatorDirectories = ["generator", "generator.early", "generator.late"]
@@ -24,7 +24,7 @@ struct GeneratorInvocation {
     var environment: [String: String]
 }
 
-/// The generator's runs and the G1/G2 checks, on every driver.
+/// The generator's runs and the G1–G3 checks, on every driver.
 extension ScenarioDriver {
     /// Writes the fixture's crypttab (or removes it), empties /run/systemd and makes the output
     /// directories; returns the arguments and environment of the run.
@@ -98,6 +98,18 @@ extension ScenarioDriver {
             }
         }
         return nil
+    }
+
+    /// G3 after every generator run: its units pass `systemd-analyze verify` (skipped when it is missing).
+    func verifyUnits() -> Violation? {
+        guard scenario.settings.invariants.contains("G3"), UnitVerifier.available else { return nil }
+        let (manifest, files) = generatorTree()
+        guard let complaints = UnitVerifier.shared.complaints(manifest: manifest, files: files) else {
+            return Violation(invariant: "G3", message: "could not run \(UnitVerifier.analyze) on the generator's tree")
+        }
+        guard let first = complaints.first else { return nil }
+        return Violation(invariant: "G3", message: "systemd-analyze verify: \(first)"
+            + (complaints.count > 1 ? " (and \(complaints.count - 1) more lines)" : ""))
     }
 
     /// G1: the tree equals the fixture's expected tree.

@@ -1,0 +1,99 @@
+import Core
+import Synchronization
+
+/// G3: every unit the generator wrote passes `systemd-analyze verify`. The oracle is the real program run on a
+/// real copy of the tree, outside the simulated machine (as systemd's own generator is the oracle of the
+/// fixtures). Its verdicts are kept by the tree's bytes, so a tree is verified once per process and a
+/// seed's result cannot change between runs.
+public final class UnitVerifier: Sendable {
+    public static let shared = UnitVerifier()
+    public static let analyze = "/usr/bin/systemd-analyze"
+    /// Warnings systemd's own units get for the same input (Fixtures/generator/README.md): relative
+    /// RequiresMountsFor= paths, and the alias lookup `verify` makes for a `:` in a file name.
+    public static let tolerated = ["RequiresMountsFor= path is not absolute, ignoring",
+                                   "Couldn't process aliases: No such file or directory"]
+    static let unitSuffixes = [".service", ".mount", ".swap", ".target", ".socket", ".automount", ".timer", ".path"]
+
+    private let verdicts = Mutex<[[UInt8]: [String]]>([:])
+    private let scratchCount = Atomic<Int>(0)
+    private let scratch: String
+
+    public init(scratch: String = "/tmp/bootsim-g3-\(HostProcessControl().currentProcess.rawValue)") {
+        self.scratch = scratch
+    }
+
+    /// How many times the oracle was run (trees verified, not found in the kept verdicts).
+    var runs: Int { scratchCount.load(ordering: .relaxed) }
+
+    /// Whether the oracle is installed; without it G3 is not checked (bootsim says so).
+    public static var available: Bool { (try? HostFileSystem().stat(analyze)) != nil }
+
+    /// What `systemd-analyze verify` says of the units at the top of a generator tree (manifest lines
+    /// `normal/PATH TYPE MODE [-> TARGET]` and the regular files' bytes), less the tolerated warnings; nil
+    /// when it could not be run. Only the `normal/` area is verified.
+    public func complaints(manifest: [String], files: [String: [UInt8]]) -> [String]? {
+        let tree = manifest.filter { $0.hasPrefix("normal/") }
+        var key = Array(tree.joined(separator: "\n").utf8)
+        for name in files.keys.sorted() where name.hasPrefix("normal/") {
+            key += [0] + Array(name.utf8) + [0] + files[name]!
+        }
+        if let known = verdicts.withLock({ $0[key] }) { return known }
+        guard let verdict = run(tree, files) else { return nil }
+        verdicts.withLock { $0[key] = verdict }
+        return verdict
+    }
+
+    private func run(_ tree: [String], _ files: [String: [UInt8]]) -> [String]? {
+        let directory = scratch + "-\(scratchCount.add(1, ordering: .relaxed).newValue)"
+        let fs = HostFileSystem()
+        var units: [String] = []
+        do {
+            try fs.makeDirectories(directory, permissions: FilePermissions(rawValue: 0o755))
+            for line in tree {
+                let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                guard words.count >= 3 else { continue }
+                let relative = String(words[0].dropFirst("normal/".count))
+                let path = directory + "/" + relative
+                switch words[1] {
+                case "d": try fs.makeDirectories(path, permissions: FilePermissions(rawValue: 0o755))
+                case "l": if words.count == 5 { try fs.symlink(words[4], at: path) }
+                default:
+                    guard let bytes = files[words[0]] else { continue }
+                    let fd = try fs.open(path, [.write, .create, .truncate], permissions: FilePermissions(rawValue: 0o644))
+                    defer { try? fs.close(fd) }
+                    try fs.writeAll(fd, bytes)
+                    if !relative.contains("/"), Self.unitSuffixes.contains(where: relative.hasSuffix) {
+                        units.append("./" + relative)
+                    }
+                }
+            }
+        } catch {
+            removeTree(directory)
+            return nil
+        }
+        guard !units.isEmpty else { removeTree(directory); return [] }
+        let output = directory + ".out"
+        let script = #"cd "$1" || exit 127; out=$2; shift 2; "$@" >"$out" 2>&1"#
+        let processes = HostProcessControl()
+        let status = try? processes.wait(processes.spawn(
+            ["/bin/sh", "-c", script, "verify", directory, output, Self.analyze, "verify", "--man=no"] + units,
+            environment: ["PATH=/usr/bin:/bin", "SYSTEMD_LOG_COLOR=0"], directory: "/"))
+        removeTree(directory)
+        defer { try? fs.unlink(output) }
+        guard case .exited = status, let bytes = try? fs.readFile(output, limit: 1 << 20) else { return nil }
+        return bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }.filter { line in
+            !line.isEmpty && !Self.tolerated.contains { line.contains($0) }
+        }
+    }
+
+    private func removeTree(_ path: String) {
+        let fs = HostFileSystem()
+        guard let status = try? fs.lstat(path) else { return }
+        if status.kind == .directory {
+            for entry in (try? fs.readdir(path)) ?? [] { removeTree(path + "/" + entry.name) }
+            try? fs.rmdir(path)
+        } else {
+            try? fs.unlink(path)
+        }
+    }
+}
