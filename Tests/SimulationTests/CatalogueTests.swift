@@ -15,7 +15,11 @@ final class CatalogueTests: XCTestCase {
             let scenarios = try entry.scenarios.map(loadScenario)
             let found = Hunter.hunt(entry, scenarios: scenarios, seeds: 1000, jobs: 2, options: RunOptions())
             XCTAssertNotNil(found, "\(entry.name) was not caught")
-            if let found { XCTAssertLessThanOrEqual(found.seedsRun, 1000, entry.name) }
+            if let found {
+                XCTAssertLessThanOrEqual(found.seedsRun, 1000, entry.name)
+                XCTAssert(entry.invariants.contains(found.result.violation?.invariant ?? "none"),
+                          "\(entry.name) broke \(found.result.violation?.invariant ?? "none"), listed: \(entry.invariants)")
+            }
         }
     }
 }

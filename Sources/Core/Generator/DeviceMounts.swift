@@ -41,7 +41,8 @@ extension PlanContext {
         text.line("DefaultDependencies=no")
         text.line("")
         text.line("[Mount]")
-        let what = Escapes.specifier(device), where_ = Escapes.specifier(directory)
+        var what = Escapes.specifier(device), where_ = Escapes.specifier(directory)
+        if injected(.deviceMountPercentUnescaped) { (what, where_) = (device, directory) }  // BugInjection: systemd #5290
         if what != device || where_ != directory { divergences.insert(.mountEscaping) }
         text.line("What", what)
         text.line("Where", where_)
@@ -69,7 +70,7 @@ extension PlanContext {
 
         // The umount service. systemd names it after cescape(name), which is not always a valid unit name.
         var umountUnit = Bytes(utf8: "\(kind.prefix)-") + escapedName + Bytes(utf8: "-umount.service")
-        if !UnitNames.isValidPlain(umountUnit) {
+        if !UnitNames.isValidPlain(umountUnit), !injected(.deviceMountPercentUnescaped) {  // BugInjection: systemd #5290
             divergences.insert(.umountUnitName)
             umountUnit = Bytes(utf8: "\(kind.prefix)-") + UnitNames.escape(name) + Bytes(utf8: "-umount.service")
             if !UnitNames.isValidPlain(umountUnit) {
@@ -89,7 +90,8 @@ extension PlanContext {
         umount.line("After", unit)
         umount.line("")
         umount.line("[Service]")
-        let argument = ExecArgument.bare(directory)
+        var argument = ExecArgument.bare(directory)
+        if injected(.deviceMountPercentUnescaped) { argument.text = directory }  // BugInjection: systemd #5290
         if argument.diverged { divergences.insert(.mountEscaping) }
         umount.append("ExecStart=-/bin/umount ")
         umount.append(argument.text)

@@ -1,4 +1,4 @@
-import Core
+@_spi(BugInjection) import Core
 @_spi(BugInjection) import Podrt
 
 /// One historical bug the harness must be able to catch: where it came from, the switch that puts it back
@@ -11,6 +11,7 @@ public struct CatalogueEntry: Sendable {
     /// The invariants a catch is expected to break.
     public var invariants: [String]
     let bugs: InjectedBugs
+    var generatorBugs: InjectedGeneratorBugs = []
 }
 
 public enum Catalogue {
@@ -48,10 +49,17 @@ public enum Catalogue {
         CatalogueEntry(name: "alive-before-refresh", source: "DESIGN.md catalogue (refresh ordering)",
                        summary: "the alive file is written before refresh finishes; a crash then leaves locks unreserved",
                        scenarios: ["crash-during-refresh"], invariants: ["I2"], bugs: .aliveBeforeRefresh),
+        CatalogueEntry(name: "keydev-percent-unescaped", source: "systemd/systemd#5290 (systemd 252; Fixtures/generator/DIVERGENCES.md §2)",
+                       summary: "a % in a key-device volume's name goes unescaped into Where=, What=, the umount unit's name and its ExecStart=",
+                       scenarios: ["keydev-special-names"], invariants: ["G3"], bugs: [],
+                       generatorBugs: .deviceMountPercentUnescaped),
     ]
 
     public static func entry(named name: String) -> CatalogueEntry? { entries.first { $0.name == name } }
 
     /// Puts `entry`'s bug back (nil: none) for every run in this process from now on.
-    public static func activate(_ entry: CatalogueEntry?) { InjectedBugs.active = entry?.bugs ?? [] }
+    public static func activate(_ entry: CatalogueEntry?) {
+        InjectedBugs.active = entry?.bugs ?? []
+        InjectedGeneratorBugs.active = entry?.generatorBugs ?? []
+    }
 }
