@@ -1,0 +1,1 @@
+../../../../Sources/Core/Generator/InjectedGeneratorBugs.swift
