@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
         .testTarget(
-            name: "GeneratorTests", dependencies: ["Core", "SimFS", "generator"],
+            name: "GeneratorTests", dependencies: ["Core", "SimFS", "Simulation", "generator"],
             exclude: ["record-divergent.sh"]
         ),
         .testTarget(name: "RuntimeTests", dependencies: ["Core", "CSQLite", "Podrt", "SimFS", "runtime"]),

@@ -50,15 +50,21 @@ public final class UnitVerifier: Sendable {
         do {
             try fs.makeDirectories(directory, permissions: FilePermissions(rawValue: 0o755))
             for line in tree {
-                let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                // `NAME d MODE`, `NAME f MODE` or `NAME l 0777 -> TARGET`; a name or target may hold spaces.
+                if let arrow = line.firstRange(of: " l 0777 -> ") {
+                    try fs.symlink(String(line[arrow.upperBound...]),
+                                   at: directory + "/" + line[..<arrow.lowerBound].dropFirst("normal/".count))
+                    continue
+                }
+                let words = line.split(separator: " ", omittingEmptySubsequences: false)
                 guard words.count >= 3 else { continue }
-                let relative = String(words[0].dropFirst("normal/".count))
+                let name = words.dropLast(2).joined(separator: " ")
+                let relative = String(name.dropFirst("normal/".count))
                 let path = directory + "/" + relative
-                switch words[1] {
+                switch words[words.count - 2] {
                 case "d": try fs.makeDirectories(path, permissions: FilePermissions(rawValue: 0o755))
-                case "l": if words.count == 5 { try fs.symlink(words[4], at: path) }
                 default:
-                    guard let bytes = files[words[0]] else { continue }
+                    guard let bytes = files[name] else { continue }
                     let fd = try fs.open(path, [.write, .create, .truncate], permissions: FilePermissions(rawValue: 0o644))
                     defer { try? fs.close(fd) }
                     try fs.writeAll(fd, bytes)
