@@ -52,11 +52,19 @@ struct Run: ParsableCommand {
         for file in files {
             let scenario = try Scenario.load(path: file, fixtures: simulation.fixtures)
             let seedList = (0..<UInt64(count)).map { first &+ $0 }
+            if runOptions.strategy == .pct, runOptions.mounted == nil {
+                print(scenario.pctBoundDescription(depth: simulation.pctDepth, seeds: seedList.count))
+            }
             let counter = ProgressCounter(name: scenario.name, total: seedList.count)
-            let failures = SeedBatch.run(scenario, seeds: seedList, jobs: jobs, options: runOptions) { _ in
+            let failures = SeedBatch.run(scenario, seeds: seedList, jobs: jobs, options: runOptions) { result in
                 counter.tick()
+                counter.mostChoices = max(counter.mostChoices, result.choices)
             }
             counter.finish()
+            if runOptions.strategy == .pct, runOptions.mounted == nil, counter.mostChoices > scenario.settings.pctSteps {
+                print("note: a run made \(counter.mostChoices) choices, more than pct-steps \(scenario.settings.pctSteps): "
+                    + "the bound above holds only for bugs whose change points fall in the first \(scenario.settings.pctSteps)")
+            }
             for seed in seedList.prefix(runOptions.mounted == nil ? determinism : 0) {
                 let first = scenario.run(seed: seed, options: simulation.runOptions)
                 let second = scenario.run(seed: seed, options: simulation.runOptions)
@@ -107,6 +115,8 @@ final class ProgressCounter {
     let start = realSeconds()
     var done = 0
     var lastPrint = realSeconds()
+    /// The most scheduler choices one run made (PCT's k).
+    var mostChoices = 0
 
     init(name: String, total: Int) {
         self.name = name

@@ -44,8 +44,13 @@ final class DeterminismTests: XCTestCase {
         XCTAssertNil(Decision("5:jump:2"))
     }
 
-    func testPCTBound() {
+    func testPCTBound() throws {
         XCTAssertEqual(PCTChooser.bound(processes: 3, steps: 100, depth: 1), 1.0 / 3, accuracy: 1e-12)
         XCTAssertEqual(PCTChooser.bound(processes: 3, steps: 100, depth: 3), 1.0 / 30_000, accuracy: 1e-12)
+        let race = try loadScenario("refresh-race")
+        let bound = race.pctBound(depth: 2)
+        XCTAssertEqual(bound.probability, 1 / Double(bound.processes * bound.steps), accuracy: 1e-15)
+        let text = race.pctBoundDescription(depth: 2, seeds: 1000)
+        XCTAssert(text.contains("PCT depth 2, \(bound.processes) processes") && text.contains("at least 1/\(bound.processes * bound.steps),"), text)
     }
 }

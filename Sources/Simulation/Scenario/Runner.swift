@@ -26,6 +26,8 @@ public struct RunResult: Sendable {
     public var decisions: [Decision] = []
     public var events: [TraceEvent] = []
     public var steps = 0
+    /// The scheduler's choice points (two or more processes could run): PCT's k.
+    public var choices = 0
     /// The world's op log with paths and errnos (detailed runs only).
     public var opLog: [String] = []
     public var passed: Bool { violation == nil }
@@ -101,6 +103,7 @@ final class Runner: ScenarioDriver {
         result.decisions = (chooser as? SeededChooser)?.decisions ?? options.decisions ?? []
         result.events = scheduler.trace.events
         result.steps = scheduler.step
+        result.choices = scheduler.choices
         if options.detailed { result.opLog = world.opLog.map(\.description) }
         return result
     }

@@ -39,4 +39,17 @@ extension Scenario {
         let d = depth ?? settings.pctDepth
         return (largest, settings.pctSteps, d, PCTChooser.bound(processes: largest, steps: settings.pctSteps, depth: d))
     }
+
+    /// The PCT guarantee in words, for `seeds` seeds: per seed 1/(n·k^(d−1)), and 1−(1−p)^seeds over all.
+    public func pctBoundDescription(depth: Int? = nil, seeds: Int) -> String {
+        let bound = pctBound(depth: depth)
+        var missed = 1.0
+        for _ in 0..<seeds { missed *= 1 - bound.probability }
+        let inverse = (1 / bound.probability).rounded()
+        let percent = (1 - missed) * 100
+        let overAll = percent >= 1 ? String(Int(percent.rounded())) : String(Double(Int(percent * 1000)) / 1000)
+        return "\(name): PCT depth \(bound.depth), \(bound.processes) processes in the largest group, \(bound.steps) steps: "
+            + "a bug of depth \(bound.depth) is hit by each seed with probability at least 1/\(Int(inverse)), "
+            + "by these \(seeds) seeds at least \(overAll)%"
+    }
 }
