@@ -78,3 +78,9 @@ int csupport_pin_to_cpu(int cpu) {
     CPU_SET(cpu, &set);
     return sched_setaffinity(0, sizeof set, &set);
 }
+
+static _Thread_local int simulated_process;
+
+int csupport_in_simulated_process(void) { return simulated_process; }
+
+void csupport_set_simulated_process(int value) { simulated_process = value; }

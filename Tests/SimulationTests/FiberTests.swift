@@ -89,6 +89,35 @@ final class FiberTests: XCTestCase {
         XCTAssertEqual(log.values, [2, 1, 2, 1, 2, 1, 1])
     }
 
+    /// The real world's clock, randomness, system calls and processes refuse to run inside a simulated process
+    /// (in bootsim that is a crash; here the escapes are recorded), and run as usual outside one.
+    func testTheRealWorldRefusesSimulatedProcesses() {
+        let escapes = Messages()
+        let saved = RealWorldGuard.onEscape
+        RealWorldGuard.onEscape = { escapes.values.append($0) }
+        defer { RealWorldGuard.onEscape = saved }
+        let world = SimWorld(seed: 3)
+        let scheduler = Scheduler(world: world, chooser: RandomWalkChooser(seed: 3, rates: InjectionRates(), switchChance: 0.1),
+                                  trace: TraceRecorder(detailed: false))
+        world.scheduler = scheduler
+        let inside = Log()
+        let program = ProgramSpec(name: "leaky", crashAtOp: nil) { machine, _ in
+            inside.values.append(RealWorldGuard.inSimulatedProcess ? 1 : 0)
+            _ = HostClock().monotonicNow()
+            _ = HostRandom().next()
+            _ = try? HostFileSystem().stat("/")
+            _ = try? machine.fileSystem.stat("/")  // the simulated machine is fine
+            return 0
+        }
+        XCTAssertEqual(scheduler.runGroup([program]).map(\.exitCode), [0])
+        XCTAssertEqual(inside.values, [1])
+        // getrandom(2) is a system call too.
+        XCTAssertEqual(escapes.values, ["clock", "randomness", "kernel (a system call)", "kernel (a system call)"])
+        XCTAssertFalse(RealWorldGuard.inSimulatedProcess, "the caller's thread is not a simulated process")
+        _ = HostClock().monotonicNow()
+        XCTAssertEqual(escapes.values.count, 4)
+    }
+
     /// No thread besides the caller's: every protocol call of every process comes from it.
     func testProcessesRunOnTheCallersThread() {
         let world = SimWorld(seed: 5)
@@ -124,6 +153,10 @@ private func depth(_ remaining: Int) -> Int {
         frame[0] = buffer[999]
         return remaining == 0 ? 0 : 1 + depth(remaining - 1) + Int(frame[0]) - Int(buffer[0])
     }
+}
+
+private final class Messages: @unchecked Sendable {  // one thread
+    var values: [String] = []
 }
 
 private final class Log: @unchecked Sendable {  // one thread

@@ -6,6 +6,7 @@ public final class HostClock: MachineClock {
 
     /// `clock_gettime(CLOCK_MONOTONIC)`.
     public func monotonicNow() -> MonotonicInstant {
+        RealWorldGuard.check("clock")
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return MonotonicInstant(nanoseconds: UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec))
@@ -13,6 +14,7 @@ public final class HostClock: MachineClock {
 
     /// `clock_gettime(CLOCK_REALTIME)`.
     public func wallNow() -> WallTime {
+        RealWorldGuard.check("clock")
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return WallTime(time)
@@ -21,6 +23,7 @@ public final class HostClock: MachineClock {
     /// `clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)`. An absolute deadline makes the EINTR retry exact:
     /// the sleep resumes towards the same instant.
     public func sleep(until deadline: MonotonicInstant) throws {
+        RealWorldGuard.check("clock (a sleep)")
         var time = timespec(
             tv_sec: Int(deadline.nanoseconds / 1_000_000_000), tv_nsec: Int(deadline.nanoseconds % 1_000_000_000))
         while true {

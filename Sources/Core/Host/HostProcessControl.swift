@@ -17,6 +17,7 @@ public final class HostProcessControl: ProcessControl {
     /// as `posix_spawnp` does). The child starts in `directory` (`posix_spawn_file_actions_addchdir_np`),
     /// with an empty signal mask and default signal handlers.
     public func spawn(_ arguments: [String], environment: [String], directory: String?) throws -> ProcessID {
+        RealWorldGuard.check("processes (a spawn)")
         guard let program = arguments.first else { throw Errno.invalidArgument }
         var actions = posix_spawn_file_actions_t()
         try Syscall.checking(posix_spawn_file_actions_init(&actions))

@@ -13,6 +13,7 @@ extension Syscall {
     /// Runs `call` until it returns something other than -1 with EINTR; throws any other error.
     @inline(__always)
     static func retryingOnInterrupt<Result: FixedWidthInteger>(_ call: () -> Result) throws -> Result {
+        RealWorldGuard.check("kernel (a system call)")
         while true {
             let result = call()
             if result != -1 { return result }
@@ -24,6 +25,7 @@ extension Syscall {
     /// Runs `call` once; throws its error when it returns -1. For calls that cannot be interrupted.
     @inline(__always)
     static func once<Result: FixedWidthInteger>(_ call: () -> Result) throws -> Result {
+        RealWorldGuard.check("kernel (a system call)")
         let result = call()
         if result == -1 { throw Errno(rawValue: errno) }
         return result

@@ -17,12 +17,16 @@ final class Fiber {
     /// Thread-local state that belongs to the process, kept here while another fiber runs: SQLite's
     /// randomness source, which each podrt connection points at its own machine.
     private var randomness: (source: sqlite3_randomness_source?, context: UnsafeMutableRawPointer?) = (nil, nil)
+    /// A simulated process's fiber, where the real world's backends refuse to run (`RealWorldGuard`); the
+    /// thread's own context is not one.
+    private let simulated: Bool
 
     /// The calling thread's own context: no stack of its own, filled in by the first switch away from it.
     init() {
         context.initialize(to: csupport_fiber())
         stack = nil
         mapped = 0
+        simulated = false
     }
 
     /// A fiber with a stack of `stackSize` bytes below a guard page.
@@ -33,6 +37,7 @@ final class Fiber {
         precondition(memory != MAP_FAILED, "bootsim: cannot map a stack for a simulated process (errno \(errno))")
         mprotect(memory, page, PROT_NONE)
         stack = memory
+        simulated = true
         context.initialize(to: csupport_fiber())
         csupport_fiber_make(context, memory! + page, stackSize, { raw in
             Unmanaged<Fiber>.fromOpaque(raw!).takeUnretainedValue().loop()
@@ -50,6 +55,7 @@ final class Fiber {
         var (source, data) = other.randomness
         sqlite3_thread_randomness_swap(&source, &data)
         randomness = (source, data)
+        csupport_set_simulated_process(other.simulated ? 1 : 0)
         csupport_fiber_switch(context, other.context)
     }
 
