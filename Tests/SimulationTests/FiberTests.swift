@@ -2,6 +2,7 @@ import CSQLite
 import Core
 import Glibc
 import SimFS
+@testable import Podrt
 import XCTest
 @testable import Simulation
 
@@ -90,7 +91,8 @@ final class FiberTests: XCTestCase {
     }
 
     /// The real world's clock, randomness, system calls and processes refuse to run inside a simulated process
-    /// (in bootsim that is a crash; here the escapes are recorded), and run as usual outside one.
+    /// (in bootsim that is a crash; here the escapes are recorded), as does SQLite's own unix VFS; outside a
+    /// simulated process they run as usual.
     func testTheRealWorldRefusesSimulatedProcesses() {
         let escapes = Messages()
         let saved = RealWorldGuard.onEscape
@@ -106,16 +108,18 @@ final class FiberTests: XCTestCase {
             _ = HostClock().monotonicNow()
             _ = HostRandom().next()
             _ = try? HostFileSystem().stat("/")
+            _ = try? Database(path: ":memory:")  // SQLite's own unix VFS
             _ = try? machine.fileSystem.stat("/")  // the simulated machine is fine
             return 0
         }
         XCTAssertEqual(scheduler.runGroup([program]).map(\.exitCode), [0])
         XCTAssertEqual(inside.values, [1])
         // getrandom(2) is a system call too.
-        XCTAssertEqual(escapes.values, ["clock", "randomness", "kernel (a system call)", "kernel (a system call)"])
+        XCTAssertEqual(escapes.values, ["clock", "randomness", "kernel (a system call)", "kernel (a system call)",
+                                        "file system (SQLite's unix VFS for :memory:)"])
         XCTAssertFalse(RealWorldGuard.inSimulatedProcess, "the caller's thread is not a simulated process")
         _ = HostClock().monotonicNow()
-        XCTAssertEqual(escapes.values.count, 4)
+        XCTAssertEqual(escapes.values.count, 5)
     }
 
     /// No thread besides the caller's: every protocol call of every process comes from it.

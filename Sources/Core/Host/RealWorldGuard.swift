@@ -14,7 +14,7 @@ public enum RealWorldGuard {
     public static var inSimulatedProcess: Bool { csupport_in_simulated_process() != 0 }
 
     @inline(__always)
-    static func check(_ what: @autoclosure () -> String) {
+    package static func check(_ what: @autoclosure () -> String) {
         if csupport_in_simulated_process() != 0 { onEscape(what()) }
     }
 }

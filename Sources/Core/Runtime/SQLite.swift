@@ -29,6 +29,7 @@ final class Database {
     init(path: String, vfs: FileSystemVFS? = nil) throws {
         self.path = path
         self.vfs = vfs
+        if vfs == nil { RealWorldGuard.check("file system (SQLite's unix VFS for \(path))") }
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, vfs?.name)
