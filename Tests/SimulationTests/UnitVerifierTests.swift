@@ -27,6 +27,8 @@ final class UnitVerifierTests: XCTestCase {
         let complaints = try XCTUnwrap(verifier.complaints(manifest: systemd.manifest, files: systemd.files))
         XCTAssert(complaints.contains { $0.contains("Failed to prepare filename ./keydev-da%ta-umount.service") },
                   "\(complaints)")
+        XCTAssert(complaints.contains { $0.hasPrefix("./systemd-cryptsetup@da\\x25ta.service:15: ") }, "\(complaints)")
+        XCTAssertFalse(complaints.contains { $0.contains("/tmp/bootsim-g3-test") }, "the scratch path leaks: \(complaints)")
         XCTAssertEqual(verifier.runs, 2)
         XCTAssertEqual(try HostFileSystem().readdir("/tmp").map(\.name).filter { $0.hasPrefix("bootsim-g3-test") }, [],
                        "the scratch copies are removed")
