@@ -96,8 +96,8 @@ final class DifferentialTests: XCTestCase {
     static func run(_ binary: String, destination: String, runtime: String, environment: [String: String])
         -> Recording {
         let host = HostFileSystem(root: "/")
-        removeTree(destination, host)
-        removeTree(runtime, host)
+        host.removeTree(destination)
+        host.removeTree(runtime)
         try? host.mkdir(destination, permissions: FilePermissions(rawValue: 0o755))
         let stderrPath = destination + ".stderr"
         let status = spawnAndWait(binary, arguments: [destination, destination, destination],
@@ -115,8 +115,8 @@ final class DifferentialTests: XCTestCase {
     /// Runs ours in this process over the real file system (planner and writer, as the binary would).
     static func runInProcess(destination: String, runtime: String, environment: [String: String]) -> Recording {
         let host = HostFileSystem(root: "/")
-        removeTree(destination, host)
-        removeTree(runtime, host)
+        host.removeTree(destination)
+        host.removeTree(runtime)
         try? host.mkdir(destination, permissions: FilePermissions(rawValue: 0o755))
         let stderr = TextBox()
         var process = GeneratorProcess(
@@ -131,16 +131,6 @@ final class DifferentialTests: XCTestCase {
         } catch {
             return Recording(status: status, stderr: stderr.text + "\n(reading the output failed: \(error))",
                              manifest: [], files: [:])
-        }
-    }
-
-    static func removeTree(_ path: String, _ fileSystem: any FileSystem) {
-        guard let status = try? fileSystem.lstat(path) else { return }
-        if status.kind == .directory {
-            for entry in (try? fileSystem.readdir(path)) ?? [] { removeTree(path + "/" + entry.name, fileSystem) }
-            try? fileSystem.rmdir(path)
-        } else {
-            try? fileSystem.unlink(path)
         }
     }
 }

@@ -41,6 +41,17 @@ extension FileSystem {
         }
     }
 
+    /// `rm -rf` of `path`, best effort: symbolic links are removed, not followed; what cannot be removed stays.
+    package func removeTree(_ path: String) {
+        guard let status = try? lstat(path) else { return }
+        if status.kind == .directory {
+            for entry in (try? readdir(path)) ?? [] { removeTree(path + "/" + entry.name) }
+            try? rmdir(path)
+        } else {
+            try? unlink(path)
+        }
+    }
+
     /// `mkdir -p`: creates `path` and its missing parents with `permissions`. An existing directory is fine.
     /// As Go's `os.MkdirAll` (podman's): an existing path costs one `stat`, a missing one a `stat` per missing
     /// level and its `mkdir`.

@@ -74,32 +74,21 @@ public final class UnitVerifier: Sendable {
                 }
             }
         } catch {
-            removeTree(directory)
+            fs.removeTree(directory)
             return nil
         }
-        guard !units.isEmpty else { removeTree(directory); return [] }
+        guard !units.isEmpty else { fs.removeTree(directory); return [] }
         let output = directory + ".out"
         let script = #"cd "$1" || exit 127; out=$2; shift 2; "$@" >"$out" 2>&1"#
         let processes = HostProcessControl()
         let status = try? processes.wait(processes.spawn(
             ["/bin/sh", "-c", script, "verify", directory, output, Self.analyze, "verify", "--man=no"] + units,
             environment: ["PATH=/usr/bin:/bin", "SYSTEMD_LOG_COLOR=0"], directory: "/"))
-        removeTree(directory)
+        fs.removeTree(directory)
         defer { try? fs.unlink(output) }
         guard case .exited = status, let bytes = try? fs.readFile(output, limit: 1 << 20) else { return nil }
         // The scratch directory's name (it holds the pid) is written as `.`, so a verdict reads the same in any run.
         return bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self).replacing(directory, with: ".") }
             .filter { line in !line.isEmpty && !Self.tolerated.contains { line.contains($0) } }
-    }
-
-    private func removeTree(_ path: String) {
-        let fs = HostFileSystem()
-        guard let status = try? fs.lstat(path) else { return }
-        if status.kind == .directory {
-            for entry in (try? fs.readdir(path)) ?? [] { removeTree(path + "/" + entry.name) }
-            try? fs.rmdir(path)
-        } else {
-            try? fs.unlink(path)
-        }
     }
 }

@@ -59,14 +59,5 @@ extension ScenarioDriver {
     }
 
     /// `rm -rf`, without syncing (as tmpfiles cleanup or a careless admin would).
-    func harnessRemove(_ path: String) {
-        let fs = harness().fileSystem
-        guard let status = try? fs.lstat(path) else { return }
-        if status.kind == .directory {
-            for entry in (try? fs.readdir(path)) ?? [] { harnessRemove(path + "/" + entry.name) }
-            try? fs.rmdir(path)
-        } else {
-            try? fs.unlink(path)
-        }
-    }
+    func harnessRemove(_ path: String) { harness().fileSystem.removeTree(path) }
 }
