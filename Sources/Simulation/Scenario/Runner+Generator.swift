@@ -84,10 +84,18 @@ extension ScenarioDriver {
         return (lines.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, files)
     }
 
-    /// G2 after every generator run: a unit file is either absent or complete.
+    /// After every generator run, one reading of its tree for G2 (a unit file is either absent or complete)
+    /// and then G3 (its units pass `systemd-analyze verify`; skipped when that is not installed).
     func checkGenerator(_ processes: [any ProcessOutcome]) -> Violation? {
-        guard scenario.settings.invariants.contains("G2") || generatorFixture != nil else { return nil }
-        let (_, files) = generatorTree()
+        let complete = scenario.settings.invariants.contains("G2") || generatorFixture != nil
+        let valid = scenario.settings.invariants.contains("G3") && UnitVerifier.available
+        guard complete || valid else { return nil }
+        let (manifest, files) = generatorTree()
+        if complete, let violation = checkComplete(files, processes) { return violation }
+        return valid ? verifyUnits(manifest, files) : nil
+    }
+
+    private func checkComplete(_ files: [String: [UInt8]], _ processes: [any ProcessOutcome]) -> Violation? {
         for (name, bytes) in files.sorted(by: { $0.key < $1.key }) {
             if let expected = generatorFixture?.files[name] {
                 if bytes != expected, !processes.contains(where: { $0.exitCode == 0 }) || bytes.count < expected.count {
@@ -100,10 +108,7 @@ extension ScenarioDriver {
         return nil
     }
 
-    /// G3 after every generator run: its units pass `systemd-analyze verify` (skipped when it is missing).
-    func verifyUnits() -> Violation? {
-        guard scenario.settings.invariants.contains("G3"), UnitVerifier.available else { return nil }
-        let (manifest, files) = generatorTree()
+    private func verifyUnits(_ manifest: [String], _ files: [String: [UInt8]]) -> Violation? {
         guard let complaints = UnitVerifier.shared.complaints(manifest: manifest, files: files) else {
             return Violation(invariant: "G3", message: "could not run \(UnitVerifier.analyze) on the generator's tree")
         }
