@@ -109,8 +109,14 @@ final class SimRefreshTests: XCTestCase {
 
     /// While podrt has its store open over SimFS, SQLite's own randomness (a journal's nonce) comes from the
     /// process's simulated machine, not from the process-wide PRNG that `/dev/urandom` seeds: the same seed
-    /// draws the same bytes. Once the store is closed, the thread has no source of its own again.
+    /// draws the same bytes. Once the store is closed, the thread has the source it had before again (none on a
+    /// fresh thread; a checker's trap where a simulation test ran its checks on this thread first).
     func testSQLiteRandomnessComesFromTheSimulatedMachine() throws {
+        var outer: sqlite3_randomness_source?
+        var outerContext: UnsafeMutableRawPointer?
+        sqlite3_thread_randomness_swap(&outer, &outerContext)  // read it (the thread has none now)…
+        var back = (outer, outerContext)
+        sqlite3_thread_randomness_swap(&back.0, &back.1)  // …and put it back
         func draw(seed: UInt64) throws -> [UInt8] {
             let world = SimWorld(seed: seed)
             let runtime = try Runtime(machine: try process(world), options: options())
@@ -124,7 +130,9 @@ final class SimRefreshTests: XCTestCase {
         var source: sqlite3_randomness_source?
         var context: UnsafeMutableRawPointer?
         sqlite3_thread_randomness_swap(&source, &context)
-        XCTAssertNil(source)
+        XCTAssertEqual(source.map { unsafeBitCast($0, to: UInt.self) }, outer.map { unsafeBitCast($0, to: UInt.self) })
+        XCTAssertEqual(context, outerContext)
+        sqlite3_thread_randomness_swap(&source, &context)
     }
 }
 
