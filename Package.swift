@@ -26,11 +26,10 @@ let package = Package(
         .target(name: "CSQLite", cSettings: sqliteSettings),
         .target(
             name: "Core",
-            dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")],
-            exclude: ["Runtime"]
+            dependencies: ["CSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
-        // podrt's core (Sources/Core/Runtime) is its own module, so the static generator does not link SQLite.
-        .target(name: "Podrt", dependencies: ["Core", "CSQLite"], path: "Sources/Core/Runtime"),
+        // podrt's core: its own module, so the static generator links neither SQLite nor Foundation.
+        .target(name: "Podrt", dependencies: ["Core", "CSQLite"]),
         .target(name: "SimFS", dependencies: ["Core"], swiftSettings: harnessSettings),
         // crypttab-check: libcryptsetup and libblkid stay out of Core, which the static generator links.
         .target(name: "CryptCheck", dependencies: ["Core", "CCryptSetup", "CBlkid"]),

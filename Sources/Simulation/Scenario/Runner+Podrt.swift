@@ -9,7 +9,7 @@ extension Runner {
         let config = self.config
         return ProgramSpec(name: "podrt-" + (words.first ?? ""), crashAtOp: crashAtOp) { machine, process in
             var options = RuntimeOptions(config: config)
-            // podrt's own VFS over the FileSystem protocol (Core/Runtime/FileSystemVFS.swift).
+            // podrt's own VFS over the FileSystem protocol (Podrt/FileSystemVFS.swift).
             options.databaseOverFileSystem = true
             options.forRenumber = words.first == "renumber"
             do {
