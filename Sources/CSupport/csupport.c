@@ -79,8 +79,12 @@ int csupport_pin_to_cpu(int cpu) {
     return sched_setaffinity(0, sizeof set, &set);
 }
 
-static _Thread_local int simulated_process;
+static _Thread_local void *escape_handler;
 
-int csupport_in_simulated_process(void) { return simulated_process; }
+void *csupport_escape_handler(void) { return escape_handler; }
 
-void csupport_set_simulated_process(int value) { simulated_process = value; }
+void csupport_swap_escape_handler(void **handler) {
+    void *old = escape_handler;
+    escape_handler = *handler;
+    *handler = old;
+}

@@ -128,7 +128,8 @@ final class FaultAndLogTests: XCTestCase {
         final class Recorder: SimScheduling, @unchecked Sendable {
             var ops: [SimOp] = []
             func willPerform(_ pid: ProcessID, _ op: SimOp) { ops.append(op) }
-            func wait(_ pid: ProcessID) {}
+            func spawned(_ child: ProcessID, name: String, by parent: ProcessID,
+                         program: @escaping @Sendable (Machine) -> Void) {}
             func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool { false }
         }
         let (world, m) = makeWorld()

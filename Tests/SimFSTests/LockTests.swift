@@ -83,76 +83,26 @@ final class LockTests: XCTestCase {
         XCTAssertEqual(try segment.lock(0), .ownerDied)
     }
 
-    func testBlockingLockWaitsForRelease() throws {
+    /// Without a scheduler one thread drives the machine: a lock another process holds can never be let go
+    /// while the caller waits, so the wait is refused (the scheduler's own tests cover real waiting).
+    func testWaitingWithoutASchedulerIsRefused() throws {
         let world = SimWorld(seed: 1)
-        world.register(program: "locker") { machine, _ in
-            let segment = try machine.mutexes.open("/dev/shm/l")
-            let got = try segment.lock(0)
-            try segment.unlock(0)
-            return got == .acquired ? 7 : 8
-        }
-        let parent = world.machine(for: world.spawn(name: "parent"))
-        let segment = try parent.mutexes.create("/dev/shm/l", mutexCount: 1, dataSize: 0)
-        XCTAssertEqual(try segment.lock(0), .acquired)
-        let child = try parent.processes.spawn(["locker"], environment: [], directory: nil)
-        // Give the child time to block on the mutex (real time only paces the test; the world never reads it).
-        usleep(50_000)
-        try segment.unlock(0)
-        XCTAssertEqual(try parent.processes.wait(child), .exited(7))
-    }
-
-    func testWaitForCycleAndEDEADLKWithTwoThreads() throws {
-        let world = SimWorld(seed: 1)
-        let setup = world.machine(for: world.spawn(name: "setup"))
-        _ = try setup.mutexes.create("/dev/shm/l", mutexCount: 2, dataSize: 0)
-        // Process a takes 0 then wants 1; b takes 1 then wants 0.
-        world.register(program: "crosser") { machine, arguments in
-            let first = Int(arguments[1])!
-            let segment = try machine.mutexes.open("/dev/shm/l")
-            _ = try segment.lock(first)
-            try machine.fileSystem.write("/run/took\(first)", "")
-            while !(try machine.fileSystem.exists("/run/took\(1 - first)")) {
-                try machine.clock.sleep(until: machine.clock.monotonicNow().advanced(byNanoseconds: 1000))
-                usleep(1000)
-            }
-            do {
-                _ = try segment.lock(1 - first)
-                try segment.unlock(1 - first)
-                try segment.unlock(first)
-                return 0
-            } catch Errno.deadlock {
-                try segment.unlock(first)
-                return 35
-            }
-        }
-        let a = try setup.processes.spawn(["crosser", "0"], environment: [], directory: nil)
-        let b = try setup.processes.spawn(["crosser", "1"], environment: [], directory: nil)
-        let results = [try setup.processes.wait(a), try setup.processes.wait(b)]
-        // Exactly one of them would have closed the cycle and got EDEADLK; the other then got the lock.
-        XCTAssertEqual(results.filter { $0 == .exited(35) }.count, 1, "\(results)")
-        XCTAssertEqual(results.filter { $0 == .exited(0) }.count, 1, "\(results)")
-        let report = try XCTUnwrap(world.deadlocks.first)
-        XCTAssertEqual(Set(report.cycle), [a, b])
-        XCTAssertNil(world.waitForCycle())
-    }
-
-    func testWaitForCycleSeesBlockedProcesses() throws {
-        let world = SimWorld(seed: 1)
-        let setup = world.machine(for: world.spawn(name: "setup"))
-        let segment = try setup.mutexes.create("/dev/shm/l", mutexCount: 1, dataSize: 0)
-        _ = try segment.lock(0)
-        world.register(program: "waiter") { machine, _ in
-            _ = try machine.mutexes.open("/dev/shm/l").lock(0)
-            return 0
-        }
-        let waiter = try setup.processes.spawn(["waiter"], environment: [], directory: nil)
-        usleep(50_000)
-        XCTAssertNil(world.waitForCycle())  // a waits for setup, setup waits for nobody
-        // setup now waits for the waiter: the cycle is refused with EDEADLK.
-        XCTAssertErrno(.deadlock, try setup.processes.wait(waiter))
-        XCTAssertEqual(Set(world.deadlocks.last!.cycle), [waiter, setup.processes.currentProcess])
-        world.kill(waiter)
-        world.settle()
+        let a = world.machine(for: world.spawn(name: "a"))
+        let b = world.machine(for: world.spawn(name: "b"))
+        let sa = try a.mutexes.create("/dev/shm/l", mutexCount: 1, dataSize: 0)
+        let sb = try b.mutexes.open("/dev/shm/l")
+        XCTAssertEqual(try sa.lock(0), .acquired)
+        XCTAssertNil(try sb.tryLock(0))
+        XCTAssertErrno(.deadlock, try sb.lock(0))
+        try sa.unlock(0)
+        XCTAssertEqual(try sb.lock(0), .acquired)
+        try a.fileSystem.write("/run/lock", "")
+        let fa = try a.fileSystem.open("/run/lock", .read)
+        let fb = try b.fileSystem.open("/run/lock", .read)
+        try a.fileSystem.flock(fa, .exclusive, wait: true)
+        XCTAssertErrno(.deadlock, try b.fileSystem.flock(fb, .shared, wait: true))
+        try a.fileSystem.close(fa)
+        try b.fileSystem.flock(fb, .shared, wait: true)
     }
 
     func testFlockSharedExclusiveAndRelease() throws {
@@ -184,52 +134,5 @@ final class LockTests: XCTestCase {
         try a.flock(first, .exclusive, wait: true)
         // Waiting on a lock one holds oneself can never end.
         XCTAssertErrno(.deadlock, try a.flock(second, .exclusive, wait: true))
-    }
-
-    func testWaitingParksInTheSchedulerWhenOneIsInstalled() throws {
-        final class PollingScheduler: SimScheduling, @unchecked Sendable {
-            let waits = SharedCounter()
-            func willPerform(_ pid: ProcessID, _ op: SimOp) {}
-            func wait(_ pid: ProcessID) {
-                waits.increment()
-                usleep(1000)
-            }
-            func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool { false }
-        }
-        let world = SimWorld(seed: 1)
-        let scheduler = PollingScheduler()
-        world.scheduler = scheduler
-        world.register(program: "locker") { machine, _ in
-            let segment = try machine.mutexes.open("/dev/shm/l")
-            _ = try segment.lock(0)
-            try segment.unlock(0)
-            return 0
-        }
-        let parent = world.machine(for: world.spawn(name: "parent"))
-        let segment = try parent.mutexes.create("/dev/shm/l", mutexCount: 1, dataSize: 0)
-        _ = try segment.lock(0)
-        let child = try parent.processes.spawn(["locker"], environment: [], directory: nil)
-        while !world.isWaiting(child) { usleep(1000) }
-        XCTAssertFalse(world.isWaiting(parent.processes.currentProcess))
-        try segment.unlock(0)
-        XCTAssertEqual(try parent.processes.wait(child), .exited(0))
-        XCTAssertGreaterThan(scheduler.waits.value, 0)
-    }
-}
-
-/// A counter shared between threads, guarded by a pthread mutex (no Foundation).
-final class SharedCounter: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var count = 0
-    init() { pthread_mutex_init(&mutex, nil) }
-    func increment() {
-        pthread_mutex_lock(&mutex)
-        count += 1
-        pthread_mutex_unlock(&mutex)
-    }
-    var value: Int {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return count
     }
 }

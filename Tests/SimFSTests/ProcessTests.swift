@@ -38,37 +38,20 @@ final class ProcessTests: XCTestCase {
         XCTAssertFalse(parent.processes.isAlive(child))
     }
 
-    func testKillMakesNextCallThrowAndWaitReportsSignal() throws {
+    /// Without a scheduler a child runs to its end inside `spawn`; its status waits for the parent.
+    func testWithoutASchedulerAChildRunsToItsEndBeforeSpawnReturns() throws {
         let world = SimWorld(seed: 1)
-        world.register(program: "loop") { machine, _ in
-            while true {
-                try machine.fileSystem.write("/run/alive", "yes")
-                usleep(1000)
-            }
+        world.register(program: "fails") { machine, _ in
+            try machine.fileSystem.write("/run/ran", "yes")
+            throw Errno.ioError
         }
         let parent = world.machine(for: world.spawn(name: "parent"))
-        let child = try parent.processes.spawn(["loop"], environment: [], directory: nil)
-        XCTAssertTrue(parent.processes.isAlive(child))
-        try parent.processes.kill(child, signal: 0)
-        try parent.processes.kill(child, signal: 15)
+        let child = try parent.processes.spawn(["fails"], environment: [], directory: nil)
+        XCTAssertEqual(try parent.fileSystem.text("/run/ran"), "yes")
         XCTAssertFalse(parent.processes.isAlive(child))
-        XCTAssertEqual(try parent.processes.wait(child), .signaled(15))
+        XCTAssertTrue(world.hasEnded(child))
+        XCTAssertEqual(try parent.processes.wait(child), .exited(1), "an error the program does not handle is exit 1")
         XCTAssertErrno(.noSuchProcess, try parent.processes.kill(ProcessID(rawValue: 999), signal: 9))
-    }
-
-    func testRebootKillsRunningPrograms() throws {
-        let world = SimWorld(seed: 1)
-        world.register(program: "sleeper") { machine, _ in
-            while true {
-                try machine.clock.sleep(until: machine.clock.monotonicNow().advanced(byNanoseconds: 1_000))
-                usleep(500)
-            }
-        }
-        let parent = world.machine(for: world.spawn(name: "parent"))
-        _ = try parent.processes.spawn(["sleeper"], environment: [], directory: nil)
-        world.reboot()
-        world.settle()
-        XCTAssertEqual(world.liveProcesses, [])
     }
 
     func testExitReleasesDescriptorsAndFlocks() throws {

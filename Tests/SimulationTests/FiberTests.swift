@@ -95,12 +95,10 @@ final class FiberTests: XCTestCase {
     /// simulated process they run as usual.
     func testTheRealWorldRefusesSimulatedProcesses() {
         let escapes = Messages()
-        let saved = RealWorldGuard.onEscape
-        RealWorldGuard.onEscape = { escapes.values.append($0) }
-        defer { RealWorldGuard.onEscape = saved }
         let world = SimWorld(seed: 3)
         let scheduler = Scheduler(world: world, chooser: RandomWalkChooser(seed: 3, rates: InjectionRates(), switchChance: 0.1),
-                                  trace: TraceRecorder(detailed: false))
+                                  trace: TraceRecorder(detailed: false),
+                                  onEscape: EscapeHandler { escapes.values.append($0) })
         world.scheduler = scheduler
         let inside = Log()
         let program = ProgramSpec(name: "leaky", crashAtOp: nil) { machine, _ in

@@ -17,10 +17,11 @@ ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags);
 /* posix_spawn_file_actions_addchdir_np(3), a GNU extension Swift does not import. */
 int csupport_spawn_addchdir(void *actions, const char *path);
 
-/* Nonzero while a simulated process (a bootsim fiber) runs on this thread; the real world's backends then
-   refuse to run (Core's RealWorldGuard). Thread-local, switched with the fiber. */
-int csupport_in_simulated_process(void);
-void csupport_set_simulated_process(int value);
+/* The escape handler of the simulated process (a bootsim fiber) running on this thread, NULL outside one; the
+   real world's backends then refuse to run (Core's RealWorldGuard). Thread-local, exchanged with the fiber's
+   own by csupport_swap_escape_handler. */
+void *csupport_escape_handler(void);
+void csupport_swap_escape_handler(void **handler);
 
 /* The number of CPUs in this process's affinity mask, or 1 when it cannot be read. */
 int csupport_usable_cpus(void);

@@ -2,7 +2,6 @@
 // kernel making files, so a helper thread starts writing entries as soon as they are planned; when planning
 // ends, the planner's thread joins in. Writers take entries in plan order; an entry waits for the earlier
 // entries it shares a path with (`PlanDependencies`), so the tree and the messages are the serial ones.
-import Glibc
 
 /// A `PlanSink` for the host: entries are written by helper threads while planning goes on.
 public final class HostPlanPipeline: PlanSink, @unchecked Sendable {
@@ -15,9 +14,8 @@ public final class HostPlanPipeline: PlanSink, @unchecked Sendable {
     private let fileSystem: any FileSystem
     private let helpers: Int
     private let startThread: ThreadStarter
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    // Below: touched only with `mutex` held.
+    private let monitor = Monitor()
+    // Below: touched only inside `monitor`.
     private var entries: [PlanEntry] = []
     private var waits: [[Int]] = []
     private var outcomes: [(messages: [LogMessage], succeeded: Bool)?] = []
@@ -36,41 +34,33 @@ public final class HostPlanPipeline: PlanSink, @unchecked Sendable {
         self.fileSystem = fileSystem
         self.helpers = helpers
         self.startThread = startThread
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        changed.deallocate()
-        mutex.deallocate()
     }
 
     public func planned(_ entry: PlanEntry) {
         let entryWaits = dependencies.add(entry)
-        pthread_mutex_lock(mutex)
-        entries.append(entry)
-        waits.append(entryWaits)
-        outcomes.append(nil)
-        let startNow = !started && entries.count >= Self.entriesBeforeHelpers
-        if startNow { started = true }
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        let startNow = monitor.withLock {
+            entries.append(entry)
+            waits.append(entryWaits)
+            outcomes.append(nil)
+            let startNow = !started && entries.count >= Self.entriesBeforeHelpers
+            if startNow { started = true }
+            monitor.broadcast()
+            return startNow
+        }
         if startNow { startHelpers() }
     }
 
     public func finish() -> (messages: [LogMessage], failed: Bool) {
-        pthread_mutex_lock(mutex)
-        planning = false
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        monitor.withLock {
+            planning = false
+            monitor.broadcast()
+        }
         write(lane: 1)
-        pthread_mutex_lock(mutex)
-        ended = true
-        while helpersRunning > 0 { pthread_cond_wait(changed, mutex) }
-        let results = outcomes
-        pthread_mutex_unlock(mutex)
+        let results = monitor.withLock {
+            ended = true
+            monitor.wait { helpersRunning == 0 }
+            return outcomes
+        }
         var messages: [LogMessage] = []
         var failed = false
         for outcome in results {
@@ -85,19 +75,18 @@ public final class HostPlanPipeline: PlanSink, @unchecked Sendable {
     private func startHelpers() {
         for lane in 0..<helpers {
             _ = startThread { [self] in
-                pthread_mutex_lock(mutex)
                 // Planning and writing ended before this thread could run: nothing to do, nobody waits.
-                if ended {
-                    pthread_mutex_unlock(mutex)
-                    return
+                let begun = monitor.withLock {
+                    if ended { return false }
+                    helpersRunning += 1
+                    return true
                 }
-                helpersRunning += 1
-                pthread_mutex_unlock(mutex)
+                guard begun else { return }
                 write(lane: lane + 2)
-                pthread_mutex_lock(mutex)
-                helpersRunning -= 1
-                pthread_cond_broadcast(changed)
-                pthread_mutex_unlock(mutex)
+                monitor.withLock {
+                    helpersRunning -= 1
+                    monitor.broadcast()
+                }
             }
         }
     }
@@ -105,21 +94,26 @@ public final class HostPlanPipeline: PlanSink, @unchecked Sendable {
     /// Takes entries in plan order until none are left and planning has ended.
     private func write(lane: Int) {
         var writer = PlanWriter(fileSystem: fileSystem, lane: lane)
-        pthread_mutex_lock(mutex)
-        while true {
-            while next == entries.count && planning { pthread_cond_wait(changed, mutex) }
-            if next == entries.count { break }
-            let index = next
-            next += 1
-            while waits[index].contains(where: { outcomes[$0] == nil }) { pthread_cond_wait(changed, mutex) }
-            let entry = entries[index]
-            pthread_mutex_unlock(mutex)
+        while let (index, entry) = take() {
             var messages: [LogMessage] = []
             let succeeded = writer.apply(entry, messages: &messages)
-            pthread_mutex_lock(mutex)
-            outcomes[index] = (messages, succeeded)
-            pthread_cond_broadcast(changed)
+            monitor.withLock {
+                outcomes[index] = (messages, succeeded)
+                monitor.broadcast()
+            }
         }
-        pthread_mutex_unlock(mutex)
+    }
+
+    /// The next entry in plan order once the earlier entries it waits for are written; nil when none is left
+    /// and planning has ended.
+    private func take() -> (Int, PlanEntry)? {
+        monitor.withLock {
+            monitor.wait { next < entries.count || !planning }
+            if next == entries.count { return nil }
+            let index = next
+            next += 1
+            monitor.wait { !waits[index].contains { outcomes[$0] == nil } }
+            return (index, entries[index])
+        }
     }
 }

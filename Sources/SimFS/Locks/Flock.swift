@@ -1,4 +1,4 @@
-/// `flock(2)` on open file descriptions, through the same wait-for machinery as the mutexes.
+/// `flock(2)` on open file descriptions. A wait is the scheduler's (see `SimWorld.block`).
 extension SimWorld {
     func flockFile(_ file: OpenFile, _ operation: FileLockOperation, wait: Bool, for process: SimProcess) throws {
         let node = file.inode
@@ -17,7 +17,7 @@ extension SimWorld {
         }
         if !free() {
             guard wait else { throw Errno.wouldBlock }
-            try block(process, on: .flock(node, exclusive: exclusive), op: .flock, until: free)
+            try block(until: free)
         }
         if exclusive {
             node.exclusiveHolder = file
@@ -32,6 +32,5 @@ extension SimWorld {
         if node.exclusiveHolder === file { node.exclusiveHolder = nil }
         node.sharedHolders.removeAll { $0 === file }
         file.lockMode = .unlock
-        lock.broadcast()
     }
 }

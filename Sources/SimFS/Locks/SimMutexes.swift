@@ -69,7 +69,7 @@ final class SimMutexSegment: MutexSegment {
         try world.perform(process, .mutexLock, path, "\(index)") {
             let mutex = try self.mutex(index)
             if mutex.owner === process { throw Errno.deadlock }
-            try world.block(process, on: .mutex(mutex), op: .mutexLock) { mutex.owner == nil }
+            try world.block { mutex.owner == nil }
             return take(mutex)
         }
     }
@@ -100,7 +100,6 @@ final class SimMutexSegment: MutexSegment {
             guard mutex.owner === process else { throw Errno.notPermitted }
             mutex.owner = nil
             process.heldMutexes.removeAll { $0 === mutex }
-            world.lock.broadcast()
         }
     }
 

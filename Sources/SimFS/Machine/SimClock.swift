@@ -14,7 +14,6 @@ extension SimWorld {
     public func advanceClock(to deadline: MonotonicInstant) {
         lock.withLock {
             if deadline.nanoseconds > monotonic { monotonic = deadline.nanoseconds }
-            lock.broadcast()
         }
     }
 

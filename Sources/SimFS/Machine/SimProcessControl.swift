@@ -1,4 +1,4 @@
-/// `ProcessControl` for one simulated process: children are registered programs on their own threads.
+/// `ProcessControl` for one simulated process: children are registered programs (`SimWorld.register`).
 final class SimProcessControl: ProcessControl {
     let world: SimWorld
     let process: SimProcess
@@ -14,9 +14,10 @@ final class SimProcessControl: ProcessControl {
         world.performQuietly(process, .environment) { process.environment[name] }
     }
 
-    /// Unknown programs are ENOENT, as `execve` says.
+    /// Unknown programs are ENOENT, as `execve` says. Under a scheduler the child becomes one of its
+    /// processes; without one it runs to its end here, before `spawn` returns.
     func spawn(_ arguments: [String], environment: [String], directory: String?) throws -> ProcessID {
-        try world.perform(process, .spawn, arguments.first ?? "") {
+        let (child, program) = try world.perform(process, .spawn, arguments.first ?? "") {
             guard let command = arguments.first, !command.isEmpty else { throw Errno.noSuchFileOrDirectory }
             let base = command.split(separator: "/").last.map(String.init) ?? command
             let byBase = world.programs.keys.sorted().first { $0.split(separator: "/").last.map(String.init) == base }
@@ -35,18 +36,27 @@ final class SimProcessControl: ProcessControl {
                     variables[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
                 }
             }
-            let child = world.newProcess(name: base, parent: process.pid, environment: variables, cwd: cwd)
-            try world.startThread(child, program: program, arguments: arguments)
-            return child.pid
+            return (world.newProcess(name: base, parent: process.pid, environment: variables, cwd: cwd), program)
         }
+        let machineWorld = world
+        if let hook = world.schedulerHook {
+            hook.spawned(child.pid, name: child.name, by: process.pid) { machine in
+                machineWorld.run(program, arguments, as: child, on: machine)
+            }
+        } else {
+            world.run(program, arguments, as: child, on: world.machine(for: child))
+        }
+        return child.pid
     }
 
+    /// Reaps an ended child. One that still runs can be waited for only under a scheduler (its wrapper parks
+    /// the parent until the child ends); without one, nobody else could run it: EDEADLK.
     func wait(_ pid: ProcessID) throws -> ExitStatus {
         try world.perform(process, .wait, pid.description) {
             guard let child = world.processes[pid.rawValue], child.parent == process.pid, !child.reaped else {
                 throw Errno.noChildProcess
             }
-            try world.block(process, on: .child(child), op: .wait) { child.finished }
+            try world.block { child.status != nil }
             child.reaped = true
             world.processes[pid.rawValue] = nil
             return child.status ?? .exited(0)

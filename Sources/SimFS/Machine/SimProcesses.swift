@@ -1,7 +1,5 @@
-import Glibc
-
-/// A program that `ProcessControl.spawn` can start: it runs on its own thread as a new simulated process
-/// and returns its exit code.
+/// A program that `ProcessControl.spawn` can start as a new simulated process: under a scheduler it is a new
+/// process of the scheduler; without one it runs to its end before `spawn` returns. It returns its exit code.
 public typealias SimProgram = @Sendable (Machine, [String]) throws -> Int32
 
 extension SimWorld {
@@ -49,11 +47,6 @@ extension SimWorld {
         }
     }
 
-    /// Blocks until every spawned program thread has returned (after a reboot, say).
-    public func settle() {
-        lock.withLock { while runningThreads > 0 { lock.wait() } }
-    }
-
     /// The live processes, by pid.
     public var liveProcesses: [ProcessID] {
         lock.withLock { processes.values.filter(\.isAlive).map(\.pid).sorted() }
@@ -86,64 +79,25 @@ extension SimWorld {
                 release(file)
             }
         }
-        if !process.hasThread { process.finished = true }
         log.append(OpRecord(pid: process.pid.rawValue, name: process.name, op: .processExit, errno: 0, path: reason, path2: ""))
-        lock.broadcast()
     }
 
-    func startThread(_ process: SimProcess, program: @escaping SimProgram, arguments: [String]) throws {
-        process.hasThread = true
-        runningThreads += 1
-        let box = Unmanaged.passRetained(ThreadStart(world: self, process: process, program: program,
-                                                     arguments: arguments))
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        var thread = pthread_t()
-        let result = pthread_create(&thread, &attributes, { raw in
-            let start = Unmanaged<ThreadStart>.fromOpaque(raw!).takeRetainedValue()
-            start.run()
-            return nil
-        }, box.toOpaque())
-        pthread_attr_destroy(&attributes)
-        if result != 0 {
-            box.release()
-            process.hasThread = false
-            runningThreads -= 1
-            processes[process.pid.rawValue] = nil
-            throw Errno(rawValue: result)
-        }
-    }
-}
-
-/// What a program thread needs to start.
-private final class ThreadStart: @unchecked Sendable {
-    let world: SimWorld
-    let process: SimProcess
-    let program: SimProgram
-    let arguments: [String]
-
-    init(world: SimWorld, process: SimProcess, program: @escaping SimProgram, arguments: [String]) {
-        self.world = world
-        self.process = process
-        self.program = program
-        self.arguments = arguments
-    }
-
-    func run() {
+    /// Runs a spawned program on `machine` (the child's view) and ends the child with its exit code: an
+    /// error it does not handle is exit 1, a kill leaves the status the kill set.
+    func run(_ program: SimProgram, _ arguments: [String], as child: SimProcess, on machine: Machine) {
         let status: ExitStatus
         do {
-            status = .exited(try program(world.machine(for: process), arguments))
+            status = .exited(try program(machine, arguments))
         } catch is ProcessKilled {
             status = .signaled(9)
         } catch {
             status = .exited(1)
         }
-        world.lock.withLock {
-            world.terminate(process, status: status, reason: "exited")
-            process.finished = true
-            world.runningThreads -= 1
-            world.lock.broadcast()
-        }
+        lock.withLock { terminate(child, status: status, reason: "exited") }
+    }
+
+    /// Whether `pid` has ended (or never was): a parent's `wait` for it would return at once.
+    public func hasEnded(_ pid: ProcessID) -> Bool {
+        lock.withLock { processes[pid.rawValue]?.status != nil || processes[pid.rawValue] == nil }
     }
 }

@@ -46,7 +46,6 @@ extension SimWorld {
         lock.withLock {
             killEveryone("restore")
             load(snapshot.image)
-            lock.broadcast()
         }
     }
 

@@ -86,7 +86,6 @@ extension SimWorld {
         wallAtBoot += Int64(monotonic) + 30_000_000_000
         monotonic = Self.monotonicAtBoot
         boot()
-        lock.broadcast()
     }
 
     /// Makes the live tree the durable one, drops what has no durable name, empties tmpfs.

@@ -1,22 +1,13 @@
 extension SimWorld {
-    /// Takes the world lock for one call of `process`: the kill check and the scheduling point. Returns
-    /// with the lock held.
+    /// The scheduling point of one call of `process`, before the world lock is taken: the kill check, then
+    /// the scheduler's hook (which may switch to another process first).
     @inline(__always)
     func enter(_ process: SimProcess, _ op: SimOp) throws {
-        lock.lock()
-        if process.killed {
-            lock.unlock()
-            throw ProcessKilled(reason: process.killReason)
+        guard let hook = schedulerHook else { return }
+        try lock.withLock {
+            if process.killed { throw ProcessKilled(reason: process.killReason) }
         }
-        if let hook = schedulerHook {
-            lock.unlock()
-            hook.willPerform(process.pid, op)
-            lock.lock()
-            if process.killed {
-                lock.unlock()
-                throw ProcessKilled(reason: process.killReason)
-            }
-        }
+        hook.willPerform(process.pid, op)
     }
 
     /// The choke point every protocol call of a process goes through: kill check, scheduling point,
@@ -25,8 +16,10 @@ extension SimWorld {
     func perform<T>(_ process: SimProcess, _ op: SimOp, _ path: String, _ path2: String = "",
                     _ body: () throws -> T) throws -> T {
         try enter(process, op)
-        defer { lock.unlock() }
-        return try run(process, op, path, path2, body)
+        return try lock.withLock {
+            if process.killed { throw ProcessKilled(reason: process.killReason) }
+            return try run(process, op, path, path2, body)
+        }
     }
 
     /// `perform` for a call on a descriptor; faults and the log see the path the file was opened with.
@@ -34,30 +27,28 @@ extension SimWorld {
     func perform<T>(_ process: SimProcess, _ op: SimOp, _ fd: Descriptor,
                     _ body: (OpenFile) throws -> T) throws -> T {
         try enter(process, op)
-        defer { lock.unlock() }
-        guard let file = process.file(fd) else {
-            record(process, op, "fd \(fd.rawValue)", "", Errno.badFileDescriptor.rawValue)
-            throw Errno.badFileDescriptor
+        return try lock.withLock {
+            if process.killed { throw ProcessKilled(reason: process.killReason) }
+            guard let file = process.file(fd) else {
+                record(process, op, "fd \(fd.rawValue)", "", Errno.badFileDescriptor.rawValue)
+                throw Errno.badFileDescriptor
+            }
+            return try run(process, op, file.path, "") { try body(file) }
         }
-        return try run(process, op, file.path, "") { try body(file) }
     }
 
     /// For calls that cannot fail (clock reads, randomness, `isAlive`): a killed process is not stopped
     /// here but at its next call that can throw.
     @inline(__always)
     func performQuietly<T>(_ process: SimProcess, _ op: SimOp, _ body: () -> T) -> T {
-        lock.lock()
-        if !process.killed, let hook = schedulerHook {
-            lock.unlock()
-            hook.willPerform(process.pid, op)
-            lock.lock()
+        if let hook = schedulerHook, !lock.withLock({ process.killed }) { hook.willPerform(process.pid, op) }
+        return lock.withLock {
+            monotonic &+= opCostValue
+            if !faultRules.isEmpty { _ = applyFaults(process, op, "", "") }
+            let value = body()
+            record(process, op, "", "", 0)
+            return value
         }
-        defer { lock.unlock() }
-        monotonic &+= opCostValue
-        if !faultRules.isEmpty { _ = applyFaults(process, op, "", "") }
-        let value = body()
-        record(process, op, "", "", 0)
-        return value
     }
 
     /// Runs one call with the lock held: faults, the body, the log.
@@ -93,17 +84,11 @@ extension SimWorld {
         log.append(OpRecord(pid: 0, name: "world", op: op, errno: 0, path: detail, path2: ""))
     }
 
-    /// Waits, inside a call of `process`, until another process changes something (a mutex or flock is
-    /// released, a child ends, a process is killed). Throws `ProcessKilled` if `process` was killed meanwhile.
-    /// With a scheduler the thread parks in the scheduler instead of on the condition variable.
-    func waitForChange(_ process: SimProcess) throws {
-        if let hook = schedulerHook {
-            lock.unlock()
-            hook.wait(process.pid)
-            lock.lock()
-        } else {
-            lock.wait()
-        }
-        if process.killed { throw ProcessKilled(reason: process.killReason) }
+    /// A call of `process` that may go on only once `ready()` holds (a mutex or flock free, a child ended).
+    /// Nothing waits inside the world: under a scheduler the process's wrappers only try, and park in the
+    /// scheduler until a holder lets go; without one, one thread drives the machine and nobody else can
+    /// act, so waiting could never end (EDEADLK, where Linux would hang).
+    func block(until ready: () -> Bool) throws {
+        if !ready() { throw Errno.deadlock }
     }
 }

@@ -19,13 +19,6 @@ final class OpenFile {
     }
 }
 
-/// What a process is waiting for, for the wait-for graph.
-enum WaitTarget {
-    case mutex(MutexState)
-    case flock(Inode, exclusive: Bool)
-    case child(SimProcess)
-}
-
 /// A simulated process: pid, name, environment, descriptors, held mutexes. Mutated only under the world lock.
 final class SimProcess {
     let pid: ProcessID
@@ -41,13 +34,9 @@ final class SimProcess {
 
     var killed = false
     var killReason = ""
-    /// Set when the process has ended (or was killed): how.
+    /// Set when the process has ended (or was killed): how. A parent's `wait` returns it.
     var status: ExitStatus?
-    /// True once nothing of the process runs any more: its thread (if any) has returned.
-    var finished = false
     var reaped = false
-    var hasThread = false
-    var waitingFor: WaitTarget?
 
     init(pid: ProcessID, name: String, parent: ProcessID?, bootCount: UInt64, environment: [String: String],
          cwd: String, random: Xoshiro256) {

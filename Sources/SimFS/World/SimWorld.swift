@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The simulated machine: one object owning the inode tree, the virtual clock, the lock table, the process
 /// table, the fault rules, the op log, the boot id and the kernel command line. Everything derives from `seed`.
 ///
@@ -6,8 +8,12 @@
 /// scheduling hook, applies the fault rules, runs the call, and appends it to the op log.
 ///
 /// Processes are root: no permission checks are made (modes and owners are stored and reported only).
+///
+/// Nothing waits inside the world: concurrency is the scheduler's (`SimScheduling`), which parks a process
+/// that must wait and finds deadlocks. Without a scheduler one thread drives the machine, so a call that would
+/// have to wait for another process can never be satisfied and fails with EDEADLK.
 public final class SimWorld {
-    let lock = WorldLock()
+    let lock = Mutex(())
 
     // Boot
     public let seed: UInt64
@@ -45,9 +51,7 @@ public final class SimWorld {
     var processes: [Int32: SimProcess] = [:]
     var nextPid: Int32 = SimWorld.firstPid
     var programs: [String: SimProgram] = [:]
-    var deadlockReports: [DeadlockReport] = []
-    /// Thread-backed processes not yet finished, for `settle()`.
-    var runningThreads = 0
+    /// Set before any process runs and not changed while they do, so the choke point reads it unlocked.
     var schedulerHook: (any SimScheduling)?
 
     static let firstPid: Int32 = 100
@@ -97,17 +101,14 @@ public final class SimWorld {
 // (every access goes through `perform` or `lock.withLock`), which makes it safe to send.
 extension SimWorld: @unchecked Sendable {}
 
-/// What a scheduler installs to see every call. Without one, calls run as they come and a process that must
-/// wait for another blocks its thread on the world's condition variable.
+/// What a scheduler installs to see every call. Without one, calls run as they come on the caller's thread.
 public protocol SimScheduling: AnyObject, Sendable {
     /// Called before every call of `pid`, outside the world lock: the scheduling point. It may park the
     /// calling thread until the scheduler lets `pid` run.
     func willPerform(_ pid: ProcessID, _ op: SimOp)
-    /// `pid` cannot go on until another process acts (releases a mutex or flock, ends). Called outside the
-    /// world lock. Park the thread and return when `pid` should look again: it re-checks and calls again if
-    /// it still has to wait (`SimWorld.isWaiting` tells beforehand). A killed process must be let go so it
-    /// can unwind. Returning at once makes `pid` poll.
-    func wait(_ pid: ProcessID)
+    /// `parent` spawned `child` (`ProcessControl.spawn`): run `program` as a new process of the scheduler,
+    /// on the machine as the child sees it. Called outside the world lock.
+    func spawned(_ child: ProcessID, name: String, by parent: ProcessID, program: @escaping @Sendable (Machine) -> Void)
     /// `pid` sleeps until `deadline`. Return true if the scheduler takes care of time (it parks the thread
     /// and advances the clock with `advanceClock`); false lets the world jump straight to the deadline.
     func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool

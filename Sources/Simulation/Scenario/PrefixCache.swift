@@ -1,6 +1,7 @@
 import Core
 import Podrt
 import SimFS
+import Synchronization
 
 /// What the steps before `snapshot` leave: the machine and the harness's bookkeeping.
 struct PrefixState {
@@ -14,16 +15,16 @@ struct PrefixState {
 
 /// Computes a scenario's prefix once, for every seed and worker thread.
 final class PrefixCache {
-    private let lock = SchedulerLock()
+    private let lock = Mutex(())
     private var saved: PrefixState?
 
     func state(_ make: () -> PrefixState) -> PrefixState {
-        lock.lock()
-        defer { lock.unlock() }
-        if let saved { return saved }
-        let made = make()
-        saved = made
-        return made
+        lock.withLock {
+            if let saved { return saved }
+            let made = make()
+            saved = made
+            return made
+        }
     }
 }
 

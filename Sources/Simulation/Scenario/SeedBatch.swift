@@ -9,56 +9,52 @@ public enum SeedBatch {
                            stopAtFirstFailure: Bool = false,
                            progress: @escaping @Sendable (RunResult) -> Void = { _ in }) -> [RunResult] {
         let state = BatchState(seeds: seeds)
-        let finished = Gate()
         let workers = max(1, min(jobs, seeds.count))
         for _ in 0..<workers {
             startThread {
                 while let seed = state.next() {
                     let result = scenario.run(seed: seed, options: options)
-                    state.lock.lock()
-                    if !result.passed {
-                        state.failures.append(result)
-                        if stopAtFirstFailure { state.stopped = true }
+                    state.monitor.withLock {
+                        if !result.passed {
+                            state.failures.append(result)
+                            if stopAtFirstFailure { state.stopped = true }
+                        }
+                        progress(result)
                     }
-                    progress(result)
-                    state.lock.unlock()
                 }
-                state.lock.lock()
-                state.running -= 1
-                finished.signal()
-                state.lock.unlock()
+                state.monitor.withLock {
+                    state.finished += 1
+                    state.monitor.broadcast()
+                }
             }
         }
-        state.lock.lock()
-        state.running += 0
-        while state.finishedWorkers(workers) == false { finished.wait(state.lock) }
-        let failures = state.failures.sorted { $0.seed < $1.seed }
-        state.lock.unlock()
-        return failures
+        return state.monitor.withLock {
+            state.monitor.wait { state.finished == workers }
+            return state.failures.sorted { $0.seed < $1.seed }
+        }
     }
 }
 
-/// The shared queue of seeds and the results (guarded by `lock`).
+/// The shared queue of seeds and the results (guarded by `monitor`).
 final class BatchState {
-    let lock = SchedulerLock()
+    let monitor = Monitor()
     let seeds: [UInt64]
     var index = 0
-    var running = 0
+    /// Workers that have run out of seeds.
+    var finished = 0
     var failures: [RunResult] = []
     var stopped = false
 
     init(seeds: [UInt64]) { self.seeds = seeds }
 
     func next() -> UInt64? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !stopped, index < seeds.count else { return nil }
-        index += 1
-        return seeds[index - 1]
+        monitor.withLock {
+            guard !stopped, index < seeds.count else { return nil }
+            index += 1
+            return seeds[index - 1]
+        }
     }
-
-    func finishedWorkers(_ count: Int) -> Bool { running == -count }
 }
 
-// BatchState: every field is read and written under `lock`.
+// BatchState: every field is read and written under `monitor`.
 extension BatchState: @unchecked Sendable {}

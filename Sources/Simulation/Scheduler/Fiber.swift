@@ -1,6 +1,6 @@
-import CSQLite
 import CSupport
 import Glibc
+import Synchronization
 
 /// A simulated process's own stack and saved context. Exactly one fiber of a scheduler runs at a time, on
 /// the scheduler's thread; handing the baton over is a switch of a few registers, not a thread wake-up.
@@ -14,19 +14,14 @@ final class Fiber {
     var body: (() -> Void)?
     /// Where the fiber goes when its body has returned.
     var exitTarget: Fiber?
-    /// Thread-local state that belongs to the process, kept here while another fiber runs: SQLite's
-    /// randomness source, which each podrt connection points at its own machine.
-    private var randomness: (source: sqlite3_randomness_source?, context: UnsafeMutableRawPointer?) = (nil, nil)
-    /// A simulated process's fiber, where the real world's backends refuse to run (`RealWorldGuard`); the
-    /// thread's own context is not one.
-    private let simulated: Bool
+    /// Thread-local state that belongs to the process (`FiberLocals`), kept here while another fiber runs.
+    var locals = FiberLocals.empty
 
     /// The calling thread's own context: no stack of its own, filled in by the first switch away from it.
     init() {
         context.initialize(to: csupport_fiber())
         stack = nil
         mapped = 0
-        simulated = false
     }
 
     /// A fiber with a stack of `stackSize` bytes below a guard page.
@@ -37,7 +32,6 @@ final class Fiber {
         precondition(memory != MAP_FAILED, "bootsim: cannot map a stack for a simulated process (errno \(errno))")
         mprotect(memory, page, PROT_NONE)
         stack = memory
-        simulated = true
         context.initialize(to: csupport_fiber())
         csupport_fiber_make(context, memory! + page, stackSize, { raw in
             Unmanaged<Fiber>.fromOpaque(raw!).takeUnretainedValue().loop()
@@ -52,10 +46,11 @@ final class Fiber {
 
     /// Saves this (running) fiber and resumes `other`.
     func switchTo(_ other: Fiber) {
-        var (source, data) = other.randomness
-        sqlite3_thread_randomness_swap(&source, &data)
-        randomness = (source, data)
-        csupport_set_simulated_process(other.simulated ? 1 : 0)
+        for index in FiberLocals.swaps.indices {
+            var value = other.locals[index]
+            FiberLocals.swaps[index](&value)
+            locals[index] = value
+        }
         csupport_fiber_switch(context, other.context)
     }
 
@@ -76,21 +71,15 @@ final class Fiber {
 /// page faults cost more than the process's own switches.
 enum FiberPool {
     static let stackSize = 2 << 20
-    private static let lock = SchedulerLock()
-    nonisolated(unsafe) private static var idle: [Fiber] = []
+    private static let idle = Mutex<[Fiber]>([])
 
     static func take() -> Fiber {
-        lock.lock()
-        let fiber = idle.popLast()
-        lock.unlock()
-        return fiber ?? Fiber(stackSize: stackSize)
+        idle.withLock { $0.popLast() } ?? Fiber(stackSize: stackSize)
     }
 
     /// Gives back fibers that have switched away for good (their bodies ended).
     static func put(_ fibers: [Fiber]) {
-        lock.lock()
-        idle += fibers
-        lock.unlock()
+        idle.withLock { $0 += fibers }
     }
 }
 

@@ -6,8 +6,6 @@ import SimFS
 extension Scheduler {
     /// Parks `process` until a holder of `key` lets go (the wrapper then retries its try-lock).
     func block(_ process: ScheduledProcess, on key: WaitKey) throws {
-        lock.lock()
-        defer { lock.unlock() }
         if process.killed { throw ProcessKilled(reason: "killed") }
         process.state = .blocked(key)
         trace.note(process, "wait \(key)", step: step)
@@ -17,19 +15,24 @@ extension Scheduler {
     }
 
     func acquired(_ process: ScheduledProcess, _ key: WaitKey) {
-        lock.lock()
         process.holds[key, default: 0] += 1
-        lock.unlock()
     }
 
     func released(_ process: ScheduledProcess, _ key: WaitKey) {
-        lock.lock()
         if let count = process.holds[key] { process.holds[key] = count > 1 ? count - 1 : nil }
         for waiter in group where waiter.state == .blocked(key) { waiter.state = .runnable }
-        lock.unlock()
     }
 
-    /// Applies a kill, reboot or power loss at the current step (lock held, `by` holds the baton).
+    /// A process of the group killed `pid` through `ProcessControl.kill`: if it is one of the group's, it
+    /// unwinds at its next call, and a parked one is let go so that it can.
+    func killedByPeer(_ pid: ProcessID) {
+        guard let victim = byPid[pid.rawValue], victim.state != .done, !victim.killed else { return }
+        victim.killed = true
+        if case .blocked = victim.state { victim.state = .runnable }
+        if case .sleeping = victim.state { victim.state = .runnable }
+    }
+
+    /// Applies a kill, reboot or power loss at the current step (`by` holds the baton).
     func inject(_ decision: Decision, by process: ScheduledProcess) {
         switch decision {
         case let .kill(_, serial):
@@ -64,7 +67,8 @@ extension Scheduler {
     /// Every process is blocked: names the wait-for cycle (or the blocked set if there is none).
     func reportDeadlock(_ blocked: [ScheduledProcess]) {
         func holders(_ key: WaitKey) -> [ScheduledProcess] {
-            group.filter { $0.state != .done && $0.holds[key] != nil }
+            if case let .child(pid) = key { return group.filter { $0.state != .done && $0.pid == pid } }
+            return group.filter { $0.state != .done && $0.holds[key] != nil }
         }
         func label(_ p: ScheduledProcess) -> String { "\(p.pid)/\(p.name)" }
         for start in blocked {

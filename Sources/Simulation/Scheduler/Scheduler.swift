@@ -8,14 +8,17 @@ enum ProcessState: Equatable {
     case runnable, running, blocked(WaitKey), sleeping(UInt64), done
 }
 
-/// A lock a process holds or waits for: a mutex of a segment, or the flock of a file.
+/// What a process holds or waits for: a mutex of a segment or the flock of a file (both held), or the end
+/// of a child (only waited for).
 enum WaitKey: Hashable, CustomStringConvertible {
     case mutex(String, Int)
     case flock(String)
+    case child(ProcessID)
     var description: String {
         switch self {
         case let .mutex(path, index): return "mutex \(index) of \(path)"
         case let .flock(path): return "flock \(path)"
+        case let .child(pid): return "child \(pid)"
         }
     }
 }
@@ -60,12 +63,12 @@ final class ScheduledProcess {
 /// on the caller's thread), and exactly one holds the baton. Every protocol call is a scheduling point (the
 /// world's hook), where the chooser picks who runs next and may inject a kill, a reboot or a power loss.
 /// Blocked processes park; when all wait for time, time jumps; when all are blocked, that is a deadlock and
-/// the wait-for cycle is reported. Handing the baton over switches fibers; nothing waits on the kernel.
+/// the wait-for cycle is reported. This is the machine's one model of waiting: the world itself never waits.
+/// Handing the baton over switches fibers; nothing waits on the kernel. Everything runs on one thread (the
+/// group's caller), so the scheduler needs no lock: a call from any other thread is an escape.
 final class Scheduler: SimScheduling {
     let world: SimWorld
     let chooser: Chooser
-    /// Guards the scheduler against calls from other threads; never held across a switch.
-    let lock = SchedulerLock()
     /// The thread that runs the group (`runGroup`'s caller) and every fiber of it.
     var owner: pthread_t?
     /// The caller's own context, where the baton goes when no process holds it.
@@ -88,11 +91,17 @@ final class Scheduler: SimScheduling {
     var injecting = false
     /// The serials that may run at a scheduling point (reused: there are hundreds of points per seed).
     private var runnable: [Int] = []
+    /// The fibers of this group's processes, given back to the pool when the group has ended.
+    private var fibers: [Fiber] = []
 
-    init(world: SimWorld, chooser: Chooser, trace: TraceRecorder) {
+    /// What a process that reaches the real world does (`RealWorldGuard`): installed on every process's fiber.
+    let onEscape: EscapeHandler
+
+    init(world: SimWorld, chooser: Chooser, trace: TraceRecorder, onEscape: EscapeHandler = .crash) {
         self.world = world
         self.chooser = chooser
         self.trace = trace
+        self.onEscape = onEscape
     }
 
     // MARK: Running a group
@@ -102,45 +111,22 @@ final class Scheduler: SimScheduling {
         let raw = world.machine(for: process.pid)
         return Machine(fileSystem: ScheduledFileSystem(raw.fileSystem, scheduler: self, process: process),
                        clock: raw.clock, mutexes: ScheduledMutexSegments(raw.mutexes, scheduler: self, process: process),
-                       processes: raw.processes, random: raw.random)
+                       processes: ScheduledProcessControl(raw.processes, scheduler: self, process: process),
+                       random: raw.random)
     }
 
-    /// Runs `bodies` as concurrent processes until every one has ended. Returns their exit codes (nil: killed).
+    /// Runs `bodies` as concurrent processes until every one has ended, and the children they spawned.
+    /// Returns the processes of `programs` (their exit codes; nil: killed).
     func runGroup(_ programs: [ProgramSpec]) -> [ScheduledProcess] {
-        lock.lock()
         owner = pthread_self()
         running = controller
         var started: [ScheduledProcess] = []
-        var fibers: [Fiber] = []
         for program in programs {
-            let pid = world.spawn(name: program.name)
-            let process = ScheduledProcess(serial: nextSerial, pid: pid, name: program.name)
+            let process = join(world.spawn(name: program.name), name: program.name)
             process.crashAtOp = program.crashAtOp
-            nextSerial += 1
-            byPid[pid.rawValue] = process
-            group.append(process)
-            chooser.added(serial: process.serial)
             started.append(process)
-            trace.start(process)
-            let view = machine(for: process)
             let body = program.body
-            let fiber = FiberPool.take()
-            fibers.append(fiber)
-            process.fiber = fiber
-            fiber.body = { [self] in
-                lock.lock()
-                process.state = .running
-                lock.unlock()
-                let code = body(view, process)
-                lock.lock()
-                process.exitCode = process.killed ? nil : code
-                if !process.killed { world.exit(process.pid, code: code) }
-                ended(process)
-                process.fiber = nil
-                fiber.exitTarget = baton
-                running = fiber.exitTarget
-                lock.unlock()
-            }
+            start(process) { view in body(view, process) }
         }
         handOff()
         while group.contains(where: { $0.state != .done }) {
@@ -149,23 +135,66 @@ final class Scheduler: SimScheduling {
         }
         group = []
         running = nil
-        lock.unlock()
         FiberPool.put(fibers)
+        fibers = []
         return started
+    }
+
+    /// Adds the simulated process `pid` to the group, runnable.
+    private func join(_ pid: ProcessID, name: String) -> ScheduledProcess {
+        let process = ScheduledProcess(serial: nextSerial, pid: pid, name: name)
+        nextSerial += 1
+        byPid[pid.rawValue] = process
+        group.append(process)
+        chooser.added(serial: process.serial)
+        trace.start(process)
+        return process
+    }
+
+    /// Gives `process` a fiber that runs `body` on the machine as the process sees it, then ends it.
+    private func start(_ process: ScheduledProcess, _ body: @escaping (Machine) -> Int32) {
+        let view = machine(for: process)
+        let fiber = FiberPool.take()
+        fibers.append(fiber)
+        process.fiber = fiber
+        fiber.locals = FiberLocals.empty
+        fiber.locals[FiberLocals.escapeHandler].first = Unmanaged.passUnretained(onEscape).toOpaque()
+        fiber.body = { [self] in
+            process.state = .running
+            let code = body(view)
+            process.exitCode = process.killed ? nil : code
+            if !process.killed { world.exit(process.pid, code: code) }
+            ended(process)
+            process.fiber = nil
+            fiber.exitTarget = baton
+            running = fiber.exitTarget
+        }
+    }
+
+    /// A process of the group spawned a child (`ProcessControl.spawn`): it joins the group as a process of
+    /// its own, runnable from the parent's next scheduling point on.
+    func spawned(_ child: ProcessID, name: String, by parent: ProcessID,
+                 program: @escaping @Sendable (Machine) -> Void) {
+        guard let spawner = byPid[parent.rawValue], current === spawner else {
+            escaped("process \(parent) spawned \(child) without the baton")
+            return
+        }
+        let process = join(child, name: name)
+        start(process) { view in
+            program(view)
+            return 0  // the world has ended the child with the program's own status
+        }
     }
 
     /// The fiber that holds the baton: the current process's, or the controller's when none does.
     var baton: Fiber { current?.fiber ?? controller }
 
-    /// Switches from `fiber` (running, lock held) to whoever holds the baton; returns, lock held, once the
-    /// baton comes back to it.
+    /// Switches from `fiber` (running) to whoever holds the baton; returns once the baton comes back to it.
     func switchAway(from fiber: Fiber) {
         let target = baton
         guard target !== fiber else { return }
         running = target
-        lock.unlock()
         fiber.switchTo(target)
-        lock.lock()
     }
 
     /// Gives the baton to the chosen runnable process, or handles the case where none can run.
@@ -212,7 +241,7 @@ final class Scheduler: SimScheduling {
         process.state = .running
     }
 
-    /// The process's thread returned (lock held).
+    /// The process's body returned.
     func ended(_ process: ScheduledProcess) {
         process.state = .done
         process.holds = [:]
@@ -233,8 +262,6 @@ final class Scheduler: SimScheduling {
     // MARK: SimScheduling
 
     func willPerform(_ pid: ProcessID, _ op: SimOp) {
-        lock.lock()
-        defer { lock.unlock() }
         guard let process = byPid[pid.rawValue], process.state != .done else {
             if !group.isEmpty { escaped("process \(pid) called \(op) while a scheduled group runs") }
             return
@@ -269,13 +296,7 @@ final class Scheduler: SimScheduling {
         park(process)
     }
 
-    /// Never reached: the scheduled machine turns every blocking call into try-and-park, so the world itself
-    /// never waits. If it does, something bypassed the scheduler's wrappers.
-    func wait(_ pid: ProcessID) { escapedUnlocked("process \(pid) blocked inside the world") }
-
     func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
         guard let process = byPid[pid.rawValue], current === process, !process.killed else { return false }
         process.state = .sleeping(deadline.nanoseconds)
         trace.note(process, "sleep", step: step)
@@ -289,14 +310,10 @@ final class Scheduler: SimScheduling {
         escape = message
         fatalError("bootsim: nondeterminism escaped the scheduler: \(message)")
     }
-
-    func escapedUnlocked(_ message: String) {
-        fatalError("bootsim: nondeterminism escaped the scheduler: \(message)")
-    }
 }
 
-// A scheduled process is touched only under the scheduler's lock or by its own thread while it holds the baton.
+// A scheduled process is touched only by its scheduler's thread (its own fiber or the scheduler's code).
 extension ScheduledProcess: @unchecked Sendable {}
 
-// Scheduler: all state under `lock`.
+// Scheduler: used only by the thread that runs its group (checked at every scheduling point).
 extension Scheduler: @unchecked Sendable {}
