@@ -19,7 +19,7 @@ func reordered(_ arguments: [String]) -> [String] {
     }
     // The subcommand path: follow the command tree as far as the words name subcommands.
     var words: [String] = []
-    var level: [any ParsableCommand.Type] = Podrt.configuration.subcommands
+    var level: [any ParsableCommand.Type] = PodrtCommand.configuration.subcommands
     while index < arguments.count,
           let next = level.first(where: { $0._commandName == arguments[index] }) {
         words.append(arguments[index])
@@ -32,7 +32,7 @@ func reordered(_ arguments: [String]) -> [String] {
 }
 
 do {
-    var command = try Podrt.parseAsRoot(reordered(Array(CommandLine.arguments.dropFirst())))
+    var command = try PodrtCommand.parseAsRoot(reordered(Array(CommandLine.arguments.dropFirst())))
     do {
         try command.run()
         exit(0)
@@ -42,19 +42,19 @@ do {
         printError("Error: \(error)")
         exit(125)
     } catch {
-        if Podrt.exitCode(for: error) == .success {  // `podrt help …`
-            print(Podrt.fullMessage(for: error))
+        if PodrtCommand.exitCode(for: error) == .success {  // `podrt help …`
+            print(PodrtCommand.fullMessage(for: error))
             exit(0)
         }
         printError("Error: \(error)")
         exit(1)
     }
 } catch {
-    let code = Podrt.exitCode(for: error)
+    let code = PodrtCommand.exitCode(for: error)
     if code == .success {
-        print(Podrt.fullMessage(for: error))
+        print(PodrtCommand.fullMessage(for: error))
         exit(0)
     }
-    printError(Podrt.fullMessage(for: error))
+    printError(PodrtCommand.fullMessage(for: error))
     exit(125)
 }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Core
 import Podrt
 
-struct Podrt: ParsableCommand {
+/// The root command, named `PodrtCommand` so as not to shadow the `Podrt` module.
+struct PodrtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podrt",
         abstract: "A libpod-like container runtime core: state, locks, reboot detection and refresh.",
