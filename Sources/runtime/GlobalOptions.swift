@@ -16,8 +16,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("num-locks"), help: "Number of locks (overrides [engine] num_locks).")
     var numLocks: Int64?
 
-    @Option(name: .customLong("lock-type"), help: "Lock manager: shm or file.")
-    var lockType: String?
+    @Option(name: .customLong("lock-type"), help: "Lock manager (overrides [engine] lock_type; default: shm)")
+    var lockType: LockType?
 
     @Option(help: "Default OCI runtime name.")
     var runtime: String?
@@ -32,7 +32,7 @@ struct GlobalOptions: ParsableArguments {
         overrides.staticDir = root
         overrides.tmpDir = runroot
         overrides.numLocks = numLocks
-        overrides.lockType = lockType
+        overrides.lockType = lockType?.rawValue
         overrides.runtime = runtime
         var options = RuntimeOptions(config: try RuntimeConfig.load(fileSystem: machine.fileSystem, path: config,
                                                                     overrides: overrides))
@@ -48,16 +48,17 @@ struct GlobalOptions: ParsableArguments {
                                           "--machine-root"]
 }
 
-/// `--format json` or the default table.
+/// `--lock-type shm` or `--lock-type file`; anything else is a usage error that lists both.
+extension LockType: ExpressibleByArgument {}
+
+/// `--format`: a listing for people, or JSON.
 struct FormatOption: ParsableArguments {
-    @Option(help: "Output format: json, or nothing for a table.")
-    var format: String?
-
-    var json: Bool { format == "json" }
-
-    func validate() throws {
-        if let format, format != "json", format != "table" {
-            throw ValidationError("unknown format \(format): use json")
-        }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json
     }
+
+    @Option(help: "Output format")
+    var format: Format = .table
+
+    var json: Bool { format == .json }
 }
