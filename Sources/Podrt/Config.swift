@@ -1,6 +1,6 @@
 import Core
 /// Which lock manager backs object locks.
-public enum LockType: String, Hashable, Sendable {
+public enum LockType: String, Hashable, Sendable, CaseIterable {
     case shm, file
 }
 

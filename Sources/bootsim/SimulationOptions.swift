@@ -6,8 +6,8 @@ import Simulation
 
 /// Flags shared by `run`, `replay`, `shrink` and `hunt`.
 struct SimulationOptions: ParsableArguments {
-    @Option(help: "Scheduling strategy: random (seeded random walk) or pct (probabilistic concurrency testing).")
-    var strategy: String = "random"
+    @Option(help: "Scheduling strategy: random is a seeded random walk, pct is probabilistic concurrency testing")
+    var strategy: Strategy = .random
 
     @Option(name: .customLong("pct-depth"), help: "PCT depth d (default: the scenario's, usually 3).")
     var pctDepth: Int?
@@ -19,7 +19,6 @@ struct SimulationOptions: ParsableArguments {
     var bug: String?
 
     func validate() throws {
-        guard Strategy(rawValue: strategy) != nil else { throw ValidationError("--strategy is random or pct") }
         if let bug, Catalogue.entry(named: bug) == nil { throw ValidationError("no catalogue entry \(bug)") }
     }
 
@@ -28,19 +27,22 @@ struct SimulationOptions: ParsableArguments {
 
     var runOptions: RunOptions {
         var options = RunOptions()
-        options.strategy = Strategy(rawValue: strategy) ?? .random
+        options.strategy = strategy
         options.pctDepth = pctDepth
         return options
     }
 
     /// The flags to repeat in a printed command.
     var replayFlags: String {
-        var text = strategy == "random" ? "" : " --strategy \(strategy)"
+        var text = strategy == .random ? "" : " --strategy \(strategy.rawValue)"
         if let pctDepth { text += " --pct-depth \(pctDepth)" }
         if let bug { text += " --bug \(bug)" }
         return text
     }
 }
+
+/// `--strategy random` or `--strategy pct`; anything else is a usage error that lists both.
+extension Strategy: ExpressibleByArgument {}
 
 /// Seconds on the real monotonic clock, for progress rates (outside the simulation).
 func realSeconds() -> Double { Double(HostClock().monotonicNow().nanoseconds) / 1e9 }

@@ -32,7 +32,7 @@ struct CrypttabCheckCommand: ParsableCommand {
     @Flag(help: "Read the command line as the initrd does: rd.luks.* keys apply.")
     var initrd = false
 
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format")
     var format: OutputFormat = .table
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

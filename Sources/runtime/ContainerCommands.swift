@@ -9,7 +9,7 @@ struct ContainerCommand: ParsableCommand {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a container.")
 
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Option(help: "Name of the container (a random adjective_surname when missing).")
         var name: String?
         @Option(help: "Pod (name or id) to put the container in.")
@@ -29,7 +29,7 @@ struct ContainerCommand: ParsableCommand {
                 }
                 return VolumeMount(volume: parts[0], destination: parts[1])
             }
-            let runtime = try global.open()
+            let runtime = try podrt.global.open()
             let container = try runtime.createContainer(name: name, pod: pod, volumes: mounts, rootfs: rootfs,
                                                         command: command)
             print(container.id)
@@ -39,14 +39,14 @@ struct ContainerCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove containers.")
 
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Flag(name: .shortAndLong, help: "Remove running containers too.")
         var force = false
         @Argument(help: "Names or ids of the containers.")
         var containers: [String]
 
         func run() throws {
-            let runtime = try global.open()
+            let runtime = try podrt.global.open()
             try removeEach(containers) {
                 try runtime.removeContainer($0, force: force)
             }
@@ -59,14 +59,14 @@ extension ContainerCommand {
     /// running anything, e.g. `running` with a pid so that the next boot's refresh must reset it.
     struct SetState: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-state", shouldDisplay: false)
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Argument var container: String
         @Argument var state: String
         @Option var pid: Int32 = 0
 
         func run() throws {
             guard let value = ContainerState(rawValue: state) else { throw ValidationError("unknown state '\(state)'") }
-            let runtime = try global.open()
+            let runtime = try podrt.global.open()
             try runtime.setState(try runtime.lookupContainer(container), value, pid: pid)
         }
     }
@@ -90,13 +90,13 @@ func removeEach(_ keys: [String], _ remove: (String) throws -> Void) throws {
 struct PS: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ps", abstract: "List containers.")
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var podrt: PodrtCommand
     @OptionGroup var output: FormatOption
     @Flag(name: .shortAndLong, help: "Show every container, not only running ones.")
     var all = false
 
     func run() throws {
-        let runtime = try global.open()
+        let runtime = try podrt.global.open()
         let containers = try runtime.containers(all: all)
         let pods = try runtime.pods()
         print(output.json ? Listings.containers(containers, pods: pods).prettyPrinted()

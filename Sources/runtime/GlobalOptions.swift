@@ -2,24 +2,36 @@ import ArgumentParser
 import Core
 import Podrt
 
-/// The global flags, podman-style: given before the subcommand, accepted after it too.
+/// The global flags, podman-style. They belong to the root command (`PodrtCommand`), whose parser takes them
+/// wherever they appear: before the subcommand (podman's documented form) or after it. Subcommands read them
+/// through `@ParentCommand`.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "Path of the persistent state directory (static_dir).")
+    /// The built-in values, for the help texts: what applies when neither a flag nor the file sets a key.
+    private static let builtIn = RuntimeConfig()
+
+    /// Read when `--config` is not given, and only if it exists.
+    static let defaultConfigPath = "/etc/podrt/containers.conf"
+
+    @Option(help: ArgumentHelp("Path of the persistent state directory (overrides [engine] static_dir; "
+                               + "default: \(builtIn.staticDir))."))
     var root: String?
 
-    @Option(help: "Path of the per-boot state directory (tmp_dir); should be on tmpfs.")
+    @Option(help: ArgumentHelp("Path of the per-boot state directory, on tmpfs (overrides [engine] tmp_dir; "
+                               + "default: \(builtIn.tmpDir))."))
     var runroot: String?
 
-    @Option(help: "Path of a containers.conf-style configuration file.")
+    @Option(help: "Path of a containers.conf-style configuration file (default: \(defaultConfigPath), if it exists).")
     var config: String?
 
-    @Option(name: .customLong("num-locks"), help: "Number of locks (overrides [engine] num_locks).")
+    @Option(name: .customLong("num-locks"),
+            help: "Number of locks (overrides [engine] num_locks; default: \(builtIn.numLocks)).")
     var numLocks: Int64?
 
-    @Option(name: .customLong("lock-type"), help: "Lock manager: shm or file.")
-    var lockType: String?
+    @Option(name: .customLong("lock-type"),
+            help: "Lock manager (overrides [engine] lock_type; default: \(builtIn.lockType.rawValue))")
+    var lockType: LockType?
 
-    @Option(help: "Default OCI runtime name.")
+    @Option(help: "Default OCI runtime name (overrides [engine] runtime; default: \(builtIn.runtime)).")
     var runtime: String?
 
     @Option(name: .customLong("machine-root"), help: .hidden)
@@ -32,32 +44,30 @@ struct GlobalOptions: ParsableArguments {
         overrides.staticDir = root
         overrides.tmpDir = runroot
         overrides.numLocks = numLocks
-        overrides.lockType = lockType
+        overrides.lockType = lockType?.rawValue
         overrides.runtime = runtime
-        var options = RuntimeOptions(config: try RuntimeConfig.load(fileSystem: machine.fileSystem, path: config,
-                                                                    overrides: overrides))
+        let config = try RuntimeConfig.load(fileSystem: machine.fileSystem, path: config, overrides: overrides,
+                                            defaultPath: Self.defaultConfigPath)
+        var options = RuntimeOptions(config: config)
         options.databasePathPrefix = machineRoot == "/" ? "" : machineRoot
         options.forRenumber = forRenumber
         let runtime = try Runtime(machine: machine, options: options)
         for warning in runtime.warnings { printError("Warning: \(warning)") }
         return runtime
     }
-
-    /// The flags that take a value, for moving them behind the subcommand words.
-    static let valueFlags: Set<String> = ["--root", "--runroot", "--config", "--num-locks", "--lock-type", "--runtime",
-                                          "--machine-root"]
 }
 
-/// `--format json` or the default table.
+/// `--lock-type shm` or `--lock-type file`; anything else is a usage error that lists both.
+extension LockType: ExpressibleByArgument {}
+
+/// `--format`: a listing for people, or JSON.
 struct FormatOption: ParsableArguments {
-    @Option(help: "Output format: json, or nothing for a table.")
-    var format: String?
-
-    var json: Bool { format == "json" }
-
-    func validate() throws {
-        if let format, format != "json", format != "table" {
-            throw ValidationError("unknown format \(format): use json")
-        }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json
     }
+
+    @Option(help: "Output format")
+    var format: Format = .table
+
+    var json: Bool { format == .json }
 }

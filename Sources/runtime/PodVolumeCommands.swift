@@ -8,34 +8,34 @@ struct PodCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a pod.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Option(help: "Name of the pod (a random adjective_surname when missing).")
         var name: String?
 
-        func run() throws { print(try global.open().createPod(name: name).id) }
+        func run() throws { print(try podrt.global.open().createPod(name: name).id) }
     }
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove pods.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Flag(name: .shortAndLong, help: "Remove the pods' containers too.")
         var force = false
         @Argument(help: "Names or ids of the pods.")
         var pods: [String]
 
         func run() throws {
-            let runtime = try global.open()
+            let runtime = try podrt.global.open()
             try removeEach(pods) { try runtime.removePod($0, force: force) }
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List pods.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let runtime = try global.open()
+            let runtime = try podrt.global.open()
             let pods = try runtime.pods()
             let containers = try runtime.containers(all: true)
             print(output.json ? Listings.pods(pods, containers: containers).prettyPrinted()
@@ -50,34 +50,34 @@ struct VolumeCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a volume.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Argument(help: "Name of the volume (a random id when missing).")
         var name: String?
 
-        func run() throws { print(try global.open().createVolume(name: name).name) }
+        func run() throws { print(try podrt.global.open().createVolume(name: name).name) }
     }
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove volumes.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Flag(name: .shortAndLong, help: "Remove the containers that use them too.")
         var force = false
         @Argument(help: "Names of the volumes.")
         var volumes: [String]
 
         func run() throws {
-            let runtime = try global.open()
+            let runtime = try podrt.global.open()
             try removeEach(volumes) { try runtime.removeVolume($0, force: force) }
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List volumes.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let volumes = try global.open().volumes()
+            let volumes = try podrt.global.open().volumes()
             print(output.json ? Listings.volumes(volumes).prettyPrinted() : Listings.volumeTable(volumes))
         }
     }

@@ -10,11 +10,11 @@ struct SystemCommand: ParsableCommand {
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "info", abstract: "Show paths, counts and locks.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let info = try global.open().info()
+            let info = try podrt.global.open().info()
             print(output.json ? info.prettyPrinted() : yaml(info, level: 0))
         }
 
@@ -33,20 +33,20 @@ struct SystemCommand: ParsableCommand {
     struct Renumber: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "renumber", abstract: "Give every container, pod and volume a fresh lock (after num_locks changes).")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
 
-        func run() throws { try global.open(forRenumber: true).renumber() }
+        func run() throws { try podrt.global.open(forRenumber: true).renumber() }
     }
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "migrate", abstract: "Migrate the database schema, and optionally every container's runtime.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Option(name: .customLong("new-runtime"), help: "Move every container to this OCI runtime.")
         var newRuntime: String?
 
         func run() throws {
-            let count = try global.open().migrate(newRuntime: newRuntime)
+            let count = try podrt.global.open().migrate(newRuntime: newRuntime)
             if newRuntime != nil { print("migrated \(count) containers") }
         }
     }
@@ -54,11 +54,11 @@ struct SystemCommand: ParsableCommand {
     struct Locks: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "locks", abstract: "Report lock conflicts, unreserved and orphaned locks; exit 1 if any.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let report = try global.open().lockReport()
+            let report = try podrt.global.open().lockReport()
             if output.json {
                 print(report.json.prettyPrinted())
             } else {
@@ -81,26 +81,26 @@ struct SystemCommand: ParsableCommand {
     struct Reset: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset", abstract: "Remove every container, pod and volume.")
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Flag(help: "Really do it.")
         var force = false
 
         func run() throws {
             guard force else { throw RuntimeError.resetNeedsForce }
-            try global.open().reset()
+            try podrt.global.open().reset()
         }
     }
 
     /// For tests of owner death: takes an object's lock, sleeps, and exits still holding it.
     struct HoldLock: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "hold-lock", shouldDisplay: false)
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var podrt: PodrtCommand
         @Argument var kind: String
         @Argument var name: String
         @Option var seconds: UInt64 = 0
 
         func run() throws {
-            let runtime = try global.open()
+            let runtime = try podrt.global.open()
             let lockID: UInt32
             switch kind {
             case "container": lockID = try runtime.lookupContainer(name).lockID

@@ -1,38 +1,11 @@
 import ArgumentParser
 import Glibc
 
-// podrt: thin main. Global flags may come before the subcommand (podman-style); ArgumentParser wants them
-// after it, so they are moved there. Exit codes: 0 success, 1 error, 125 usage error.
-
-
-func reordered(_ arguments: [String]) -> [String] {
-    var globals: [String] = []
-    var index = 0
-    while index < arguments.count, arguments[index].hasPrefix("--"), arguments[index] != "--" {
-        let flag = arguments[index]
-        globals.append(flag)
-        index += 1
-        if GlobalOptions.valueFlags.contains(flag), index < arguments.count {
-            globals.append(arguments[index])
-            index += 1
-        }
-    }
-    // The subcommand path: follow the command tree as far as the words name subcommands.
-    var words: [String] = []
-    var level: [any ParsableCommand.Type] = Podrt.configuration.subcommands
-    while index < arguments.count,
-          let next = level.first(where: { $0._commandName == arguments[index] }) {
-        words.append(arguments[index])
-        level = next.configuration.subcommands
-        index += 1
-    }
-    // Nothing to move behind (no subcommand, or `help …`): let ArgumentParser report it as given.
-    if words.isEmpty { return arguments }
-    return words + globals + arguments[index...]
-}
+// podrt: thin main. The global flags are the root command's options, so they are accepted before the
+// subcommand (podman-style) and after it. Exit codes are podman's: 0 success, 1 error, 125 usage error.
 
 do {
-    var command = try Podrt.parseAsRoot(reordered(Array(CommandLine.arguments.dropFirst())))
+    var command = try PodrtCommand.parseAsRoot()
     do {
         try command.run()
         exit(0)
@@ -42,19 +15,19 @@ do {
         printError("Error: \(error)")
         exit(125)
     } catch {
-        if Podrt.exitCode(for: error) == .success {  // `podrt help …`
-            print(Podrt.fullMessage(for: error))
+        if PodrtCommand.exitCode(for: error) == .success {  // `podrt help …`
+            print(PodrtCommand.fullMessage(for: error))
             exit(0)
         }
         printError("Error: \(error)")
         exit(1)
     }
 } catch {
-    let code = Podrt.exitCode(for: error)
+    let code = PodrtCommand.exitCode(for: error)
     if code == .success {
-        print(Podrt.fullMessage(for: error))
+        print(PodrtCommand.fullMessage(for: error))
         exit(0)
     }
-    printError(Podrt.fullMessage(for: error))
+    printError(PodrtCommand.fullMessage(for: error))
     exit(125)
 }

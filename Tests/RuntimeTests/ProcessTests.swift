@@ -70,7 +70,7 @@ final class ProcessTests: XCTestCase {
         XCTAssertEqual(try podrt(scratch, "container create --rootfs /r --bogus"), .exited(125))
         XCTAssertEqual(try podrt(scratch, "--num-locks 0 ps", output: out), .exited(1))
         XCTAssertTrue(try String(contentsOfFile: out, encoding: .utf8).contains("num_locks must be between 1 and 1048576"))
-        XCTAssertEqual(try podrt(scratch, "--lock-type sem ps", output: out), .exited(1))
+        XCTAssertEqual(try podrt(scratch, "--lock-type sem ps", output: out), .exited(125))
         XCTAssertEqual(try podrt(scratch, "ps --format yaml"), .exited(125))
         XCTAssertEqual(try podrt(scratch, "nonsense"), .exited(125))
 
