@@ -57,69 +57,28 @@ public final class Runtime {
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
 
-        // Everything below runs under the alive lock: a second process waits here, then sees the alive file.
-        let aliveLock = try within("taking the alive lock \(config.aliveLockPath)") {
-            try AliveLock(fileSystem: fs, path: config.aliveLockPath)
-        }
-        defer { aliveLock.release() }
-        if injected(.aliveLockReleasedEarly) { try? fs.flock(aliveLock.fd, .unlock, wait: false) }  // BugInjection: #3207
-
-        let alive = try within("reading \(config.alivePath)") { try Self.readAlive(fs, config.alivePath) }
-        let storedBoot = try store.info("boot_id")
-        var rebooted = bootID.isEmpty ? alive == nil : storedBoot != bootID
-        if injected(.missingAliveMeansReboot) || injected(.staleSegmentRefresh) { rebooted = rebooted || alive == nil }  // BugInjection: #7852, #16784
-        if injected(.aliveMeansSameBoot), alive != nil { rebooted = false }  // BugInjection: #5057
-
-        var segmentWasCreated = false
-        if let injected = options.lockManager {
-            locks = injected
-        } else {
-            switch config.lockType {
-            case .shm:
-                let path = config.lockSegmentPath
-                let manager = try within("opening lock segment \(path)") {
-                    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-                        try fs.makeDirectories(String(path[..<slash]), permissions: FilePermissions(rawValue: 0o755))
-                    }
-                    return try SHMLockManager.open(
-                        mutexes: machine.mutexes, clock: machine.clock, path: path,
-                        numLocks: config.numLocks,
-                        rebuildIfMismatched: rebooted || (options.forRenumber && !injected(.renumberRefusesResize)))  // BugInjection: #16119
-                }
-                segmentWasCreated = manager.wasCreated
-                locks = manager
-            case .file:
-                segmentWasCreated = !(try fs.exists(config.fileLocksDir))
-                locks = try within("opening file locks in \(config.fileLocksDir)") {
-                    try FileLockManager(fileSystem: fs, directory: config.fileLocksDir)
-                }
-            }
-        }
-
-        if rebooted {
+        // Under the alive lock: decide about the boot and open the lock manager, then refresh or repair.
+        let boot = try BootCoordinator(machine: machine, options: options, store: store, bootID: bootID)
+        defer { boot.release() }
+        locks = boot.locks
+        switch boot.decision {
+        case .refresh:
             try refresh()
             startup = .refreshed
-        } else if alive != bootID || segmentWasCreated {
+        case let .repair(segmentWasCreated):
             // Same boot, but the alive file or the lock segment went away: put the reservations back,
             // leave the containers as they are.
             try reserveAllLocks(expectFree: segmentWasCreated)
             try writeAlive()
             startup = .repaired
+        case .nothing:
+            break
         }
     }
 
     static func readBootID(_ fs: any FileSystem) -> String {
         guard let bytes = try? fs.readFile(bootIDPath, limit: 4096) else { return "" }
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
-    }
-
-    static func readAlive(_ fs: any FileSystem, _ path: String) throws -> String? {
-        do {
-            let text = String(decoding: try fs.readFile(path, limit: 4096), as: UTF8.self)
-            return text.split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
-        } catch Errno.noSuchFileOrDirectory {
-            return nil
-        }
     }
 
     /// Refresh after a reboot: a clean lock segment; one transaction that resets the per-boot state, records
@@ -201,24 +160,4 @@ func within<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) thr
     } catch let error as Errno {
         throw ContextError(context: context(), underlying: error)
     }
-}
-
-/// The exclusive flock on `alive.lck`, held while a process decides about and runs refresh or renumber.
-struct AliveLock {
-    let fileSystem: any FileSystem
-    let fd: Descriptor
-
-    init(fileSystem: any FileSystem, path: String) throws {
-        self.fileSystem = fileSystem
-        fd = try fileSystem.open(path, [.read, .write, .create], permissions: FilePermissions(rawValue: 0o600))
-        do {
-            try fileSystem.flock(fd, .exclusive, wait: true)
-        } catch {
-            try? fileSystem.close(fd)
-            throw error
-        }
-    }
-
-    /// Closing the file drops the flock.
-    func release() { try? fileSystem.close(fd) }
 }
