@@ -7,7 +7,7 @@ extension BootCoordinator {
     static func openLocks(machine: Machine, options: RuntimeOptions, rebooted: Bool) throws
         -> (manager: any LockManager, segmentWasCreated: Bool) {
         if let given = options.lockManager { return (given, false) }
-        let config = options.config, fs = machine.fileSystem
+        let config = options.config, fs = machine.fileSystem, bugs = options.injectedBugs
         switch config.lockType {
         case .shm:
             let path = config.lockSegmentPath
@@ -17,7 +17,8 @@ extension BootCoordinator {
                 }
                 return try SHMLockManager.open(
                     mutexes: machine.mutexes, clock: machine.clock, path: path, numLocks: config.numLocks,
-                    rebuildIfMismatched: rebooted || (options.forRenumber && !injected(.renumberRefusesResize)))  // BugInjection: #16119
+                    rebuildIfMismatched: rebooted || (options.forRenumber && !bugs.contains(.renumberRefusesResize)),  // BugInjection: #16119
+                    bugs: bugs)
             }
             return (manager, manager.wasCreated)
         case .file:

@@ -29,17 +29,17 @@ struct BootCoordinator {
     /// Takes the alive lock, reads the boot, opens the lock manager and decides. `bootID` is the machine's
     /// (empty where it has none); `store` is read under the lock, after any refresh another process ran.
     init(machine: Machine, options: RuntimeOptions, store: StateStore, bootID: String) throws {
-        let config = options.config, fs = machine.fileSystem
+        let config = options.config, fs = machine.fileSystem, bugs = options.injectedBugs
         // Everything below runs under the alive lock: a second process waits here, then sees the alive file.
         let lock = try within("taking the alive lock \(config.aliveLockPath)") {
             try AliveLock(fileSystem: fs, path: config.aliveLockPath)
         }
         aliveLock = lock
         do {
-            if injected(.aliveLockReleasedEarly) { try? fs.flock(lock.fd, .unlock, wait: false) }  // BugInjection: #3207
+            if bugs.contains(.aliveLockReleasedEarly) { try? fs.flock(lock.fd, .unlock, wait: false) }  // BugInjection: #3207
             let alive = try within("reading \(config.alivePath)") { try Self.readAlive(fs, config.alivePath) }
             let stored = try store.info("boot_id")
-            let rebooted = Self.isReboot(bootID: bootID, alive: alive, storedBootID: stored)
+            let rebooted = Self.isReboot(bootID: bootID, alive: alive, storedBootID: stored, bugs: bugs)
             let opened = try Self.openLocks(machine: machine, options: options, rebooted: rebooted)
             self.alive = alive
             storedBootID = stored
@@ -57,10 +57,10 @@ struct BootCoordinator {
 
     /// Whether this is the first use since a boot: the store's boot id is not the machine's. Without a boot id
     /// (no /proc), a missing alive file is the only sign of a boot.
-    static func isReboot(bootID: String, alive: String?, storedBootID: String?) -> Bool {
+    static func isReboot(bootID: String, alive: String?, storedBootID: String?, bugs: InjectedBugs) -> Bool {
         var rebooted = bootID.isEmpty ? alive == nil : storedBootID != bootID
-        if injected(.missingAliveMeansReboot) || injected(.staleSegmentRefresh) { rebooted = rebooted || alive == nil }  // BugInjection: #7852, #16784
-        if injected(.aliveMeansSameBoot), alive != nil { rebooted = false }  // BugInjection: #5057
+        if bugs.contains(.missingAliveMeansReboot) || bugs.contains(.staleSegmentRefresh) { rebooted = rebooted || alive == nil }  // BugInjection: #7852, #16784
+        if bugs.contains(.aliveMeansSameBoot), alive != nil { rebooted = false }  // BugInjection: #5057
         return rebooted
     }
 

@@ -11,6 +11,8 @@ public struct RuntimeOptions: Sendable {
     public var lockManager: (any LockManager)?
     /// Opening for `system renumber`: a lock segment of the wrong size is rebuilt instead of refused.
     public var forRenumber = false
+    /// The historical bugs put back in this runtime (simulation only; see `InjectedBugs`).
+    @_spi(BugInjection) public var injectedBugs: InjectedBugs = []
 
     public init(config: RuntimeConfig) { self.config = config }
 }
@@ -31,6 +33,8 @@ public final class Runtime {
     public let locks: any LockManager
     public let events: EventLog
     public let bootID: String
+    /// The historical bugs put back (`RuntimeOptions.injectedBugs`): empty outside the simulation.
+    let injectedBugs: InjectedBugs
     /// What opening did about the boot: nothing, a repair of the reservations, or a full refresh.
     public private(set) var startup: Startup = .nothing
     /// Problems that did not stop the command (lock conflicts found while reserving).
@@ -56,6 +60,7 @@ public final class Runtime {
             : try StateStore(path: options.databasePathPrefix + config.databasePath)
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
+        injectedBugs = options.injectedBugs
 
         // Under the alive lock: decide about the boot and open the lock manager, then refresh or repair.
         let boot = try BootCoordinator(machine: machine, options: options, store: store, bootID: bootID)
@@ -85,8 +90,8 @@ public final class Runtime {
     /// the boot id and reads the lock owners; then every container, pod and volume re-reserves its lock; only
     /// then the alive file and the `refresh` event.
     func refresh() throws {
-        if injected(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
-        if !injected(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
+        if injectedBugs.contains(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
+        if !injectedBugs.contains(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
         let owners = try store.transaction {
             try store.resetPerBootState()
             try store.setInfo("boot_id", bootID)
@@ -110,7 +115,7 @@ public final class Runtime {
         var seen: [UInt32: LockOwner] = [:]
         var unique: [UInt32] = []
         for owner in owners {
-            if injected(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
+            if injectedBugs.contains(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
             if let first = seen[owner.lockID] {
                 warnings.append("\(owner.kind.rawValue) \(owner.name) and \(first.kind.rawValue) \(first.name) "
                     + "share lock \(owner.lockID); run `podrt system renumber`")

@@ -7,13 +7,15 @@ import SimFS
 /// the lock segment went away in the same boot, nothing otherwise; and what each historical bug put back into
 /// the decision changes (podman #3207, #5057, #7852, #16119, #16784).
 final class BootCoordinatorTests: XCTestCase {
-    func options(numLocks: UInt32 = 2048, tmpDir: String? = nil, forRenumber: Bool = false) -> RuntimeOptions {
+    func options(_ bugs: InjectedBugs = [], numLocks: UInt32 = 2048, tmpDir: String? = nil,
+                 forRenumber: Bool = false) -> RuntimeOptions {
         var config = RuntimeConfig()
         config.numLocks = numLocks
         if let tmpDir { config.tmpDir = tmpDir }
         var options = RuntimeOptions(config: config)
         options.databaseOverFileSystem = true
         options.forRenumber = forRenumber
+        options.injectedBugs = bugs
         return options
     }
 
@@ -55,12 +57,6 @@ final class BootCoordinatorTests: XCTestCase {
                                                rootfs: "/r").lockID]
         try runtime.setState(try runtime.lookupContainer("ctr"), .running, pid: 42)
         return (world, ids)
-    }
-
-    func withBugs<T>(_ bugs: InjectedBugs, _ body: () throws -> T) rethrows -> T {
-        InjectedBugs.active = bugs
-        defer { InjectedBugs.active = [] }
-        return try body()
     }
 
     // MARK: The decision
@@ -127,9 +123,8 @@ final class BootCoordinatorTests: XCTestCase {
             return true
         }
         try coordinate(world, options()) { _ in XCTAssertFalse(try otherCanLock()) }
-        try withBugs(.aliveLockReleasedEarly) {
-            XCTAssertEqual(try coordinate(world, options()) { _ in XCTAssertTrue(try otherCanLock()) }, .nothing)
-        }
+        XCTAssertEqual(try coordinate(world, options(.aliveLockReleasedEarly)) { _ in XCTAssertTrue(try otherCanLock()) },
+                       .nothing)
     }
 
     /// #7852 and #16784: a missing alive file in the same boot is taken for a reboot: refresh, not repair.
@@ -137,7 +132,7 @@ final class BootCoordinatorTests: XCTestCase {
         for bug in [InjectedBugs.missingAliveMeansReboot, .staleSegmentRefresh] {
             let (world, _) = try bootedWorld(seed: 8)
             try world.machine(for: world.spawn(name: "rm")).fileSystem.unlink("/run/podrt/alive")
-            XCTAssertEqual(try withBugs(bug) { try coordinate(world, options()) }, .refresh, "\(bug)")
+            XCTAssertEqual(try coordinate(world, options(bug)), .refresh, "\(bug)")
             XCTAssertEqual(try coordinate(world, options()), .repair(segmentWasCreated: false))
         }
     }
@@ -146,21 +141,22 @@ final class BootCoordinatorTests: XCTestCase {
     /// no refresh (only a repair of the new, empty segment) and the containers keep their old boot's state.
     func testAliveMeansSameBootMissesTheReboot() throws {
         let persistent = options(tmpDir: "/var/lib/podrt-tmp")
+        let buggy = options(.aliveMeansSameBoot, tmpDir: "/var/lib/podrt-tmp")
         func rebooted() throws -> SimWorld {
             let (world, _) = try bootedWorld(seed: 9, persistent)
             world.reboot()
             return world
         }
         XCTAssertEqual(try coordinate(try rebooted(), persistent), .refresh)
-        XCTAssertEqual(try withBugs(.aliveMeansSameBoot) { try coordinate(try rebooted(), persistent) },
-                       .repair(segmentWasCreated: true))
+        XCTAssertEqual(try coordinate(try rebooted(), buggy), .repair(segmentWasCreated: true))
     }
 
     /// #16119: for `system renumber` after a num_locks change the segment is rebuilt; with the bug, refused.
     func testRenumberRefusesResizeKeepsTheOldSegment() throws {
         let (world, _) = try bootedWorld(seed: 10)
         let resized = options(numLocks: 4096, forRenumber: true)
-        XCTAssertThrowsError(try withBugs(.renumberRefusesResize) { try coordinate(world, resized) }) { error in
+        let refusing = options(.renumberRefusesResize, numLocks: 4096, forRenumber: true)
+        XCTAssertThrowsError(try coordinate(world, refusing)) { error in
             XCTAssertTrue("\(error)".contains("4096"), "\(error)")
         }
         try coordinate(world, resized) { boot in
@@ -181,8 +177,8 @@ final class BootCoordinatorTests: XCTestCase {
             XCTAssertEqual(BootCoordinator.decide(rebooted: row.rebooted, bootID: "b", alive: row.alive,
                                                   segmentWasCreated: row.created), row.expected, "\(row)")
         }
-        XCTAssertTrue(BootCoordinator.isReboot(bootID: "", alive: nil, storedBootID: "b"), "no boot id: the alive file decides")
-        XCTAssertFalse(BootCoordinator.isReboot(bootID: "", alive: "", storedBootID: nil))
-        XCTAssertTrue(BootCoordinator.isReboot(bootID: "b", alive: "b", storedBootID: "a"))
+        XCTAssertTrue(BootCoordinator.isReboot(bootID: "", alive: nil, storedBootID: "b", bugs: []), "no boot id: the alive file decides")
+        XCTAssertFalse(BootCoordinator.isReboot(bootID: "", alive: "", storedBootID: nil, bugs: []))
+        XCTAssertTrue(BootCoordinator.isReboot(bootID: "b", alive: "b", storedBootID: "a", bugs: []))
     }
 }

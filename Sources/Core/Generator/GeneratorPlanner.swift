@@ -27,6 +27,8 @@ public struct GeneratorInput {
     public var inInitrd: () -> Bool
     /// RUNTIME_DIRECTORY or /run/systemd/cryptsetup.
     public var runtimeDirectory: Bytes
+    /// The historical systemd bugs put back in this plan (simulation only; see `InjectedGeneratorBugs`).
+    @_spi(BugInjection) public var injectedBugs: InjectedGeneratorBugs = []
 
     public init(programName: Bytes, destination: Bytes, crypttabPath: Bytes, crypttab: CrypttabContents,
                 efiOptions: Bytes?, commandLine: Bytes, inInitrd: @escaping () -> Bool,
@@ -48,7 +50,7 @@ public enum GeneratorPlanner {
         -> (plan: GeneratorPlan, divergences: Set<Divergence>) {
         var plan = GeneratorPlan()
         var context = PlanContext(program: input.programName, destination: input.destination,
-                                  runtimeDirectory: input.runtimeDirectory)
+                                  runtimeDirectory: input.runtimeDirectory, injectedBugs: input.injectedBugs)
         context.onEntry = onEntry
         var settings = CommandLineSettings()
         var initrd: Bool?
