@@ -1,9 +1,10 @@
 import Core
 /// Historical bugs the simulation can put back into the runtime, one switch each (`bootsim hunt`).
 ///
-/// Testing only. The switches are set through `@_spi(BugInjection)`, which the release `podrt` and generator
-/// never import, so in those binaries every `injected(_:)` check reads an empty set and the old code paths
-/// are unreachable. Each check in the runtime is a one-line edit marked `// BugInjection:`.
+/// Testing only. A set travels as a value in `RuntimeOptions.injectedBugs`, which is `@_spi(BugInjection)`: the
+/// release `podrt` never imports it, so there every check reads an empty set and the old code paths are
+/// unreachable. Being a value, two simulated runs with different bugs can share a process. Each check in the
+/// runtime is a one-line edit marked `// BugInjection:`.
 @_spi(BugInjection) public struct InjectedBugs: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -30,11 +31,4 @@ import Core
     public static let failedCreateKeepsLock = InjectedBugs(rawValue: 1 << 9)
     /// The alive file is written before refresh has finished.
     public static let aliveBeforeRefresh = InjectedBugs(rawValue: 1 << 10)
-
-    /// The bugs put back in this process. Set before any simulated process starts; never by release binaries.
-    nonisolated(unsafe) public static var active: InjectedBugs = []
 }
-
-/// Whether `bug` has been put back (always false outside the simulation).
-@inline(__always)
-func injected(_ bug: InjectedBugs) -> Bool { InjectedBugs.active.contains(bug) }

@@ -74,7 +74,7 @@ extension Runtime {
         do {
             object = try insert(lockID)
         } catch {
-            if !injected(.failedCreateKeepsLock) { try locks.free(lockID) }  // BugInjection: leaked lock
+            if !injectedBugs.contains(.failedCreateKeepsLock) { try locks.free(lockID) }  // BugInjection: leaked lock
             throw error
         }
         try then(object)

@@ -58,7 +58,7 @@ extension Runtime {
         do {
             try store.transaction {
                 for owner in try store.lockOwners() {
-                    if injected(.renumberSkipsVolumes), owner.kind == .volume { continue }  // BugInjection: #23052
+                    if injectedBugs.contains(.renumberSkipsVolumes), owner.kind == .volume { continue }  // BugInjection: #23052
                     try store.setLockID(owner, try locks.allocate())
                 }
             }

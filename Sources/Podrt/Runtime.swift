@@ -11,6 +11,8 @@ public struct RuntimeOptions: Sendable {
     public var lockManager: (any LockManager)?
     /// Opening for `system renumber`: a lock segment of the wrong size is rebuilt instead of refused.
     public var forRenumber = false
+    /// The historical bugs put back in this runtime (simulation only; see `InjectedBugs`).
+    @_spi(BugInjection) public var injectedBugs: InjectedBugs = []
 
     public init(config: RuntimeConfig) { self.config = config }
 }
@@ -31,6 +33,8 @@ public final class Runtime {
     public let locks: any LockManager
     public let events: EventLog
     public let bootID: String
+    /// The historical bugs put back (`RuntimeOptions.injectedBugs`): empty outside the simulation.
+    let injectedBugs: InjectedBugs
     /// What opening did about the boot: nothing, a repair of the reservations, or a full refresh.
     public private(set) var startup: Startup = .nothing
     /// Problems that did not stop the command (lock conflicts found while reserving).
@@ -56,55 +60,24 @@ public final class Runtime {
             : try StateStore(path: options.databasePathPrefix + config.databasePath)
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
+        injectedBugs = options.injectedBugs
 
-        // Everything below runs under the alive lock: a second process waits here, then sees the alive file.
-        let aliveLock = try within("taking the alive lock \(config.aliveLockPath)") {
-            try AliveLock(fileSystem: fs, path: config.aliveLockPath)
-        }
-        defer { aliveLock.release() }
-        if injected(.aliveLockReleasedEarly) { try? fs.flock(aliveLock.fd, .unlock, wait: false) }  // BugInjection: #3207
-
-        let alive = try within("reading \(config.alivePath)") { try Self.readAlive(fs, config.alivePath) }
-        let storedBoot = try store.info("boot_id")
-        var rebooted = bootID.isEmpty ? alive == nil : storedBoot != bootID
-        if injected(.missingAliveMeansReboot) || injected(.staleSegmentRefresh) { rebooted = rebooted || alive == nil }  // BugInjection: #7852, #16784
-        if injected(.aliveMeansSameBoot), alive != nil { rebooted = false }  // BugInjection: #5057
-
-        var segmentWasCreated = false
-        if let injected = options.lockManager {
-            locks = injected
-        } else {
-            switch config.lockType {
-            case .shm:
-                let path = config.lockSegmentPath
-                let manager = try within("opening lock segment \(path)") {
-                    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-                        try fs.makeDirectories(String(path[..<slash]), permissions: FilePermissions(rawValue: 0o755))
-                    }
-                    return try SHMLockManager.open(
-                        mutexes: machine.mutexes, clock: machine.clock, path: path,
-                        numLocks: config.numLocks,
-                        rebuildIfMismatched: rebooted || (options.forRenumber && !injected(.renumberRefusesResize)))  // BugInjection: #16119
-                }
-                segmentWasCreated = manager.wasCreated
-                locks = manager
-            case .file:
-                segmentWasCreated = !(try fs.exists(config.fileLocksDir))
-                locks = try within("opening file locks in \(config.fileLocksDir)") {
-                    try FileLockManager(fileSystem: fs, directory: config.fileLocksDir)
-                }
-            }
-        }
-
-        if rebooted {
+        // Under the alive lock: decide about the boot and open the lock manager, then refresh or repair.
+        let boot = try BootCoordinator(machine: machine, options: options, store: store, bootID: bootID)
+        defer { boot.release() }
+        locks = boot.locks
+        switch boot.decision {
+        case .refresh:
             try refresh()
             startup = .refreshed
-        } else if alive != bootID || segmentWasCreated {
+        case let .repair(segmentWasCreated):
             // Same boot, but the alive file or the lock segment went away: put the reservations back,
             // leave the containers as they are.
             try reserveAllLocks(expectFree: segmentWasCreated)
             try writeAlive()
             startup = .repaired
+        case .nothing:
+            break
         }
     }
 
@@ -113,21 +86,12 @@ public final class Runtime {
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
     }
 
-    static func readAlive(_ fs: any FileSystem, _ path: String) throws -> String? {
-        do {
-            let text = String(decoding: try fs.readFile(path, limit: 4096), as: UTF8.self)
-            return text.split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
-        } catch Errno.noSuchFileOrDirectory {
-            return nil
-        }
-    }
-
     /// Refresh after a reboot: a clean lock segment; one transaction that resets the per-boot state, records
     /// the boot id and reads the lock owners; then every container, pod and volume re-reserves its lock; only
     /// then the alive file and the `refresh` event.
     func refresh() throws {
-        if injected(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
-        if !injected(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
+        if injectedBugs.contains(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
+        if !injectedBugs.contains(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
         let owners = try store.transaction {
             try store.resetPerBootState()
             try store.setInfo("boot_id", bootID)
@@ -151,7 +115,7 @@ public final class Runtime {
         var seen: [UInt32: LockOwner] = [:]
         var unique: [UInt32] = []
         for owner in owners {
-            if injected(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
+            if injectedBugs.contains(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
             if let first = seen[owner.lockID] {
                 warnings.append("\(owner.kind.rawValue) \(owner.name) and \(first.kind.rawValue) \(first.name) "
                     + "share lock \(owner.lockID); run `podrt system renumber`")
@@ -201,24 +165,4 @@ func within<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) thr
     } catch let error as Errno {
         throw ContextError(context: context(), underlying: error)
     }
-}
-
-/// The exclusive flock on `alive.lck`, held while a process decides about and runs refresh or renumber.
-struct AliveLock {
-    let fileSystem: any FileSystem
-    let fd: Descriptor
-
-    init(fileSystem: any FileSystem, path: String) throws {
-        self.fileSystem = fileSystem
-        fd = try fileSystem.open(path, [.read, .write, .create], permissions: FilePermissions(rawValue: 0o600))
-        do {
-            try fileSystem.flock(fd, .exclusive, wait: true)
-        } catch {
-            try? fileSystem.close(fd)
-            throw error
-        }
-    }
-
-    /// Closing the file drops the flock.
-    func release() { try? fileSystem.close(fd) }
 }

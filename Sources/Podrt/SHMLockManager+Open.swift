@@ -7,6 +7,15 @@ extension SHMLockManager {
         mutexes: any MutexSegments, clock: any MachineClock, path: String, numLocks configured: UInt32,
         rebuildIfMismatched: Bool = false
     ) throws -> SHMLockManager {
+        try open(mutexes: mutexes, clock: clock, path: path, numLocks: configured,
+                 rebuildIfMismatched: rebuildIfMismatched, bugs: [])
+    }
+
+    /// `open` with historical bugs put back (the runtime passes its own set).
+    static func open(
+        mutexes: any MutexSegments, clock: any MachineClock, path: String, numLocks configured: UInt32,
+        rebuildIfMismatched: Bool, bugs: InjectedBugs
+    ) throws -> SHMLockManager {
         let wanted = rounded(configured)
         var unreadable = 0
         for _ in 0..<200 {
@@ -15,7 +24,7 @@ extension SHMLockManager {
                 segment = try mutexes.open(path)
             } catch Errno.noSuchFileOrDirectory {
                 do {
-                    return try create(mutexes: mutexes, path: path, numLocks: wanted)
+                    return try create(mutexes: mutexes, path: path, numLocks: wanted, bugs: bugs)
                 } catch Errno.fileExists {
                     continue  // another process created it first: open theirs
                 }
@@ -38,8 +47,8 @@ extension SHMLockManager {
                 segment.close()
                 try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 1_000_000))
             case let .valid(found) where found == wanted:
-                let count = injected(.openerUsesConfiguredCount) ? configured : found  // BugInjection: rounding
-                return SHMLockManager(segment: segment, numLocks: count, wasCreated: false)
+                let count = bugs.contains(.openerUsesConfiguredCount) ? configured : found  // BugInjection: rounding
+                return SHMLockManager(segment: segment, numLocks: count, wasCreated: false, bugs: bugs)
             case let .valid(found):
                 segment.close()
                 guard rebuildIfMismatched else {
@@ -66,14 +75,15 @@ extension SHMLockManager {
         do { try mutexes.remove(path) } catch Errno.noSuchFileOrDirectory {}
     }
 
-    static func create(mutexes: any MutexSegments, path: String, numLocks: UInt32) throws -> SHMLockManager {
+    static func create(mutexes: any MutexSegments, path: String, numLocks: UInt32,
+                       bugs: InjectedBugs = []) throws -> SHMLockManager {
         let segment = try mutexes.create(path, mutexCount: Int(numLocks) + 1,
                                          dataSize: headerSize + Int(numLocks / 8))
         _ = try segment.lock(0)
         defer { try? segment.unlock(0) }
         let header = [magic, layoutVersion, numLocks, 0]
         try header.withUnsafeBytes { try segment.writeData(at: 0, $0) }
-        return SHMLockManager(segment: segment, numLocks: numLocks, wasCreated: true)
+        return SHMLockManager(segment: segment, numLocks: numLocks, wasCreated: true, bugs: bugs)
     }
 
     enum Header { case uninitialised, valid(UInt32), invalid(String) }

@@ -13,6 +13,8 @@ public final class SHMLockManager: LockManager {
     public var capacity: UInt32? { numLocks }
     /// Whether this process created the segment (so it started empty).
     public let wasCreated: Bool
+    /// The historical bugs put back in this manager (simulation only).
+    let injectedBugs: InjectedBugs
 
     static let magic: UInt32 = 0x7064_7274  // "pdrt"
     static let layoutVersion: UInt32 = 1
@@ -21,10 +23,11 @@ public final class SHMLockManager: LockManager {
     /// `num_locks` rounded up to a multiple of 32, the size every process uses.
     public static func rounded(_ numLocks: UInt32) -> UInt32 { (numLocks + 31) / 32 * 32 }
 
-    init(segment: any MutexSegment, numLocks: UInt32, wasCreated: Bool) {
+    init(segment: any MutexSegment, numLocks: UInt32, wasCreated: Bool, bugs: InjectedBugs = []) {
         self.segment = segment
         self.numLocks = numLocks
         self.wasCreated = wasCreated
+        injectedBugs = bugs
     }
 
     // MARK: The bitmap, always under mutex 0.
@@ -55,7 +58,7 @@ public final class SHMLockManager: LockManager {
                 let bits = try word(index)
                 guard bits != .max else { continue }
                 let bit = (~bits).trailingZeroBitCount
-                if !injected(.duplicateLockIDs) { try setWord(index, bits | (1 << bit)) }  // BugInjection: #3381
+                if !injectedBugs.contains(.duplicateLockIDs) { try setWord(index, bits | (1 << bit)) }  // BugInjection: #3381
                 return UInt32(index * 32 + bit)
             }
             throw LockError.exhausted(numLocks: numLocks)

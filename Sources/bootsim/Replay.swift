@@ -26,7 +26,6 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         ensureDeterministicHashing()
-        simulation.activateBug()
         let loaded = try Scenario.load(path: scenario, fixtures: simulation.fixtures)
         var options = simulation.runOptions
         options.detailed = true

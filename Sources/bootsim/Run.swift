@@ -34,7 +34,6 @@ struct Run: ParsableCommand {
 
     func run() throws {
         ensureDeterministicHashing()
-        simulation.activateBug()
         let files = try scenarioFiles(paths)
         var runOptions = simulation.runOptions
         runOptions.mounted = try fuse.setup()

@@ -19,7 +19,6 @@ struct Shrink: ParsableCommand {
 
     func run() throws {
         ensureDeterministicHashing()
-        simulation.activateBug()
         let loaded = try Scenario.load(path: scenario, fixtures: simulation.fixtures)
         let start = realSeconds()
         guard let outcome = Shrinker.shrink(loaded, seed: seed, options: simulation.runOptions, budgetSeconds: budget,

@@ -22,13 +22,12 @@ struct SimulationOptions: ParsableArguments {
         if let bug, Catalogue.entry(named: bug) == nil { throw ValidationError("no catalogue entry \(bug)") }
     }
 
-    /// Puts the `--bug` back, if any, for the runs of this command.
-    func activateBug() { Catalogue.activate(bug.flatMap(Catalogue.entry(named:))) }
-
+    /// The flags as run options; the `--bug`, if any, is put back in every run made with them.
     var runOptions: RunOptions {
         var options = RunOptions()
         options.strategy = strategy
         options.pctDepth = pctDepth
+        options.bugs = bug.flatMap(Catalogue.entry(named:))?.switches ?? .none
         return options
     }
 

@@ -61,7 +61,9 @@ final class FixtureTests: XCTestCase {
     }
 
     /// Runs the planner and writer in-process on a fresh simulated machine laid out as the recorder's.
-    static func runInProcess(_ fixture: FixtureCase) throws -> Recording {
+    /// `configure` sets up the process further (InjectedBugTests puts a bug back).
+    static func runInProcess(_ fixture: FixtureCase,
+                             configure: (inout GeneratorProcess) -> Void = { _ in }) throws -> Recording {
         let world = SimWorld(seed: 1)
         let pid = world.spawn(name: "generator")
         let fileSystem = world.machine(for: pid).fileSystem
@@ -88,6 +90,7 @@ final class FixtureTests: XCTestCase {
             environment: { environment[$0] }, fileSystem: fileSystem,
             standardOutput: { _ in }, standardError: { stderr.text += $0 })
         process.rootIsTemporary = { false }
+        configure(&process)
         let status = GeneratorCommand.run(process)
         return try Recording(status: status, stderr: stderr.text, fileSystem: fileSystem)
     }

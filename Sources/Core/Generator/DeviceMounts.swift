@@ -42,7 +42,7 @@ extension PlanContext {
         text.line("")
         text.line("[Mount]")
         var what = Escapes.specifier(device), where_ = Escapes.specifier(directory)
-        if injected(.deviceMountPercentUnescaped) { (what, where_) = (device, directory) }  // BugInjection: systemd #5290
+        if injectedBugs.contains(.deviceMountPercentUnescaped) { (what, where_) = (device, directory) }  // BugInjection: systemd #5290
         if what != device || where_ != directory { divergences.insert(.mountEscaping) }
         text.line("What", what)
         text.line("Where", where_)
@@ -70,7 +70,7 @@ extension PlanContext {
 
         // The umount service. systemd names it after cescape(name), which is not always a valid unit name.
         var umountUnit = Bytes(utf8: "\(kind.prefix)-") + escapedName + Bytes(utf8: "-umount.service")
-        if !UnitNames.isValidPlain(umountUnit), !injected(.deviceMountPercentUnescaped) {  // BugInjection: systemd #5290
+        if !UnitNames.isValidPlain(umountUnit), !injectedBugs.contains(.deviceMountPercentUnescaped) {  // BugInjection: systemd #5290
             divergences.insert(.umountUnitName)
             umountUnit = Bytes(utf8: "\(kind.prefix)-") + UnitNames.escape(name) + Bytes(utf8: "-umount.service")
             if !UnitNames.isValidPlain(umountUnit) {
@@ -91,7 +91,7 @@ extension PlanContext {
         umount.line("")
         umount.line("[Service]")
         var argument = ExecArgument.bare(directory)
-        if injected(.deviceMountPercentUnescaped) { argument.text = directory }  // BugInjection: systemd #5290
+        if injectedBugs.contains(.deviceMountPercentUnescaped) { argument.text = directory }  // BugInjection: systemd #5290
         if argument.diverged { divergences.insert(.mountEscaping) }
         umount.append("ExecStart=-/bin/umount ")
         umount.append(argument.text)

@@ -1,15 +1,5 @@
 // One encrypted volume: the systemd-cryptsetup@.service unit and everything around it (create_disk).
 
-struct DiskRequest {
-    var name: Bytes
-    var device: Bytes
-    var keyFile: Bytes?
-    var keyDevice: Bytes?
-    var headerDevice: Bytes?
-    var options: Bytes?
-    var source: Bytes
-}
-
 extension PlanContext {
     /// The operations for one volume, or EntryFailed after logging why (systemd's wording).
     mutating func planDisk(_ request: DiskRequest) throws -> [PlanOperation] {

@@ -17,6 +17,8 @@ public struct GeneratorProcess {
     /// Where planned entries are written. Without it, the plan is written in order on the calling thread once
     /// planning is done; the host passes a pipeline that starts writing while planning goes on.
     public var makeSink: ((any FileSystem) -> any PlanSink)?
+    /// The historical systemd bugs to put back in this run (simulation only; see `InjectedGeneratorBugs`).
+    @_spi(BugInjection) public var injectedBugs: InjectedGeneratorBugs = []
 
     public init(arguments: [String], environment: @escaping (String) -> String?, fileSystem: any FileSystem,
                 standardOutput: @escaping (String) -> Void, standardError: @escaping (String) -> Void) {
@@ -129,11 +131,13 @@ public enum GeneratorCommand {
             if let forced = initrdSetting.forced { return forced }
             return (try? fileSystem.exists("/etc/initrd-release")) ?? false
         }
-        return GeneratorInput(
+        var input = GeneratorInput(
             programName: Bytes(utf8: program), destination: Bytes(utf8: destination),
             crypttabPath: Bytes(utf8: crypttabPath), crypttab: readCrypttab(crypttabPath, fileSystem),
             efiOptions: efi, commandLine: commandLine, inInitrd: inInitrd,
             runtimeDirectory: Bytes(utf8: process.environment("RUNTIME_DIRECTORY") ?? "/run/systemd/cryptsetup"))
+        input.injectedBugs = process.injectedBugs
+        return input
     }
 
     static func readCrypttab(_ path: String, _ fileSystem: any FileSystem) -> CrypttabContents {

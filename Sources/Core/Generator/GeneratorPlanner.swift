@@ -27,6 +27,8 @@ public struct GeneratorInput {
     public var inInitrd: () -> Bool
     /// RUNTIME_DIRECTORY or /run/systemd/cryptsetup.
     public var runtimeDirectory: Bytes
+    /// The historical systemd bugs put back in this plan (simulation only; see `InjectedGeneratorBugs`).
+    @_spi(BugInjection) public var injectedBugs: InjectedGeneratorBugs = []
 
     public init(programName: Bytes, destination: Bytes, crypttabPath: Bytes, crypttab: CrypttabContents,
                 efiOptions: Bytes?, commandLine: Bytes, inInitrd: @escaping () -> Bool,
@@ -48,31 +50,27 @@ public enum GeneratorPlanner {
         -> (plan: GeneratorPlan, divergences: Set<Divergence>) {
         var plan = GeneratorPlan()
         var context = PlanContext(program: input.programName, destination: input.destination,
-                                  runtimeDirectory: input.runtimeDirectory)
+                                  runtimeDirectory: input.runtimeDirectory, injectedBugs: input.injectedBugs)
         context.onEntry = onEntry
-        var settings = CommandLineSettings()
         var initrd: Bool?
         let inInitrd: () -> Bool = {
             if initrd == nil { initrd = input.inInitrd() }
             return initrd!
         }
-        if let efi = input.efiOptions {
-            settings.apply(KernelCommandLine.items(efi, inInitrd: inInitrd), log: &context.log)
-        }
-        settings.apply(KernelCommandLine.items(input.commandLine, inInitrd: inInitrd), log: &context.log)
-
-        if settings.enabled {
-            let completed = planCrypttab(input, &settings, &context, &plan)
-            if completed { planCommandLineDevices(settings, &context, &plan) }
+        var requests = VolumeRequests(efiOptions: input.efiOptions, commandLine: input.commandLine,
+                                      inInitrd: inInitrd, log: &context.log)
+        if requests.settings.enabled {
+            let completed = planCrypttab(input, &requests, &context, &plan)
+            if completed { planCommandLineDevices(requests, &context, &plan) }
         }
         plan.messages = context.log
         return (plan, context.divergences)
     }
 
     /// The crypttab lines in order. False when reading failed and the run must stop (as systemd does).
-    private static func planCrypttab(_ input: GeneratorInput, _ settings: inout CommandLineSettings,
+    private static func planCrypttab(_ input: GeneratorInput, _ requests: inout VolumeRequests,
                                      _ context: inout PlanContext, _ plan: inout GeneratorPlan) -> Bool {
-        guard settings.readCrypttab else { return true }
+        guard requests.settings.readCrypttab else { return true }
         let path = input.crypttabPath.text
         let data: Bytes
         var readError: Int32?
@@ -95,7 +93,10 @@ public enum GeneratorPlanner {
                 context.error("Failed to parse \(path):\(line.number), ignoring.")
                 continue
             }
-            planCrypttabEntry(fields, source: input.crypttabPath, &settings, &context, &plan)
+            guard let request = requests.crypttabRequest(fields, source: input.crypttabPath, log: &context.log) else {
+                continue
+            }
+            if add(request, &context, &plan) { requests.setUp(request) }
         }
         if let tooLongAt {
             context.debug("Line \(tooLongAt) of \(path) is longer than \(CrypttabLines.maxLineLength) bytes.")
@@ -110,51 +111,13 @@ public enum GeneratorPlanner {
         return true
     }
 
-    private static func planCrypttabEntry(_ fields: [Bytes], source: Bytes, _ settings: inout CommandLineSettings,
-                                          _ context: inout PlanContext, _ plan: inout GeneratorPlan) {
-        let name = fields[0], device = fields[1]
-        let keySpec = fields.count > 2 ? fields[2] : nil
-        var options = fields.count > 3 ? fields[3] : nil
-        let uuid = device.after(prefix: Bytes(utf8: "UUID="))
-            ?? PathRules.startsWith(device, Bytes(utf8: "/dev/disk/by-uuid/"))
-            ?? name.after(prefix: Bytes(utf8: "luks-"))
-        let known = uuid.flatMap { settings.device(uuid: $0) }
-        if settings.allowList && known == nil {
-            context.log.append(LogMessage(.info,
-                "Not creating device '\(name.text)' because it was not specified on the kernel command line."))
-            return
-        }
-        let location = keySpec.map { DeviceSpec.splitLocation($0, log: &context.log) }
-        var headerDevice: Bytes?
-        if let given = options, known?.options == nil {
-            let separated = HeaderOption.separate(given, log: &context.log)
-            options = separated.options
-            headerDevice = separated.device
-        }
-        if let known, let knownOptions = known.options {
-            options = knownOptions
-            headerDevice = known.headerDevice
-        }
-        let request = DiskRequest(name: name, device: device, keyFile: location?.file,
-                                  keyDevice: location?.device, headerDevice: headerDevice, options: options,
-                                  source: source)
-        if add(request, &context, &plan), let uuid, known != nil { settings.markCreated(uuid: uuid) }
-    }
-
     /// Devices named only on the command line, in command-line order.
-    private static func planCommandLineDevices(_ settings: CommandLineSettings, _ context: inout PlanContext,
+    private static func planCommandLineDevices(_ requests: VolumeRequests, _ context: inout PlanContext,
                                                _ plan: inout GeneratorPlan) {
-        let pending = settings.devices.filter(\.create)
+        let pending = requests.commandLineRequests
         if pending.count > 1 { context.divergences.insert(.commandLineOrder) }
-        for device in pending {
+        for request in pending {
             if plan.failed { context.divergences.insert(.continueAfterFailure) }
-            let request = DiskRequest(
-                name: device.name ?? Bytes(utf8: "luks-") + device.uuid,
-                device: device.dataDevice ?? Bytes(utf8: "UUID=") + device.uuid,
-                keyFile: device.keyFile ?? settings.defaultKeyFile,
-                keyDevice: device.keyDevice, headerDevice: device.headerDevice,
-                options: device.options ?? settings.defaultOptions,
-                source: Bytes(utf8: "/proc/cmdline"))
             _ = add(request, &context, &plan)
         }
     }

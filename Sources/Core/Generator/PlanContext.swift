@@ -32,6 +32,8 @@ struct PlanContext {
     let destination: Bytes
     /// RUNTIME_DIRECTORY, where key and header devices are mounted.
     let runtimeDirectory: Bytes
+    /// The historical systemd bugs put back (`GeneratorInput.injectedBugs`): empty outside the simulation.
+    let injectedBugs: InjectedGeneratorBugs
     /// Unit files already planned, by file name.
     var unitFiles: Set<BytesKey> = []
     /// The names the current entry added to `unitFiles`, to give back if it fails.
@@ -41,10 +43,11 @@ struct PlanContext {
     /// Sees every entry as it is planned.
     var onEntry: ((PlanEntry) -> Void)?
 
-    init(program: Bytes, destination: Bytes, runtimeDirectory: Bytes) {
+    init(program: Bytes, destination: Bytes, runtimeDirectory: Bytes, injectedBugs: InjectedGeneratorBugs = []) {
         self.program = program
         self.destination = destination
         self.runtimeDirectory = runtimeDirectory
+        self.injectedBugs = injectedBugs
     }
 
     mutating func error(_ text: String) { log.append(LogMessage(.error, text)) }

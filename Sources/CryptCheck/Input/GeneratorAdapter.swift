@@ -1,10 +1,8 @@
 import Core
 
-/// Reads the crypttab and the kernel command line through the generator's own parsers (`Core/Generator`:
-/// `CrypttabLines`, `KernelCommandLine`, `CommandLineSettings`, `OptionList`, `DeviceSpec`), and merges
-/// them as `GeneratorPlanner` does, so crypttab-check and the generator agree on what every entry means.
-/// The merge mirrors `GeneratorPlanner.planCrypttabEntry`/`planCommandLineDevices`, which are private: a
-/// public list of the planner's per-volume requests would let this file shrink to a map.
+/// Reads the crypttab and the kernel command line through the generator's own request stage
+/// (`Core/Generator`: `CrypttabLines`, then `VolumeRequests`, which `GeneratorPlanner` plans from), so
+/// crypttab-check and the generator agree on what every entry means.
 enum GeneratorAdapter {
     struct Result {
         var entries: [CheckEntry] = []
@@ -16,14 +14,13 @@ enum GeneratorAdapter {
     static func read(crypttab: (bytes: [UInt8], path: String)?, commandLine: String, initrd: Bool) -> Result {
         var result = Result()
         var log: [LogMessage] = []
-        var settings = CommandLineSettings()
-        settings.apply(KernelCommandLine.items(Bytes(utf8: commandLine), inInitrd: { initrd }), log: &log)
-        guard settings.enabled else {
+        var requests = VolumeRequests(efiOptions: nil, commandLine: Bytes(utf8: commandLine), inInitrd: { initrd },
+                                      log: &log)
+        guard requests.settings.enabled else {
             result.notes.append("luks=no on the kernel command line: nothing is set up")
             return result
         }
-        var matched = Set<Bytes>()
-        if let crypttab, settings.readCrypttab {
+        if let crypttab, requests.settings.readCrypttab {
             let (lines, tooLongAt) = CrypttabLines.lines(crypttab.bytes)
             for line in lines {
                 guard let fields = CrypttabLines.fields(line.bytes) else { continue }
@@ -32,11 +29,13 @@ enum GeneratorAdapter {
                     result.problems.append(InputProblem(source: source, message: "cannot be parsed: fewer than 2 fields (the generator ignores the line)"))
                     continue
                 }
-                if let entry = entry(fields, source: source, settings, &matched) {
-                    result.entries.append(entry)
-                } else {
+                guard let request = requests.crypttabRequest(fields, source: Bytes(utf8: crypttab.path), log: &log) else {
                     result.notes.append("\(source): '\(fields[0].text)' is skipped: not named on the kernel command line")
+                    continue
                 }
+                // Every entry is checked as if it were set up, so its UUID's command-line device is not listed again.
+                requests.setUp(request)
+                result.entries.append(entry(request, source: source))
             }
             if let tooLongAt {
                 result.problems.append(InputProblem(source: "\(crypttab.path):\(tooLongAt)", message: "line longer than 1 MiB: the generator stops reading here"))
@@ -44,63 +43,19 @@ enum GeneratorAdapter {
         } else if crypttab != nil {
             result.notes.append("luks.crypttab=no on the kernel command line: the crypttab is ignored")
         }
-        for device in settings.devices where device.create && !matched.contains(device.uuid) {
-            let key = device.keyFile ?? settings.defaultKeyFile
-            result.entries.append(CheckEntry(
-                source: "/proc/cmdline", name: (device.name ?? Bytes(utf8: "luks-") + device.uuid).text,
-                device: (device.dataDevice ?? Bytes(utf8: "UUID=") + device.uuid).text,
-                key: keyFile(key), keyDevice: device.keyDevice?.text, headerDevice: device.headerDevice?.text,
-                options: options(device.options ?? settings.defaultOptions), commandLineUUID: device.uuid.text))
-        }
+        result.entries += requests.commandLineRequests.map { entry($0, source: "/proc/cmdline") }
         return result
     }
 
-    /// One crypttab line, or nil when the command line's allow-list skips it.
-    private static func entry(_ fields: [Bytes], source: String, _ settings: CommandLineSettings, _ matched: inout Set<Bytes>) -> CheckEntry? {
-        let name = fields[0], device = fields[1]
-        let uuid = device.after(prefix: Bytes(utf8: "UUID=")) ?? device.after(prefix: Bytes(utf8: "/dev/disk/by-uuid/"))
-            ?? name.after(prefix: Bytes(utf8: "luks-"))
-        let known = uuid.flatMap { settings.device(uuid: $0) }
-        if settings.allowList && known == nil { return nil }
-        let location = fields.count > 2 ? split(fields[2]) : nil
-        var options = fields.count > 3 ? fields[3] : nil
-        var headerDevice: Bytes?
-        if let known, let knownOptions = known.options {
-            options = knownOptions
-            headerDevice = known.headerDevice
-        } else if let given = options {
-            (options, headerDevice) = separateHeader(given)
-        }
-        if let uuid, known != nil { matched.insert(uuid) }
+    /// A request as the checker sees it: text, the key file absent for `-`, `none` or an empty field, and the
+    /// options split the way the generator normalises them.
+    static func entry(_ request: DiskRequest, source: String) -> CheckEntry {
+        let none = [Bytes(), Bytes(utf8: "-"), Bytes(utf8: "none")]
+        let key = request.keyFile.flatMap { none.contains($0) ? nil : $0.text }
         return CheckEntry(
-            source: source, name: name.text, device: device.text, key: keyFile(location?.file),
-            keyDevice: location?.device?.text, headerDevice: headerDevice?.text, options: self.options(options),
-            commandLineUUID: known?.uuid.text)
-    }
-
-    /// `split_locationspec`: `file:device` at the last colon when the device part maps to an absolute path.
-    static func split(_ spec: Bytes) -> (file: Bytes, device: Bytes?) {
-        guard let colon = spec.lastIndex(of: UInt8(ascii: ":")) else { return (spec, nil) }
-        let device = Core.DeviceSpec.udevNode(Array(spec[(colon + 1)...]))
-        return device.first == UInt8(ascii: "/") ? (Array(spec[..<colon]), device) : (spec, nil)
-    }
-
-    /// `filter_header_device`: `header=file:device` keeps `header=file` and returns the device apart.
-    static func separateHeader(_ options: Bytes) -> (Bytes, Bytes?) {
-        let (match, filtered) = OptionList.filter(options, names: ["header"])
-        guard match.found else { return (filtered, nil) }
-        let (file, device) = match.value.map(split) ?? ([], nil)
-        let header = Bytes(utf8: "header=") + file
-        return (filtered.isEmpty ? header : filtered + Bytes(utf8: ",") + header, device)
-    }
-
-    /// `-`, `none` and an empty field mean no key file.
-    static func keyFile(_ bytes: Bytes?) -> String? {
-        guard let bytes, !bytes.isEmpty, bytes != Bytes(utf8: "-"), bytes != Bytes(utf8: "none") else { return nil }
-        return bytes.text
-    }
-
-    static func options(_ bytes: Bytes?) -> [String] {
-        bytes.map { OptionList.split($0).map(\.text) } ?? []
+            source: source, name: request.name.text, device: request.device.text, key: key,
+            keyDevice: request.keyDevice?.text, headerDevice: request.headerDevice?.text,
+            options: request.options.map { OptionList.split($0).map(\.text) } ?? [],
+            commandLineUUID: request.commandLineUUID?.text)
     }
 }

@@ -12,6 +12,21 @@ public struct CatalogueEntry: Sendable {
     public var invariants: [String]
     let bugs: InjectedBugs
     var generatorBugs: InjectedGeneratorBugs = []
+
+    /// The switches a run puts back to hunt this bug (`RunOptions.bugs`).
+    public var switches: BugSwitches { BugSwitches(runtime: bugs, generator: generatorBugs) }
+}
+
+/// The bugs one run puts back: a value its `RunOptions` carries into every simulated process it starts (each
+/// podrt's `RuntimeOptions`, each generator's `GeneratorProcess`), so runs with different bugs, or none, can
+/// share a process and run at the same time.
+public struct BugSwitches: Hashable, Sendable {
+    let runtime: InjectedBugs
+    let generator: InjectedGeneratorBugs
+
+    /// No bug put back: the code as it ships.
+    public static let none = BugSwitches(runtime: [], generator: [])
+    public var isEmpty: Bool { runtime.isEmpty && generator.isEmpty }
 }
 
 public enum Catalogue {
@@ -57,9 +72,4 @@ public enum Catalogue {
 
     public static func entry(named name: String) -> CatalogueEntry? { entries.first { $0.name == name } }
 
-    /// Puts `entry`'s bug back (nil: none) for every run in this process from now on.
-    public static func activate(_ entry: CatalogueEntry?) {
-        InjectedBugs.active = entry?.bugs ?? []
-        InjectedGeneratorBugs.active = entry?.generatorBugs ?? []
-    }
 }

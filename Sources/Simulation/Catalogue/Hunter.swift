@@ -9,21 +9,22 @@ public enum Hunter {
         public var seedsRun: Int
     }
 
-    /// `scenarios` maps a scenario name to the loaded scenario. Seeds 1...`seeds` per scenario, in batches.
+    /// Runs `scenarios` with seeds 1...`seeds` each, in batches. The bug travels in the runs' options (the
+    /// bugs in `options` are replaced), so hunts for different bugs can run at the same time in one process.
     public static func hunt(_ entry: CatalogueEntry, scenarios: [Scenario], seeds: Int, jobs: Int,
                             options: RunOptions) -> Catch? {
+        var withBug = options, withoutBug = options
+        withBug.bugs = entry.switches
+        withoutBug.bugs = .none
         var seedsRun = 0
-        defer { Catalogue.activate(nil) }
         for scenario in scenarios {
             var next: UInt64 = 1
             while next <= UInt64(seeds) {
                 let batch = (next...min(next + UInt64(jobs * 8) - 1, UInt64(seeds))).map { $0 }
                 next += UInt64(batch.count)
-                Catalogue.activate(entry)
-                let failures = SeedBatch.run(scenario, seeds: batch, jobs: jobs, options: options)
-                Catalogue.activate(nil)
+                let failures = SeedBatch.run(scenario, seeds: batch, jobs: jobs, options: withBug)
                 for failure in failures {
-                    let control = scenario.run(seed: failure.seed, options: options)
+                    let control = scenario.run(seed: failure.seed, options: withoutBug)
                     if control.violation?.invariant != failure.violation?.invariant {
                         return Catch(scenario: scenario.name, result: failure,
                                      seedsRun: seedsRun + Int(failure.seed - batch[0]) + 1)

@@ -13,16 +13,17 @@ struct PrefixState {
     var lastReading: DatabaseReading?
 }
 
-/// Computes a scenario's prefix once, for every seed and worker thread.
+/// Computes a scenario's prefix once per set of bugs put back, for every seed and worker thread (the prefix
+/// runs the same code as the seeds: a hunt's prefix has the bug, its control runs' prefix has not).
 final class PrefixCache {
     private let lock = Mutex(())
-    private var saved: PrefixState?
+    private var saved: [BugSwitches: PrefixState] = [:]
 
-    func state(_ make: () -> PrefixState) -> PrefixState {
+    func state(bugs: BugSwitches, _ make: () -> PrefixState) -> PrefixState {
         lock.withLock {
-            if let saved { return saved }
+            if let state = saved[bugs] { return state }
             let made = make()
-            saved = made
+            saved[bugs] = made
             return made
         }
     }

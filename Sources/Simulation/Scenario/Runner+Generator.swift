@@ -1,4 +1,4 @@
-import Core
+@_spi(BugInjection) import Core
 import Podrt
 import SimFS
 
@@ -8,11 +8,12 @@ extension Runner {
     static let generatorDirectories = ["generator", "generator.early", "generator.late"]
 
     func generatorProgram(fixture name: String?, crashAtOp: Int?) -> ProgramSpec {
-        let run = prepareGenerator(fixture: name)
+        let run = prepareGenerator(fixture: name), bugs = options.bugs.generator
         return ProgramSpec(name: "generator", crashAtOp: crashAtOp) { machine, _ in
             var process = GeneratorProcess(arguments: run.arguments, environment: { run.environment[$0] },
                                            fileSystem: machine.fileSystem, standardOutput: { _ in }, standardError: { _ in })
             process.rootIsTemporary = { false }
+            process.injectedBugs = bugs
             return GeneratorCommand.run(process)
         }
     }

@@ -1,17 +1,18 @@
 import Core
-import Podrt
+@_spi(BugInjection) import Podrt
 import SimFS
 
 /// podrt commands as simulated processes: real Core runtime code over the process's machine, its state
 /// database through the FileSystem VFS.
 extension Runner {
     func podrtProgram(_ words: [String], crashAtOp: Int?) -> ProgramSpec {
-        let config = self.config
+        let config = self.config, bugs = options.bugs.runtime
         return ProgramSpec(name: "podrt-" + (words.first ?? ""), crashAtOp: crashAtOp) { machine, process in
             var options = RuntimeOptions(config: config)
             // podrt's own VFS over the FileSystem protocol (Podrt/FileSystemVFS.swift).
             options.databaseOverFileSystem = true
             options.forRenumber = words.first == "renumber"
+            options.injectedBugs = bugs
             do {
                 let runtime = try Runtime(machine: machine, options: options)
                 try Runner.execute(words, runtime, process)

@@ -13,6 +13,9 @@ public struct RunOptions: Sendable {
     public var decisions: [Decision]?
     /// FUSE mode: run on a mounted machine with these binaries instead of in-process.
     public var mounted: MountedSetup?
+    /// The catalogued bugs put back in this run's simulated processes (`bootsim hunt`, `--bug`); FUSE mode runs
+    /// the release binaries, which cannot take any.
+    public var bugs = BugSwitches.none
     public init() {}
 }
 
@@ -75,7 +78,11 @@ final class Runner: ScenarioDriver {
         var result = RunResult(seed: seed)
         var steps = scenario.steps[...]
         if let marker = steps.firstIndex(where: { if case .snapshot = $0.action { return true } else { return false } }) {
-            let saved = scenario.prefix.state { Runner(scenario: scenario, seed: 0, options: RunOptions()).runPrefix(upTo: marker) }
+            var prefixOptions = RunOptions()
+            prefixOptions.bugs = options.bugs
+            let saved = scenario.prefix.state(bugs: options.bugs) {
+                Runner(scenario: scenario, seed: 0, options: prefixOptions).runPrefix(upTo: marker)
+            }
             world.restore(saved.world)
             ledger = saved.ledger
             config = saved.config
