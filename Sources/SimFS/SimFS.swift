@@ -2,7 +2,8 @@
 // Nothing here reads the real clock, real randomness or the real file system.
 //
 // The map, for callers:
-// - `SimWorld(seed:commandLine:)` is the whole machine. Everything derives from the seed.
+// - `SimWorld(seed:commandLine:)` is the whole machine. Everything derives from the seed: `RunSeeds`
+//   (SimRandom.swift) draws each component's seed in a fixed order; every stream is a `SplitMix64`.
 // - `world.spawn(name:environment:)` adds a process driven by the caller's thread; `world.machine(for:)` is
 //   that process's `Machine` (FileSystem, MachineClock, MutexSegments, ProcessControl, RandomSource), with
 //   its own descriptors, umask 022 and environment. `world.register(program:_:)` makes a program that

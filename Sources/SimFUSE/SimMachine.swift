@@ -34,7 +34,7 @@ public final class SimMachine: MountedMachine {
         views.removeAll()
         if powerLoss {
             powerLosses += 1
-            world.powerLoss(seed: world.seed &+ powerLosses &* 0x9e37_79b9_7f4a_7c15, commandLine: commandLine)
+            world.powerLoss(seed: world.seeds.powerLossSeed(powerLosses), commandLine: commandLine)
         } else {
             world.reboot(commandLine: commandLine)
         }

@@ -41,7 +41,8 @@ final class MountedRunner: ScenarioDriver {
     let mountPoint: String
     /// The harness's view through the mount (made after mounting: a rooted file system holds its root open).
     lazy var host = Machine.host(root: mountPoint)
-    var random: Random
+    /// The injections' stream: the run's scheduler seed.
+    var random: SplitMix64
     var injectionsLeft: Int
     var spawned = 0
 
@@ -51,7 +52,7 @@ final class MountedRunner: ScenarioDriver {
         self.setup = setup
         directory = setup.scratch + "/\(scenario.name)-\(seed)-\(getpid())"
         mountPoint = directory + "/machine"
-        random = Random(seed: seed)
+        random = SplitMix64(seed: RunSeeds(seed).scheduler)
         injectionsLeft = scenario.settings.rates.any ? scenario.settings.rates.limit : 0
         config.numLocks = 2048
     }

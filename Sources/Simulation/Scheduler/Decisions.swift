@@ -1,3 +1,4 @@
+import Core
 import SimFS
 
 /// One choice the seed made that the default schedule would not have: run another process, kill one,
@@ -64,15 +65,6 @@ public struct InjectionRates: Hashable, Sendable {
     public var limit = 1
     public init() {}
     var any: Bool { kill > 0 || reboot > 0 || powerLoss > 0 }
-}
-
-/// The harness's own seeded generator (splitmix64, from SimFS).
-struct Random {
-    var mixer: SplitMix64
-    init(seed: UInt64) { mixer = SplitMix64(seed: seed ^ 0x5eed_0f_b0075117) }
-    mutating func next() -> UInt64 { mixer.next() }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    mutating func chance(_ p: Double) -> Bool { mixer.chance(p) }
 }
 
 /// Replays a list of decisions; everything else takes the default.
