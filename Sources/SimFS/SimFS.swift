@@ -11,8 +11,10 @@
 // - `world.kill(_:signal:)`, `world.exit(_:code:)`, `world.settle()`, `world.liveProcesses`.
 // - `world.reboot(commandLine:)` (clean) and `world.powerLoss(seed:commandLine:)` (see PowerLoss.swift and
 //   Durability.swift for the model); `world.bootID`, `world.bootCount`, `world.commandLine`.
-// - `world.addFault(_:)`, `removeFault(_:)`, `clearFaults()` with `FaultRule`.
-// - `world.opLog`, `world.opCount`, `world.traceHash`, `world.opLogCapacity`.
+// - `world.addFault(_:)`, `removeFault(_:)`, `clearFaults()` with `FaultRule` (the FUSE server keeps its
+//   own `FaultRules`, the same engine and glob); errno names are Core's `Errno(name:)` / `.name`.
+// - `world.opLog`, `world.opCount`, `world.traceHash`, `world.opLogCapacity`; `OpLogEntry` is also the
+//   FUSE server's record.
 // - `world.waitForCycle()`, `world.deadlocks`, `world.isWaiting(_:)`.
 // - `world.consistencyProblems()`: self-check of the tree's bookkeeping (empty when sound).
 // - `world.now`, `world.wallNow`, `world.advanceClock(to:)`, `world.opCost`.

@@ -12,6 +12,8 @@ public final class SimMachine: MountedMachine {
 
     public init(world: SimWorld) { self.world = world }
 
+    public var seed: UInt64 { world.seed }
+
     /// A fresh world, or the one saved at `worldFile` when that file exists.
     public static func load(worldFile: String?, seed: UInt64, commandLine: String?) throws -> SimMachine {
         if let worldFile, let bytes = try? HostFileSystem().readFile(worldFile) {

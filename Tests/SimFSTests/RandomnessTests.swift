@@ -1,7 +1,8 @@
 import XCTest
 @testable import SimFS
 
-/// One PRNG, one bounded draw, one root of seeds per run; one errno table.
+/// One PRNG, one bounded draw, one root of seeds per run; one errno table; one fault engine and op-log
+/// record for the world and its FUSE server.
 final class RandomnessTests: XCTestCase {
     /// Gives fixed values, then zeros.
     struct Scripted: RandomNumberGenerator {
@@ -79,6 +80,45 @@ final class RandomnessTests: XCTestCase {
         XCTAssertNil(Errno(name: "0"))
         XCTAssertEqual(Errno(rawValue: 4242).name, "errno 4242")
         XCTAssertTrue(Errno.knownNames.contains("EROFS"))
+    }
+
+    /// The FUSE server's rules: SimFS's engine and glob, requests named by `SimOp`, its own seeded stream.
+    func testFaultRulesServeMountRequests() {
+        var rules = FaultRules(seed: 1)
+        let pid = ProcessID(rawValue: 4000)
+        rules.add(FaultRule(op: .lookup, path: "/etc/*", trigger: .always, effect: .error(.permissionDenied)))
+        rules.add(FaultRule(op: .mkdir, path: "/tmp/**", trigger: .nth(2), effect: .error(.ioError)))
+        XCTAssertEqual(rules.apply(.lookup, pid: pid, "/etc/x", "").errno, .permissionDenied)
+        XCTAssertNil(rules.apply(.lookup, pid: pid, "/etc/d/x", "").errno, "* stays within a component")
+        XCTAssertNil(rules.apply(.getattr, pid: pid, "/etc/x", "").errno)
+        XCTAssertNil(rules.apply(.mkdir, pid: pid, "/tmp/a", "").errno)
+        XCTAssertEqual(rules.apply(.mkdir, pid: pid, "/tmp/a/b", "").errno, .ioError)
+        XCTAssertNil(rules.apply(.mkdir, pid: pid, "/tmp/c", "").errno)
+        XCTAssertEqual(rules.active.map(\.description), ["lookup /etc/* EACCES always matched=1 fired=1",
+                                                         "mkdir /tmp/** EIO nth=2 matched=3 fired=1"])
+        XCTAssertTrue(SimOp.lookup.isMountRequest)
+        XCTAssertFalse(SimOp.rename.isMountRequest)
+
+        func pattern(_ seed: UInt64) -> [Bool] {
+            var rules = FaultRules(seed: seed)
+            rules.add(FaultRule(op: nil, trigger: .probability(0.5), effect: .error(.ioError)))
+            return (0..<64).map { _ in rules.apply(.write, pid: pid, "/var/f", "").errno != nil }
+        }
+        XCTAssertEqual(pattern(RunSeeds(8).mountFaults), pattern(RunSeeds(8).mountFaults))
+        XCTAssertNotEqual(pattern(RunSeeds(8).mountFaults), pattern(RunSeeds(9).mountFaults))
+    }
+
+    /// One record type for both logs, one line format, errno by name.
+    func testOpLogEntryLine() {
+        var log = OpLog(capacity: 4)
+        for index in 0..<6 {
+            log.append(OpLogEntry(pid: ProcessID(rawValue: 77), processName: "cat", op: index == 5 ? .rename : .read,
+                                  path: "/a", path2: index == 5 ? "/b" : "", errno: index == 5 ? Errno.ioError.rawValue : 0))
+        }
+        XCTAssertEqual(log.count, 6)
+        XCTAssertEqual(log.records.map(\.sequence), [2, 3, 4, 5])
+        XCTAssertEqual(log.records.first?.description, "#2 pid=77 cat read /a = 0")
+        XCTAssertEqual(log.records.last?.description, "#5 pid=77 cat rename /a -> /b = EIO")
     }
 
     /// A snapshot made under another seed (a scenario's prefix) hands each restoring world its own fault

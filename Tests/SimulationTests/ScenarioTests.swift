@@ -1,4 +1,5 @@
 import XCTest
+import SimFS
 @testable import Simulation
 
 /// Every shipped scenario parses and passes some seeds; bad scenario lines are reported with their line.
@@ -39,6 +40,14 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(commands[1].crashAtOp, 7)
         guard case let .fault(rule) = scenario.steps[1].action else { return XCTFail("no fault") }
         XCTAssertEqual(rule.trigger, .nth(2))
+    }
+
+    /// Fault lines take Core's errno names and refuse a FUSE request, which no simulated process makes.
+    func testFaultLinesUseTheSharedNamesAndOps() throws {
+        XCTAssertThrowsError(try Scenario.parse("fault lookup /etc/** EIO\n", path: "s.scenario"))
+        let named = try Scenario.parse("fault write /etc/** EDQUOT\n", path: "s.scenario")
+        guard case let .fault(rule) = named.steps[0].action else { return XCTFail("no fault") }
+        XCTAssertEqual(rule.effect, .error(.diskQuotaExceeded))
     }
 
     func testExpectationCanFail() throws {

@@ -124,7 +124,7 @@ final class MountedRunner: ScenarioDriver {
         case .always: when = "always"
         }
         for op in ops {
-            let answer = control(["fault-add", op, rule.path, ErrnoNames.name(code.rawValue), when])
+            let answer = control(["fault-add", op, rule.path, code.name, when])
             if answer?.status != 0 {
                 return Violation(invariant: "setup", message: "fault-add \(op) failed: \(answer?.text ?? "no answer")")
             }

@@ -133,11 +133,12 @@ extension Scenario {
         guard words.count >= 3 else { throw fail("fault OP PATH ERRNO|latency=NS [nth=N|p=P|always]") }
         let op: SimOp? = words[0] == "*" ? nil : SimOp(name: words[0])
         if op == nil && words[0] != "*" { throw fail("unknown op \(words[0])") }
+        if let op, op.isMountRequest { throw fail("\(op) is a FUSE request, not a call a simulated process makes") }
         let effect: FaultRule.Effect
         if words[2].hasPrefix("latency=") {
             effect = .latency(nanoseconds: UInt64(words[2].dropFirst(8)) ?? 0)
         } else {
-            guard let errno = errnoNamed(words[2]) else { throw fail("unknown errno \(words[2])") }
+            guard let errno = Errno(name: words[2]) else { throw fail("unknown errno \(words[2]); known: \(Errno.knownNames)") }
             effect = .error(errno)
         }
         var trigger = FaultRule.Trigger.always
@@ -148,18 +149,5 @@ extension Scenario {
             else if t != "always" { throw fail("trigger is nth=N, p=P or always") }
         }
         return FaultRule(op: op, path: words[1], trigger: trigger, effect: effect)
-    }
-
-    static func errnoNamed(_ name: String) -> Errno? {
-        switch name {
-        case "EIO": return .ioError
-        case "ENOSPC": return .noSpace
-        case "EACCES": return .permissionDenied
-        case "EROFS": return .readOnlyFileSystem
-        case "EPERM": return .notPermitted
-        case "ENOENT": return .noSuchFileOrDirectory
-        case "EEXIST": return .fileExists
-        default: return nil
-        }
     }
 }
