@@ -41,8 +41,9 @@ final class MountedRunner: ScenarioDriver {
     let mountPoint: String
     /// The harness's view through the mount (made after mounting: a rooted file system holds its root open).
     lazy var host = Machine.host(root: mountPoint)
-    /// The injections' stream: the run's scheduler seed.
+    /// The injections' stream (the run's scheduler seed) and the rates, swarm rates drawn.
     var random: SplitMix64
+    let rates: InjectionRates
     var injectionsLeft: Int
     var spawned = 0
 
@@ -52,8 +53,10 @@ final class MountedRunner: ScenarioDriver {
         self.setup = setup
         directory = setup.scratch + "/\(scenario.name)-\(seed)-\(getpid())"
         mountPoint = directory + "/machine"
-        random = SplitMix64(seed: RunSeeds(seed).scheduler)
-        injectionsLeft = scenario.settings.rates.any ? scenario.settings.rates.limit : 0
+        let seeds = RunSeeds(seed)
+        random = SplitMix64(seed: seeds.scheduler)
+        rates = scenario.settings.rates.drawn(seed: seeds.swarm)
+        injectionsLeft = rates.any ? rates.limit : 0
         config.numLocks = 2048
     }
 

@@ -57,7 +57,7 @@ final class Runner: ScenarioDriver {
         world = SimWorld(seed: seed, commandLine: Self.initialCommandLine(scenario))
         world.opLogCapacity = options.detailed ? 1 << 20 : 64
         let seeds = world.seeds
-        let rates = scenario.settings.rates
+        let rates = scenario.settings.rates.drawn(seed: seeds.swarm)
         if let decisions = options.decisions {
             chooser = ScriptedChooser(decisions)
         } else if options.strategy == .pct {

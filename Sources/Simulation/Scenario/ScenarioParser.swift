@@ -115,13 +115,29 @@ extension Scenario {
         case "inject":
             for pair in words {
                 let parts = pair.split(separator: "=")
-                guard parts.count == 2, let number = Double(parts[1]) else { throw fail("inject kill=P reboot=P power=P limit=N") }
+                let usage = "inject kill=P|swarm reboot=P|swarm power=P|swarm limit=N"
+                guard parts.count == 2 else { throw fail(usage) }
+                let kind: InjectionRates.Kind
                 switch parts[0] {
-                case "kill": settings.rates.kill = number
-                case "reboot": settings.rates.reboot = number
-                case "power": settings.rates.powerLoss = number
-                case "limit": settings.rates.limit = Int(number)
+                case "kill": kind = .kill
+                case "reboot": kind = .reboot
+                case "power": kind = .powerLoss
+                case "limit":
+                    guard let limit = Int(parts[1]), limit >= 0 else { throw fail(usage) }
+                    settings.rates.limit = limit
+                    continue
                 default: throw fail("unknown injection \(parts[0])")
+                }
+                if parts[1] == "swarm" {
+                    settings.rates.swarm.insert(kind)
+                    continue
+                }
+                guard let rate = Double(parts[1]), rate >= 0, rate <= 1 else { throw fail(usage) }
+                settings.rates.swarm.remove(kind)
+                switch kind {
+                case .kill: settings.rates.kill = rate
+                case .reboot: settings.rates.reboot = rate
+                case .powerLoss: settings.rates.powerLoss = rate
                 }
             }
         default: throw fail("unknown setting \(key)")

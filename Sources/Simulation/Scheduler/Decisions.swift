@@ -63,8 +63,39 @@ public struct InjectionRates: Hashable, Sendable {
     public var powerLoss = 0.0
     /// At most this many injections per run.
     public var limit = 1
+    /// The rates a scenario leaves to the seed (`inject: kill=swarm`): `drawn(seed:)` sets them.
+    public var swarm: Set<Kind> = []
     public init() {}
     var any: Bool { kill > 0 || reboot > 0 || powerLoss > 0 }
+
+    /// The rates `inject:` names, in the order their swarm draws are taken.
+    public enum Kind: Int, Hashable, Sendable, CaseIterable {
+        case kill, reboot, powerLoss
+    }
+
+    /// What a swarm rate can be when it is on (per scheduling point).
+    public static let swarmLadder = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02]
+
+    /// These rates with each swarm rate drawn from `seed` (the run's `RunSeeds.swarm`), swarm testing
+    /// (Groce et al., ISSTA 2012): rate k (kill 0, reboot 1, power 2) draws from the stream seeded by draw k
+    /// of `seed`'s stream: off (0) with probability 1/2, else a uniform step of `swarmLadder`. So each seed
+    /// runs with its own mix, some with no kills at all, some with many. Rates the scenario sets are exact.
+    public func drawn(seed: UInt64) -> InjectionRates {
+        guard !swarm.isEmpty else { return self }
+        var rates = self
+        rates.swarm = []
+        let stream = SplitMix64(seed: seed)
+        for kind in Kind.allCases where swarm.contains(kind) {
+            var draws = SplitMix64(seed: stream.output(UInt64(kind.rawValue)))
+            let value = draws.chance(0.5) ? Self.swarmLadder[draws.below(Self.swarmLadder.count)] : 0
+            switch kind {
+            case .kill: rates.kill = value
+            case .reboot: rates.reboot = value
+            case .powerLoss: rates.powerLoss = value
+            }
+        }
+        return rates
+    }
 }
 
 /// Replays a list of decisions; everything else takes the default.
