@@ -2,7 +2,8 @@
 // Nothing here reads the real clock, real randomness or the real file system.
 //
 // The map, for callers:
-// - `SimWorld(seed:commandLine:)` is the whole machine. Everything derives from the seed.
+// - `SimWorld(seed:commandLine:)` is the whole machine. Everything derives from the seed: `RunSeeds`
+//   (SimRandom.swift) draws each component's seed in a fixed order; every stream is a `SplitMix64`.
 // - `world.spawn(name:environment:)` adds a process driven by the caller's thread; `world.machine(for:)` is
 //   that process's `Machine` (FileSystem, MachineClock, MutexSegments, ProcessControl, RandomSource), with
 //   its own descriptors, umask 022 and environment. `world.register(program:_:)` makes a program that
@@ -10,8 +11,10 @@
 // - `world.kill(_:signal:)`, `world.exit(_:code:)`, `world.hasEnded(_:)`, `world.liveProcesses`.
 // - `world.reboot(commandLine:)` (clean) and `world.powerLoss(seed:commandLine:)` (see PowerLoss.swift and
 //   Durability.swift for the model); `world.bootID`, `world.bootCount`, `world.commandLine`.
-// - `world.addFault(_:)`, `removeFault(_:)`, `clearFaults()` with `FaultRule`.
-// - `world.opLog`, `world.opCount`, `world.traceHash`, `world.opLogCapacity`.
+// - `world.addFault(_:)`, `removeFault(_:)`, `clearFaults()` with `FaultRule` (the FUSE server keeps its
+//   own `FaultRules`, the same engine and glob); errno names are Core's `Errno(name:)` / `.name`.
+// - `world.opLog`, `world.opCount`, `world.traceHash`, `world.opLogCapacity`; `OpLogEntry` is also the
+//   FUSE server's record.
 // - `world.consistencyProblems()`: self-check of the tree's bookkeeping (empty when sound).
 // - `world.now`, `world.wallNow`, `world.advanceClock(to:)`, `world.opCost`.
 // - `world.scheduler`: a `SimScheduling` hook that sees every call as a scheduling point. The scheduler is

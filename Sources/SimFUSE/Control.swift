@@ -1,6 +1,7 @@
 import CFuse3
 import Core
 import Glibc
+import SimFS
 
 /// The commands of the control channel, run by the server between two FUSE requests. A command is a list
 /// of words (see `ControlClient`); the answer is an exit status and text.
@@ -28,30 +29,33 @@ extension FUSEServer {
             return .ok("crashed: every request fails with EIO until the next reboot (a power loss)\n")
         case "fault-add":
             guard rest.count == 4 else { return .failure("fault-add needs op, glob, errno, when") }
-            guard rest[0] == "*" || Operation.names.contains(rest[0]) else {
-                return .failure("unknown op '\(rest[0])'; known: * \(Operation.names.sorted().joined(separator: " "))")
+            let op = SimOp(name: rest[0])
+            guard rest[0] == "*" || op.map(Operation.ops.contains) == true else {
+                let known = Operation.ops.map(\.description).sorted().joined(separator: " ")
+                return .failure("unknown op '\(rest[0])'; known: * \(known)")
             }
-            guard let code = ErrnoNames.code(rest[2]) else {
-                return .failure("unknown errno '\(rest[2])'; known: \(ErrnoNames.known)")
+            guard let errno = Errno(name: rest[2]) else {
+                return .failure("unknown errno '\(rest[2])'; known: \(Errno.knownNames)")
             }
-            let when: FaultRules.When
+            let trigger: FaultRule.Trigger
             if rest[3].hasPrefix("nth="), let n = Int(rest[3].dropFirst(4)), n > 0 {
-                when = .nth(n)
+                trigger = .nth(n)
             } else if rest[3].hasPrefix("prob="), let p = Double(rest[3].dropFirst(5)), p >= 0, p <= 1 {
-                when = .probability(p)
+                trigger = .probability(p)
             } else if rest[3] == "always" {
-                when = .always
+                trigger = .always
             } else {
                 return .failure("bad fault timing '\(rest[3])'")
             }
-            faults.add(op: rest[0], glob: rest[1], errno: code, when: when)
+            faults.add(FaultRule(op: op, path: rest[1], trigger: trigger, effect: .error(errno)))
             return dropCaches(.ok())
         case "fault-clear":
             faults.clear()
             return .ok()
         case "log":
             let pid = rest.first.flatMap { Int32($0) }
-            return .ok(log.lines(pid: pid).map { $0 + "\n" }.joined())
+            let entries = log.records.filter { pid == nil || $0.pid.rawValue == pid }
+            return .ok(entries.map { $0.description + "\n" }.joined())
         case "pause":
             guard rest.count == 2, let pid = Int32(rest[0]), let n = Int(rest[1]), n > 0 else {
                 return .failure("pause needs a pid and an op number ≥ 1")
@@ -95,8 +99,8 @@ extension FUSEServer {
         var lines = machine.statusLines()
         lines.append("state: \(crashed ? "crashed" : "up")")
         lines.append("reboots: \(reboots)")
-        lines.append("nodes: \(nodes.count) handles: \(handles.count) ops: \(log.total)")
-        lines += faults.descriptions
+        lines.append("nodes: \(nodes.count) handles: \(handles.count) ops: \(log.count)")
+        lines += faults.active.map { "fault \($0)" }
         lines += pauses.descriptions
         return lines
     }

@@ -1,18 +1,22 @@
 import CFuse3
 import Core
 import Glibc
+import SimFS
 
 /// A single-threaded FUSE low-level server for a `MountedMachine`.
 ///
 /// Every request is copied into an `Operation`, checked against the pause rules (a paused process's
 /// requests are held unanswered), then the fault rules, then run on the caller's view of the machine,
-/// logged with the real pid and command name, and answered.
+/// logged with the real pid and command name, and answered. Rules and log are SimFS's (`FaultRules`,
+/// `OpLog`), with requests named by their `SimOp`; probabilistic rules draw from the machine seed's
+/// `mountFaults` stream.
 public final class FUSEServer {
     let machine: any MountedMachine
     var nodes = NodeTable()
     var handles = HandleTable()
-    var faults = FaultRules()
-    var log = OpLog()
+    var faults: FaultRules
+    /// The newest 50,000 to 100,000 requests.
+    var log = OpLog(capacity: 100_000)
     var pauses = Pauses()
     /// Set by `crash`: the machine is down and every request fails with EIO until the next reboot.
     var crashed = false
@@ -23,6 +27,7 @@ public final class FUSEServer {
 
     public init(machine: any MountedMachine) {
         self.machine = machine
+        faults = FaultRules(seed: RunSeeds(machine.seed).mountFaults)
     }
 
     /// Called from the libfuse callbacks for every request but forget.
@@ -41,11 +46,13 @@ public final class FUSEServer {
     /// Runs a request now and answers it.
     func execute(_ pending: PendingRequest) {
         let (path, path2) = paths(of: pending.operation)
+        let op = pending.operation.op
         let reply: Reply
         if crashed {
             reply = .error(EIO)
-        } else if let code = faults.check(pending.operation.name, path) {
-            reply = .error(code)
+        } else if !faults.isEmpty,
+                  let errno = faults.apply(op, pid: ProcessID(rawValue: pending.caller.pid), path, path2 ?? "").errno {
+            reply = .error(errno.rawValue)
         } else {
             do {
                 reply = try perform(pending.operation, pending.caller, pending.request)
@@ -57,8 +64,8 @@ public final class FUSEServer {
         }
         var code: Int32 = 0
         if case .error(let value) = reply { code = value }
-        log.append(pid: pending.caller.pid, command: pending.caller.command, op: pending.operation.name,
-                   path: path, path2: path2, errno: code)
+        log.append(OpLogEntry(pid: ProcessID(rawValue: pending.caller.pid), processName: pending.caller.command, op: op,
+                              path: path, path2: path2 ?? "", errno: code))
         reply.send(pending.request)
     }
 

@@ -27,13 +27,19 @@ public protocol MountedMachine: AnyObject {
     func statusLines() -> [String]
     /// Writes the machine to `path` (for `bootsim unmount` with `--world`).
     func save(to path: String) throws
+    /// The run's seed (`bootsim mount --seed`, or a saved world's): the server's fault stream derives from it.
+    var seed: UInt64 { get }
 }
 
 /// Serves one fixed `FileSystem` (e.g. `HostFileSystem`) to every caller. It cannot reboot.
 public final class FixedMachine: MountedMachine {
     let fs: any FileSystem
+    public let seed: UInt64
 
-    public init(_ fs: any FileSystem) { self.fs = fs }
+    public init(_ fs: any FileSystem, seed: UInt64 = 1) {
+        self.fs = fs
+        self.seed = seed
+    }
 
     public func fileSystem(for caller: Caller) -> any FileSystem { fs }
     public func reboot(powerLoss: Bool, commandLine: String?) throws { throw Errno.notSupported }

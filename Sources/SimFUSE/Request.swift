@@ -1,5 +1,6 @@
 import CFuse3
 import Glibc
+import SimFS
 
 /// One FUSE request, copied out of libfuse's buffer so that it can be held (paused) and answered later.
 enum Operation {
@@ -28,40 +29,41 @@ enum Operation {
     case statfs(node: UInt64)
     case access(node: UInt64, mask: Int32)
 
-    /// The name used by fault rules and the op log.
-    var name: String {
+    /// The op fault rules and the op log name this request by.
+    var op: SimOp {
         switch self {
-        case .lookup: "lookup"
-        case .getattr: "getattr"
-        case .setattr: "setattr"
-        case .readlink: "readlink"
-        case .symlink: "symlink"
-        case .mknod: "mknod"
-        case .mkdir: "mkdir"
-        case .unlink: "unlink"
-        case .rmdir: "rmdir"
-        case .rename: "rename"
-        case .link: "link"
-        case .open: "open"
-        case .create: "create"
-        case .read: "read"
-        case .write: "write"
-        case .flush: "flush"
-        case .release: "release"
-        case .fsync: "fsync"
-        case .opendir: "opendir"
-        case .readdir: "readdir"
-        case .releasedir: "releasedir"
-        case .fsyncdir: "fsyncdir"
-        case .statfs: "statfs"
-        case .access: "access"
+        case .lookup: .lookup
+        case .getattr: .getattr
+        case .setattr: .setattr
+        case .readlink: .readlink
+        case .symlink: .symlink
+        case .mknod: .mknod
+        case .mkdir: .mkdir
+        case .unlink: .unlink
+        case .rmdir: .rmdir
+        case .rename: .rename
+        case .link: .link
+        case .open: .open
+        case .create: .create
+        case .read: .read
+        case .write: .write
+        case .flush: .flush
+        case .release: .release
+        case .fsync: .fsync
+        case .opendir: .opendir
+        case .readdir: .readdir
+        case .releasedir: .releasedir
+        case .fsyncdir: .fsyncdir
+        case .statfs: .statfs
+        case .access: .access
         }
     }
 
-    static let names: Set<String> = [
-        "lookup", "getattr", "setattr", "readlink", "symlink", "mknod", "mkdir", "unlink", "rmdir", "rename",
-        "link", "open", "create", "read", "write", "flush", "release", "fsync", "opendir", "readdir",
-        "releasedir", "fsyncdir", "statfs", "access",
+    /// Every op a request can have, for `fault-add`.
+    static let ops: Set<SimOp> = [
+        .lookup, .getattr, .setattr, .readlink, .symlink, .mknod, .mkdir, .unlink, .rmdir, .rename, .link, .open,
+        .create, .read, .write, .flush, .release, .fsync, .opendir, .readdir, .releasedir, .fsyncdir, .statfs,
+        .access,
     ]
 }
 

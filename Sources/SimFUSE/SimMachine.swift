@@ -12,6 +12,8 @@ public final class SimMachine: MountedMachine {
 
     public init(world: SimWorld) { self.world = world }
 
+    public var seed: UInt64 { world.seed }
+
     /// A fresh world, or the one saved at `worldFile` when that file exists.
     public static func load(worldFile: String?, seed: UInt64, commandLine: String?) throws -> SimMachine {
         if let worldFile, let bytes = try? HostFileSystem().readFile(worldFile) {
@@ -34,7 +36,7 @@ public final class SimMachine: MountedMachine {
         views.removeAll()
         if powerLoss {
             powerLosses += 1
-            world.powerLoss(seed: world.seed &+ powerLosses &* 0x9e37_79b9_7f4a_7c15, commandLine: commandLine)
+            world.powerLoss(seed: world.seeds.powerLossSeed(powerLosses), commandLine: commandLine)
         } else {
             world.reboot(commandLine: commandLine)
         }

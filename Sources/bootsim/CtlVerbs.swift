@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import SimFUSE
 
 struct Reboot: ControlVerb {
@@ -24,19 +25,23 @@ struct Fault: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Fail matching requests with an errno.")
         @Option(help: "The FUSE op (lookup, getattr, create, open, read, write, fsync, rename, …) or *.")
         var op: String
-        @Option(help: "A glob on the path inside the machine, e.g. /etc/* (fnmatch).")
+        @Option(help: ArgumentHelp(
+            "A glob on the path inside the machine, e.g. /etc/* or /run/**.",
+            discussion: "SimFS's glob, as in scenario fault lines: * and ? stay within one path component, ** "
+                + "crosses them (so /etc/* is /etc/x but not /etc/d/x; use /etc/** for both); no [...] classes. "
+                + "A rename or link matches on either of its paths. (Before, fnmatch: * crossed /.)"))
         var path: String
         @Option(help: "The errno to return, e.g. ENOSPC, EIO, EACCES, EROFS, EDQUOT.")
         var errno: String
         @Option(help: "Fail only the Nth matching request.")
         var nth: Int?
-        @Option(help: "Fail each matching request with this probability (0...1).")
+        @Option(help: "Fail each matching request with this probability (0...1), drawn from the mount's seed.")
         var prob: Double?
 
         func validate() throws {
             if nth != nil && prob != nil { throw ValidationError("give --nth or --prob, not both") }
-            if ErrnoNames.code(errno) == nil {
-                throw ValidationError("unknown errno '\(errno)'; known: \(ErrnoNames.known)")
+            if Errno(name: errno) == nil {
+                throw ValidationError("unknown errno '\(errno)'; known: \(Errno.knownNames)")
             }
         }
 

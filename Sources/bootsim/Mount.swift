@@ -18,7 +18,7 @@ struct Mount: ParsableCommand {
     @Option(help: "The kernel command line of the machine (/proc/cmdline).")
     var cmdline: String?
 
-    @Option(help: "The seed of a fresh machine (power-loss outcomes, boot ids).")
+    @Option(help: "The seed of a fresh machine (power-loss outcomes, boot ids, `ctl fault add --prob` draws).")
     var seed: UInt64 = 1
 
     @Option(help: "Serve this host directory instead of a simulated machine (no reboots; for tests).")
@@ -42,7 +42,7 @@ struct Mount: ParsableCommand {
         let machine: any MountedMachine
         if let host {
             umask(0)
-            machine = FixedMachine(HostFileSystem(root: host))
+            machine = FixedMachine(HostFileSystem(root: host), seed: seed)
         } else {
             machine = try SimMachine.load(worldFile: world, seed: seed, commandLine: cmdline)
         }

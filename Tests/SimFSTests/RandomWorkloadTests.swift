@@ -92,5 +92,3 @@ final class RandomWorkloadTests: XCTestCase {
 
     }
 }
-
-extension SplitMix64: RandomNumberGenerator {}

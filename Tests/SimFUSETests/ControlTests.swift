@@ -29,6 +29,41 @@ struct ControlTests {
         }
     }
 
+    @Test("the glob is SimFS's: * stays within a path component, ** crosses")
+    func faultGlob() throws {
+        try FUSETest.withMount("glob") { m in
+            #expect(FUSETest.sh("mkdir \(m)/tmp/d").status == 0)
+            #expect(FUSETest.bootsim(["ctl", m, "fault", "add", "--op", "create", "--path", "/tmp/*",
+                                      "--errno", "EROFS"]).status == 0)
+            #expect(FUSETest.sh("touch \(m)/tmp/top").error.contains("Read-only file system"))
+            #expect(FUSETest.sh("touch \(m)/tmp/d/below").status == 0)
+            #expect(FUSETest.bootsim(["ctl", m, "fault", "add", "--op", "create", "--path", "/tmp/**",
+                                      "--errno", "EDQUOT"]).status == 0)
+            #expect(FUSETest.sh("touch \(m)/tmp/d/deeper").error.contains("quota exceeded"))
+            let status = FUSETest.bootsim(["ctl", m, "status"]).output
+            #expect(status.contains("fault create /tmp/* EROFS always matched=1 fired=1"), "\(status)")
+            #expect(FUSETest.bootsim(["ctl", m, "log"]).output.contains("create /tmp/top = EROFS"))
+        }
+    }
+
+    @Test("--prob draws from the mount's seed: the same seed fails the same requests")
+    func faultProbabilitySeeded() throws {
+        func pattern(_ seed: Int) throws -> String {
+            var output = ""
+            try FUSETest.withMount("prob", ["--seed", String(seed)]) { m in
+                #expect(FUSETest.bootsim(["ctl", m, "fault", "add", "--op", "mkdir", "--path", "/tmp/*",
+                                          "--errno", "EIO", "--prob", "0.5"]).status == 0)
+                output = FUSETest.sh("for i in $(seq 48); do mkdir \(m)/tmp/d$i 2>/dev/null && printf 1 || printf 0; done").output
+            }
+            return output
+        }
+        let first = try pattern(5)
+        #expect(first.count == 48)
+        #expect(first.contains("0") && first.contains("1"), "\(first)")
+        #expect(try pattern(5) == first)
+        #expect(try pattern(6) != first)
+    }
+
     @Test("a lookup fault hits a name the kernel had cached")
     func lookupFaultOnCachedName() throws {
         try FUSETest.withMount("lookup") { m in

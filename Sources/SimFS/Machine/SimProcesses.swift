@@ -55,7 +55,7 @@ extension SimWorld {
     func newProcess(name: String, parent: ProcessID?, environment: [String: String], cwd: String) -> SimProcess {
         let pid = ProcessID(rawValue: nextPid)
         nextPid += 1
-        let random = Xoshiro256(seed: seed ^ (bootCountValue &* 0x9e37_79b9_7f4a_7c15) ^ UInt64(pid.rawValue) << 40)
+        let random = SplitMix64(seed: seeds.process(boot: bootCountValue, pid: pid))
         let process = SimProcess(pid: pid, name: name, parent: parent, bootCount: bootCountValue,
                                  environment: environment, cwd: cwd, random: random)
         processes[pid.rawValue] = process

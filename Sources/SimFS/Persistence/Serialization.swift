@@ -73,7 +73,7 @@ extension SimWorld {
         out.i64(image.log.capacity == Int.max ? -1 : Int64(image.log.capacity))
         out.u32(UInt32(image.log.records.count))
         for record in image.log.records {
-            out.u32(UInt32(bitPattern: record.pid)); out.str(record.name); out.u8(record.op.rawValue)
+            out.u32(UInt32(bitPattern: record.pid.rawValue)); out.str(record.processName); out.u8(record.op.rawValue)
             out.u32(UInt32(bitPattern: record.errno)); out.str(record.path); out.str(record.path2)
         }
         out.u32(UInt32(image.segments.count))
@@ -153,8 +153,10 @@ extension SimWorld {
             let pid = Int32(bitPattern: try input.u32())
             let name = try input.str()
             guard let op = SimOp(rawValue: try input.u8()) else { throw Errno.badMessage }
-            image.log.records.append(OpRecord(pid: pid, name: name, op: op, errno: Int32(bitPattern: try input.u32()),
-                                              path: try input.str(), path2: try input.str()))
+            var record = OpRecord(pid: pid, name: name, op: op, errno: Int32(bitPattern: try input.u32()),
+                                  path: try input.str(), path2: try input.str())
+            record.sequence = image.log.count
+            image.log.records.append(record)
         }
         for _ in 0..<(try input.u32()) {
             let inode = try input.u64(), data = try input.bytes()

@@ -96,7 +96,9 @@ extension SimWorld {
         opCostValue = image.opCost
         faultRules = image.faults
         nextFaultID = image.nextFaultID
-        faultRandom = image.faultRandom
+        // A snapshot of another seed's world (a scenario's prefix, made once with seed 0) keeps this world's
+        // own fault stream: every seed draws its own faults after the prefix.
+        faultRandom = image.seed == seed ? image.faultRandom : SplitMix64(seed: seeds.faults)
         log = image.log
         segments = [:]
         for saved in image.segments where inodes[saved.inode] != nil {

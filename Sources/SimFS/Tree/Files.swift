@@ -132,15 +132,17 @@ extension SimWorld {
         guard node.kind == .directory else { throw Errno.notDirectory }
         var keyed: [(UInt64, DirectoryEntry)] = []
         keyed.reserveCapacity(node.entries.count)
+        let key = seeds.listing
         for (name, id) in node.entries {
-            keyed.append((nameHash(name), DirectoryEntry(name: name, inode: id, kind: inode(id).kind)))
+            keyed.append((nameHash(name, key), DirectoryEntry(name: name, inode: id, kind: inode(id).kind)))
         }
         keyed.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.name < $1.1.name }
         return keyed.map { $0.1 }
     }
 
-    func nameHash(_ name: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+    /// The order key of `name` in a listing: a hash keyed by the run's `listing` seed.
+    func nameHash(_ name: String, _ key: UInt64) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ key
         for byte in name.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
         h ^= h >> 29
         h = h &* 0xbf58_476d_1ce4_e5b9

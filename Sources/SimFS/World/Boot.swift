@@ -1,7 +1,7 @@
 /// Building the machine, booting, and clean reboots.
 extension SimWorld {
     func buildInitialTree() {
-        wallAtBoot = (1_600_000_000 + Int64(seed % 200_000_000)) * 1_000_000_000
+        wallAtBoot = (1_600_000_000 + Int64(seeds.clock % 200_000_000)) * 1_000_000_000
         monotonic = Self.monotonicAtBoot
         let root = makeInode(region: .disk, kind: .directory, permissions: 0o755)
         root.parent = root.id
@@ -42,8 +42,8 @@ extension SimWorld {
     /// Starts a boot: new boot id, fresh /proc views, pids from the start.
     func boot() {
         bootCountValue += 1
-        var generator = SplitMix64(seed: seed ^ (bootCountValue &* 0xb007_1d00_b007_1d00))
-        bootIDValue = Self.formatUUID(generator.next(), generator.next())
+        let (high, low) = seeds.bootID(bootCountValue)
+        bootIDValue = Self.formatUUID(high, low)
         inode(procFiles.cmdline).data = Array((commandLineValue + "\n").utf8)
         inode(procFiles.bootID).data = Array((bootIDValue + "\n").utf8)
         processes = [:]

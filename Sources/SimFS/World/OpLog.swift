@@ -1,16 +1,7 @@
-/// One call in the op log, as stored: compact, so logging costs little on the hot path.
-struct OpRecord {
-    var pid: Int32
-    var name: String
-    var op: SimOp
-    var errno: Int32
-    var path: String
-    var path2: String
-}
-
-/// One call in the op log, as handed out.
+/// One call in an op log: in the world's, a simulated process's call (pid 0: the world's own events,
+/// reboot and power loss); in a FUSE mount's, a real process's request, with its real pid and command name.
 public struct OpLogEntry: Hashable, Sendable, CustomStringConvertible {
-    /// Position in the world's history, from 0; it keeps counting across reboots.
+    /// Position in its log's history, from 0; the world's keeps counting across reboots.
     public var sequence: UInt64
     /// The calling process; 0 for the world's own events (reboot, power loss).
     public var pid: ProcessID
@@ -22,26 +13,39 @@ public struct OpLogEntry: Hashable, Sendable, CustomStringConvertible {
     /// 0 on success, else the errno the call failed with.
     public var errno: Int32
 
+    public init(sequence: UInt64 = 0, pid: ProcessID, processName: String, op: SimOp, path: String,
+                path2: String = "", errno: Int32) {
+        self.sequence = sequence
+        self.pid = pid
+        self.processName = processName
+        self.op = op
+        self.path = path
+        self.path2 = path2
+        self.errno = errno
+    }
+
+    /// `#12 pid=100 podrt rename /a -> /b = EIO` (`= 0` on success).
     public var description: String {
-        var text = "#\(sequence) \(pid)/\(processName) \(op)"
+        var text = "#\(sequence) pid=\(pid.rawValue) \(processName) \(op)"
         if !path.isEmpty { text += " \(path)" }
         if !path2.isEmpty { text += " -> \(path2)" }
-        if errno != 0 { text += " = errno \(errno)" }
-        return text
+        return text + (errno == 0 ? " = 0" : " = \(Errno(rawValue: errno).name)")
+    }
+}
+
+/// The choke point's spelling of a record (its log always sets the sequence).
+typealias OpRecord = OpLogEntry
+
+extension OpLogEntry {
+    @inline(__always)
+    init(pid: Int32, name: String, op: SimOp, errno: Int32, path: String, path2: String) {
+        self.init(pid: ProcessID(rawValue: pid), processName: name, op: op, path: path, path2: path2, errno: errno)
     }
 }
 
 extension SimWorld {
     /// The op log kept so far (the newest `opLogCapacity` records).
-    public var opLog: [OpLogEntry] {
-        lock.withLock {
-            log.records.enumerated().map { index, record in
-                OpLogEntry(sequence: log.firstSequence + UInt64(index), pid: ProcessID(rawValue: record.pid),
-                           processName: record.name, op: record.op, path: record.path, path2: record.path2,
-                           errno: record.errno)
-            }
-        }
-    }
+    public var opLog: [OpLogEntry] { lock.withLock { log.records } }
 
     /// Calls logged since the world began, including those no longer kept.
     public var opCount: UInt64 { lock.withLock { log.count } }
@@ -56,20 +60,28 @@ extension SimWorld {
     }
 }
 
-/// The op log: every call with its process, and a running FNV-1a hash over all of it, so two runs can be
-/// compared by one number. Only the newest `capacity` records are kept; the hash covers everything.
-struct OpLog {
-    var records: [OpRecord] = []
+/// An op log (the world's, or a FUSE mount server's): every call with its process, and a running FNV-1a
+/// hash over all of it, so two runs can be compared by one number. Only the newest `capacity` records are
+/// kept (when full, the older half goes); the hash and the sequence numbers cover everything.
+public struct OpLog: Sendable {
+    public internal(set) var records: [OpLogEntry] = []
     /// Sequence number of `records[0]`.
     var firstSequence: UInt64 = 0
-    var capacity = Int.max
+    public var capacity = Int.max
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    var count: UInt64 { firstSequence + UInt64(records.count) }
+    public init(capacity: Int = .max) { self.capacity = max(1, capacity) }
 
-    mutating func append(_ record: OpRecord) {
+    /// Calls logged since the log began, including those no longer kept.
+    public var count: UInt64 { firstSequence + UInt64(records.count) }
+
+    /// FNV-1a over every logged call (pid, op, errno, paths): equal for equal runs.
+    public var traceHash: UInt64 { hash }
+
+    /// Logs one call; its `sequence` is set to its position in the log.
+    public mutating func append(_ record: OpLogEntry) {
         var h = hash
-        mix(&h, UInt64(UInt32(bitPattern: record.pid)))
+        mix(&h, UInt64(UInt32(bitPattern: record.pid.rawValue)))
         mix(&h, UInt64(record.op.rawValue))
         mix(&h, UInt64(UInt32(bitPattern: record.errno)))
         hashBytes(&h, record.path)
@@ -81,6 +93,8 @@ struct OpLog {
             records.removeFirst(drop)
             firstSequence += UInt64(drop)
         }
+        var record = record
+        record.sequence = count
         records.append(record)
     }
 

@@ -23,12 +23,14 @@ extension SimWorld {
     ///   appends tear only at sector boundaries).
     /// - Files left with no durable name vanish; tmpfs is wiped as at every boot.
     /// One of four modes is drawn first: drop everything, keep everything, or (twice as likely) mix.
+    /// `lossSeed` seeds the cut's own stream; runs draw it from their seed (`RunSeeds.powerLossSeed`, or the
+    /// scheduler's stream for an injected cut).
     @discardableResult
     public func powerLoss(seed lossSeed: UInt64, commandLine: String? = nil) -> PowerLossOutcome {
         lock.withLock {
             var outcome = PowerLossOutcome()
-            var random = SplitMix64(seed: lossSeed ^ 0x9017_e7c5_5e55_0000)
-            let mode = random.next(below: 4)
+            var random = SplitMix64(seed: lossSeed)
+            let mode = random.below(4)
             killEveryone("power loss")
             var droppedDirectories: Set<UInt64> = []
             for change in pending {
@@ -44,7 +46,7 @@ extension SimWorld {
             }
             for id in inodes.keys.sorted() {
                 guard let node = inodes[id], node.dataDirty else { continue }
-                let choice = mode == 0 ? 0 : (mode == 1 ? 1 : random.next(below: 3))
+                let choice = mode == 0 ? 0 : (mode == 1 ? 1 : random.below(3))
                 switch choice {
                 case 0:
                     outcome.filesDropped += 1
@@ -73,7 +75,7 @@ extension SimWorld {
             lengths.append(boundary)
             boundary += sector
         }
-        let length = lengths[Int(random.next(below: UInt64(lengths.count)))]
+        let length = lengths[random.below(lengths.count)]
         var result = [UInt8](repeating: 0, count: length)
         var start = 0
         while start < length {

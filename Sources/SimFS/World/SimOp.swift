@@ -1,5 +1,7 @@
-/// Every kind of call a simulated process can make, plus the world's own events (pid 0).
-/// Fault rules and the op log name calls by these.
+/// Every kind of call a simulated process can make, plus the world's own events (pid 0), plus the requests
+/// a FUSE mount of the world serves. Fault rules and the op logs (the world's and the mount server's) name
+/// calls by these. A FUSE request that is also a FileSystem call (`open`, `read`, `write`, `rename`, …)
+/// shares its case; the new cases are appended, so saved worlds keep their numbers.
 public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConvertible {
     // FileSystem
     case open, close, read, write, fsync, fdatasync, truncate, fstat, flock
@@ -15,6 +17,12 @@ public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConverti
     case random
     // World events, logged with pid 0.
     case reboot, powerLoss, processExit
+    // FUSE requests that are no FileSystem call (the mount's server only; `isMountRequest`).
+    case lookup, getattr, setattr, mknod, create, flush, release, opendir, releasedir, fsyncdir, statfs, access
+
+    /// A request only a FUSE mount serves: a simulated process never makes it, so the world's rules never
+    /// match it.
+    public var isMountRequest: Bool { rawValue >= SimOp.lookup.rawValue }
 
     public var description: String { Self.names[Int(rawValue)] }
 
@@ -34,5 +42,7 @@ public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConverti
         "spawn", "wait", "kill", "isAlive", "environment",
         "random",
         "reboot", "powerLoss", "processExit",
+        "lookup", "getattr", "setattr", "mknod", "create", "flush", "release", "opendir", "releasedir", "fsyncdir",
+        "statfs", "access",
     ]
 }

@@ -30,7 +30,7 @@ final class SimProcess {
     var umask: UInt32 = 0o022
     var files: [OpenFile?] = []
     var heldMutexes: [MutexState] = []
-    var random: Xoshiro256
+    var random: SplitMix64
 
     var killed = false
     var killReason = ""
@@ -39,7 +39,7 @@ final class SimProcess {
     var reaped = false
 
     init(pid: ProcessID, name: String, parent: ProcessID?, bootCount: UInt64, environment: [String: String],
-         cwd: String, random: Xoshiro256) {
+         cwd: String, random: SplitMix64) {
         self.pid = pid
         self.name = name
         self.parent = parent

@@ -61,7 +61,7 @@ public final class SimWorld {
     public init(seed: UInt64, commandLine: String = "") {
         self.seed = seed
         self.commandLineValue = commandLine
-        self.faultRandom = SplitMix64(seed: seed ^ 0xfa17_fa17_fa17_fa17)
+        self.faultRandom = SplitMix64(seed: RunSeeds(seed).faults)
         buildInitialTree()
         boot()
     }

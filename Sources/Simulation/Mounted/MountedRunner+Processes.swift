@@ -105,7 +105,6 @@ extension MountedRunner {
 
     /// The seed's injection for this group, if any: which process, at which of its requests, and what.
     func drawInjection(processes: Int) -> (index: Int, op: Int, action: Action)? {
-        let rates = scenario.settings.rates
         let total = rates.kill + rates.reboot + rates.powerLoss
         guard total > 0, random.chance(min(1, total * Double(Self.requestsPerProcess * processes))) else { return nil }
         let pick = Double(random.below(1_000_000)) / 1_000_000 * total

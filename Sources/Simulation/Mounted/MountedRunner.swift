@@ -41,7 +41,9 @@ final class MountedRunner: ScenarioDriver {
     let mountPoint: String
     /// The harness's view through the mount (made after mounting: a rooted file system holds its root open).
     lazy var host = Machine.host(root: mountPoint)
-    var random: Random
+    /// The injections' stream (the run's scheduler seed) and the rates, swarm rates drawn.
+    var random: SplitMix64
+    let rates: InjectionRates
     var injectionsLeft: Int
     var spawned = 0
 
@@ -51,8 +53,10 @@ final class MountedRunner: ScenarioDriver {
         self.setup = setup
         directory = setup.scratch + "/\(scenario.name)-\(seed)-\(getpid())"
         mountPoint = directory + "/machine"
-        random = Random(seed: seed)
-        injectionsLeft = scenario.settings.rates.any ? scenario.settings.rates.limit : 0
+        let seeds = RunSeeds(seed)
+        random = SplitMix64(seed: seeds.scheduler)
+        rates = scenario.settings.rates.drawn(seed: seeds.swarm)
+        injectionsLeft = rates.any ? rates.limit : 0
         config.numLocks = 2048
     }
 
@@ -123,7 +127,7 @@ final class MountedRunner: ScenarioDriver {
         case .always: when = "always"
         }
         for op in ops {
-            let answer = control(["fault-add", op, rule.path, ErrnoNames.name(code.rawValue), when])
+            let answer = control(["fault-add", op, rule.path, code.name, when])
             if answer?.status != 0 {
                 return Violation(invariant: "setup", message: "fault-add \(op) failed: \(answer?.text ?? "no answer")")
             }

@@ -102,7 +102,8 @@ extension ScenarioDriver {
         }
     }
 
-    /// A `rm` or `reset` that did not report success: what it was removing may or may not be gone.
+    /// A `rm` or `reset` that did not report success (or whose success a reboot left unrecorded): what it was
+    /// removing may or may not be gone.
     func forgetIfRemoving(_ command: Command, _ process: any ProcessOutcome) {
         guard case let .podrt(words) = command.program else { return }
         if words[0] == "rm", words.count > 2 { ledger.reported.remove("\(words[1]) \(process.removing ?? words[2])") }

@@ -59,14 +59,15 @@ final class Runner: ScenarioDriver {
         self.options = options
         world = SimWorld(seed: seed, commandLine: Self.initialCommandLine(scenario))
         world.opLogCapacity = options.detailed ? 1 << 20 : 64
+        let seeds = world.seeds
+        let rates = scenario.settings.rates.drawn(seed: seeds.swarm)
         if let decisions = options.decisions {
             chooser = ScriptedChooser(decisions)
         } else if options.strategy == .pct {
-            chooser = PCTChooser(seed: seed, rates: scenario.settings.rates,
+            chooser = PCTChooser(seed: seeds.scheduler, rates: rates,
                                  depth: options.pctDepth ?? scenario.settings.pctDepth, steps: scenario.settings.pctSteps)
         } else {
-            chooser = RandomWalkChooser(seed: seed, rates: scenario.settings.rates,
-                                        switchChance: scenario.settings.switchChance)
+            chooser = RandomWalkChooser(seed: seeds.scheduler, rates: rates, switchChance: scenario.settings.switchChance)
         }
         scheduler = Scheduler(world: world, chooser: chooser, trace: TraceRecorder(detailed: options.detailed))
         config.numLocks = 2048
@@ -145,7 +146,7 @@ final class Runner: ScenarioDriver {
 
     func reboot(powerLoss: Bool, line: Int) {
         if powerLoss {
-            world.powerLoss(seed: seed &+ UInt64(line), commandLine: pendingCommandLine)
+            world.powerLoss(seed: world.seeds.powerLossSeed(UInt64(line)), commandLine: pendingCommandLine)
         } else {
             world.reboot(commandLine: pendingCommandLine)
         }

@@ -108,8 +108,11 @@ extension ScenarioDriver {
             if outcome.processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
             for (command, process) in lastGroup where process.exitCode == 0 { record(command, process) }
         }
-        // A removal that crashed or failed may have happened anyway: its object is no longer promised.
-        for (command, process) in lastGroup where process.exitCode != 0 { forgetIfRemoving(command, process) }
+        // A removal that crashed or failed may have happened anyway: its object is no longer promised. Nor is
+        // it after one that succeeded in a group a reboot cut short (the group's successes are not recorded).
+        for (command, process) in lastGroup where process.exitCode != 0 || outcome.rebooted {
+            forgetIfRemoving(command, process)
+        }
         if let cycle = outcome.deadlock {
             return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
         }

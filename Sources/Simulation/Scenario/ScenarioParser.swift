@@ -115,13 +115,29 @@ extension Scenario {
         case "inject":
             for pair in words {
                 let parts = pair.split(separator: "=")
-                guard parts.count == 2, let number = Double(parts[1]) else { throw fail("inject kill=P reboot=P power=P limit=N") }
+                let usage = "inject kill=P|swarm reboot=P|swarm power=P|swarm limit=N"
+                guard parts.count == 2 else { throw fail(usage) }
+                let kind: InjectionRates.Kind
                 switch parts[0] {
-                case "kill": settings.rates.kill = number
-                case "reboot": settings.rates.reboot = number
-                case "power": settings.rates.powerLoss = number
-                case "limit": settings.rates.limit = Int(number)
+                case "kill": kind = .kill
+                case "reboot": kind = .reboot
+                case "power": kind = .powerLoss
+                case "limit":
+                    guard let limit = Int(parts[1]), limit >= 0 else { throw fail(usage) }
+                    settings.rates.limit = limit
+                    continue
                 default: throw fail("unknown injection \(parts[0])")
+                }
+                if parts[1] == "swarm" {
+                    settings.rates.swarm.insert(kind)
+                    continue
+                }
+                guard let rate = Double(parts[1]), rate >= 0, rate <= 1 else { throw fail(usage) }
+                settings.rates.swarm.remove(kind)
+                switch kind {
+                case .kill: settings.rates.kill = rate
+                case .reboot: settings.rates.reboot = rate
+                case .powerLoss: settings.rates.powerLoss = rate
                 }
             }
         default: throw fail("unknown setting \(key)")
@@ -133,11 +149,12 @@ extension Scenario {
         guard words.count >= 3 else { throw fail("fault OP PATH ERRNO|latency=NS [nth=N|p=P|always]") }
         let op: SimOp? = words[0] == "*" ? nil : SimOp(name: words[0])
         if op == nil && words[0] != "*" { throw fail("unknown op \(words[0])") }
+        if let op, op.isMountRequest { throw fail("\(op) is a FUSE request, not a call a simulated process makes") }
         let effect: FaultRule.Effect
         if words[2].hasPrefix("latency=") {
             effect = .latency(nanoseconds: UInt64(words[2].dropFirst(8)) ?? 0)
         } else {
-            guard let errno = errnoNamed(words[2]) else { throw fail("unknown errno \(words[2])") }
+            guard let errno = Errno(name: words[2]) else { throw fail("unknown errno \(words[2]); known: \(Errno.knownNames)") }
             effect = .error(errno)
         }
         var trigger = FaultRule.Trigger.always
@@ -148,18 +165,5 @@ extension Scenario {
             else if t != "always" { throw fail("trigger is nth=N, p=P or always") }
         }
         return FaultRule(op: op, path: words[1], trigger: trigger, effect: effect)
-    }
-
-    static func errnoNamed(_ name: String) -> Errno? {
-        switch name {
-        case "EIO": return .ioError
-        case "ENOSPC": return .noSpace
-        case "EACCES": return .permissionDenied
-        case "EROFS": return .readOnlyFileSystem
-        case "EPERM": return .notPermitted
-        case "ENOENT": return .noSuchFileOrDirectory
-        case "EEXIST": return .fileExists
-        default: return nil
-        }
     }
 }

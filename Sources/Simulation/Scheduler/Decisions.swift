@@ -1,3 +1,4 @@
+import Core
 import SimFS
 
 /// One choice the seed made that the default schedule would not have: run another process, kill one,
@@ -62,17 +63,39 @@ public struct InjectionRates: Hashable, Sendable {
     public var powerLoss = 0.0
     /// At most this many injections per run.
     public var limit = 1
+    /// The rates a scenario leaves to the seed (`inject: kill=swarm`): `drawn(seed:)` sets them.
+    public var swarm: Set<Kind> = []
     public init() {}
     var any: Bool { kill > 0 || reboot > 0 || powerLoss > 0 }
-}
 
-/// The harness's own seeded generator (splitmix64, from SimFS).
-struct Random {
-    var mixer: SplitMix64
-    init(seed: UInt64) { mixer = SplitMix64(seed: seed ^ 0x5eed_0f_b0075117) }
-    mutating func next() -> UInt64 { mixer.next() }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    mutating func chance(_ p: Double) -> Bool { mixer.chance(p) }
+    /// The rates `inject:` names, in the order their swarm draws are taken.
+    public enum Kind: Int, Hashable, Sendable, CaseIterable {
+        case kill, reboot, powerLoss
+    }
+
+    /// What a swarm rate can be when it is on (per scheduling point).
+    public static let swarmLadder = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02]
+
+    /// These rates with each swarm rate drawn from `seed` (the run's `RunSeeds.swarm`), swarm testing
+    /// (Groce et al., ISSTA 2012): rate k (kill 0, reboot 1, power 2) draws from the stream seeded by draw k
+    /// of `seed`'s stream: off (0) with probability 1/2, else a uniform step of `swarmLadder`. So each seed
+    /// runs with its own mix, some with no kills at all, some with many. Rates the scenario sets are exact.
+    public func drawn(seed: UInt64) -> InjectionRates {
+        guard !swarm.isEmpty else { return self }
+        var rates = self
+        rates.swarm = []
+        let stream = SplitMix64(seed: seed)
+        for kind in Kind.allCases where swarm.contains(kind) {
+            var draws = SplitMix64(seed: stream.output(UInt64(kind.rawValue)))
+            let value = draws.chance(0.5) ? Self.swarmLadder[draws.below(Self.swarmLadder.count)] : 0
+            switch kind {
+            case .kill: rates.kill = value
+            case .reboot: rates.reboot = value
+            case .powerLoss: rates.powerLoss = value
+            }
+        }
+        return rates
+    }
 }
 
 /// Replays a list of decisions; everything else takes the default.

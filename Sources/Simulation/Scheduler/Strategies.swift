@@ -1,17 +1,21 @@
+import Core
+import SimFS
+
 /// The scheduling strategies: a seeded random walk, and PCT (probabilistic concurrency testing).
 public enum Strategy: String, Hashable, Sendable, CaseIterable {
     case random, pct
 }
 
 /// Shared by both strategies: the seeded injections, and recording the decisions that differ from the default.
+/// `seed` is the run's scheduler seed (`RunSeeds.scheduler`); a test may pass any number.
 class SeededChooser: Chooser {
-    var random: Random
+    var random: SplitMix64
     let rates: InjectionRates
     var injected = 0
     private(set) var decisions: [Decision] = []
 
     init(seed: UInt64, rates: InjectionRates) {
-        random = Random(seed: seed)
+        random = SplitMix64(seed: seed)
         self.rates = rates
     }
 
