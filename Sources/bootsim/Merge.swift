@@ -10,11 +10,15 @@ struct Merge: ParsableCommand {
         discussion: """
             Prints the merged summary, ending with `N passed, N failed`, and exits 1 if any seed failed. Reports \
             that are not shards of one run (another bootsim version, mode, option, seed range, number of shards or \
-            scenario file, or a shard given twice) are refused with exit status 65; a missing shard is a warning.
+            scenario file, or a shard given twice) are refused with exit status 65, and so is a missing shard \
+            unless --allow-missing.
             """)
 
     @Argument(help: "The JSON reports of the shards (`bootsim run --shard K/N --report json FILE`).")
     var files: [String]
+
+    @Flag(help: "Merge even if no report covers some shard (a warning then); without it that is refused.")
+    var allowMissing = false
 
     @OptionGroup var reports: ReportOptions
 
@@ -28,7 +32,7 @@ struct Merge: ParsableCommand {
                     loaded.append((file, try RunReport(json: JSON.parse(text))))
                 } catch { throw ReportProblem("\(file): \(error)") }
             }
-            let (report, warnings) = try RunReport.merge(loaded)
+            let (report, warnings) = try RunReport.merge(loaded, allowMissing: allowMissing)
             for warning in warnings { printToError(warning) }
             merged = report
         } catch {

@@ -118,7 +118,7 @@ struct ReportCLITests {
         #expect(report.status == 64 && report.error.contains("--report takes KIND FILE"), "\(report.error)")
     }
 
-    @Test("merge refuses reports that are not shards of one run (65) and warns of a missing shard")
+    @Test("merge refuses reports that are not shards of one run, or a missing shard (65); --allow-missing only warns")
     func mergeRefuses() throws {
         let directory = FUSETest.makeDirectory("report-refuse")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -135,7 +135,10 @@ struct ReportCLITests {
         try #"{"format": "something else"}"#.write(toFile: "\(directory)/other.json", atomically: true, encoding: .utf8)
         let other = Self.bootsim(["merge", "\(directory)/other.json"], timeout: 30)
         #expect(other.status == 65 && other.error.contains("not a bootsim report"), "\(other.error)")
-        let half = Self.bootsim(["merge", "\(directory)/half.json"], timeout: 30)
+        let lost = Self.bootsim(["merge", "\(directory)/half.json"], timeout: 30)
+        #expect(lost.status == 65 && lost.error.contains("no report covers shard 2/2 (--allow-missing merges the shards there are)"),
+                "\(lost.error)")
+        let half = Self.bootsim(["merge", "--allow-missing", "\(directory)/half.json"], timeout: 30)
         #expect(half.status == 0, "\(half.error)")
         #expect(half.error.contains("warning: no report covers shard 2/2: the merge has 2 of the 4 seeds of each scenario"), "\(half.error)")
         #expect(Self.lastLine(half.output) == "2 passed, 0 failed")

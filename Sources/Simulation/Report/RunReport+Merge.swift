@@ -1,10 +1,12 @@
 /// Combining the JSON reports of the shards of one run (`bootsim merge`). Reports that cannot be shares of
 /// one run are refused: another bootsim version, mode, option, seed range or number of shards, other scenario
 /// files (by name, path and digest), a shard that two reports both cover, or a scenario whose seed count is
-/// not its shards'. A shard that no report covers is only a warning: the result is then a part of the run.
+/// not its shards'. So is a shard that no report covers (a lost shard must not pass for a whole run), unless
+/// `allowMissing`: then it is a warning, and the result a part of the run.
 extension RunReport {
     /// Merges `reports` (each named, for messages, by its file); returns the merged report and the warnings.
-    public static func merge(_ reports: [(name: String, report: RunReport)]) throws(ReportProblem) -> (report: RunReport, warnings: [String]) {
+    public static func merge(_ reports: [(name: String, report: RunReport)],
+                             allowMissing: Bool = false) throws(ReportProblem) -> (report: RunReport, warnings: [String]) {
         guard let (firstName, first) = reports.first else { throw ReportProblem("no reports to merge") }
         var merged = first
         var owner: [Int: String] = [:]
@@ -23,13 +25,11 @@ extension RunReport {
             for (index, scenario) in report.scenarios.enumerated() { merged.scenarios[index].add(scenario) }
         }
         merged.shards.sort { $0.index < $1.index }
-        var warnings: [String] = []
-        if !merged.missingShards.isEmpty {
-            let missing = merged.missingShards.map { "\($0)/\(merged.shardCount)" }.joined(separator: ", ")
-            warnings.append("warning: no report covers shard \(missing): the merge has \(merged.scenarios.first?.seedsRun ?? 0) "
-                + "of the \(merged.seedCount) seeds of each scenario")
-        }
-        return (merged, warnings)
+        guard !merged.missingShards.isEmpty else { return (merged, []) }
+        let missing = "no report covers shard " + merged.missingShards.map { "\($0)/\(merged.shardCount)" }.joined(separator: ", ")
+        guard allowMissing else { throw ReportProblem(missing + " (--allow-missing merges the shards there are)") }
+        return (merged, ["warning: \(missing): the merge has \(merged.scenarios.first?.seedsRun ?? 0) "
+            + "of the \(merged.seedCount) seeds of each scenario"])
     }
 
     /// Refuses `other` unless it is a share of the same run as this report.
