@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # systemd: its own generator and systemd-analyze are the oracles (the fixtures, G1 in FUSE mode, G3).
 packages=(libfuse3-dev fuse3 libcryptsetup-dev libblkid-dev e2fsprogs pkg-config libsqlite3-dev runc cryptsetup-bin hyperfine
-          libgoogle-perftools-dev systemd)
+          libgoogle-perftools-dev systemd libxml2-utils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

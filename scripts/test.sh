@@ -29,5 +29,12 @@ for bug in $("$bootsim" catalog | grep -E '^[a-z0-9-]+$'); do
     echo "== hunt $bug"
     "$bootsim" hunt "$bug" --seeds 1000
 done
+# Shards and their merge (issue 23, docs/reports.md): one scenario's seeds as 4 processes, merged to one result,
+# whose JUnit report must validate against the common schema.
+shards=$(mktemp -d)
+for k in 1 2 3 4; do "$bootsim" run scenarios/refresh-race.scenario --seeds 400 --shard "$k/4" --report json "$shards/$k.json" >/dev/null; done
+"$bootsim" merge "$shards"/{1,2,3,4}.json --report junit "$shards/junit.xml" | tail -n 3
+xmllint --noout --schema Fixtures/junit/junit-10.xsd "$shards/junit.xml"
+rm -rf "$shards"
 # Last, so its closing line ("N passed, N failed") is the run's.
 "$bootsim" run --seeds 1000 --determinism 20

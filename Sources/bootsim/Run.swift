@@ -24,12 +24,25 @@ struct Run: ParsableCommand {
     @Option(help: "Run the first K seeds of each scenario a second time and fail if a trace hash differs.")
     var determinism: Int = 0
 
+    @Option(help: ArgumentHelp("Run shard K of N (K counts from 1): of every scenario, the seeds at index i (0 for the "
+        + "first seed) with i mod N = K - 1. `bootsim merge` combines the shards' --report json files.", valueName: "k/n"))
+    var shard: String?
+
+    @OptionGroup var reports: ReportOptions
+
     @OptionGroup var simulation: SimulationOptions
 
     @OptionGroup var fuse: FUSEModeOptions
 
     func validate() throws {
         if fuse.fuse, simulation.bug != nil { throw ValidationError("--bug works in the simulation only, not with --fuse") }
+        _ = try share()
+    }
+
+    /// The `--shard`, or all seeds.
+    func share() throws -> Shard {
+        guard let shard else { return .all }
+        do { return try Shard(parsing: shard) } catch { throw ValidationError(error.description) }
     }
 
     func run() throws {
@@ -43,38 +56,48 @@ struct Run: ParsableCommand {
         if runOptions.mounted != nil {
             print("FUSE mode: real podrt and generator processes on a mounted machine; the kernel schedules them")
         }
-        var passed = 0
-        var failed = 0
         let start = realSeconds()
         let count = seed != nil && seeds == 100 ? 1 : seeds
         let first = seed ?? 1
+        let share = try share()
+        if share.count > 1 {
+            print("shard \(share): \(share.seedCount(total: count)) of the \(count) seeds of each scenario, "
+                + "those at index i with i mod \(share.count) = \(share.index - 1)")
+        }
+        var scenarioReports: [ScenarioReport] = []
         for file in files {
+            let scenarioStart = realSeconds()
             let scenario = try Scenario.load(path: file, fixtures: simulation.fixtures)
-            let seedList = (0..<UInt64(count)).map { first &+ $0 }
+            let seedList = share.seeds(first: first, total: count)
             if runOptions.strategy == .pct, runOptions.mounted == nil {
                 print(scenario.pctBoundDescription(depth: simulation.pctDepth, seeds: seedList.count))
             }
             let counter = ProgressCounter(name: scenario.name, total: seedList.count)
+            // FUSE mode has no traces to hash.
+            let sample = TraceSample(seeds: seedList.prefix(runOptions.mounted == nil ? RunReport.sampleSize : 0))
             let failures = SeedBatch.run(scenario, seeds: seedList, jobs: jobs, options: runOptions) { result in
                 counter.tick()
                 counter.mostChoices = max(counter.mostChoices, result.choices)
+                sample.record(result)
             }
             counter.finish()
             if runOptions.strategy == .pct, runOptions.mounted == nil, counter.mostChoices > scenario.settings.pctSteps {
                 print("note: a run made \(counter.mostChoices) choices, more than pct-steps \(scenario.settings.pctSteps): "
                     + "the bound above holds only for bugs whose change points fall in the first \(scenario.settings.pctSteps)")
             }
+            var nondeterministic: [NondeterministicSeed] = []
             for seed in seedList.prefix(runOptions.mounted == nil ? determinism : 0) {
                 let first = scenario.run(seed: seed, options: simulation.runOptions)
                 let second = scenario.run(seed: seed, options: simulation.runOptions)
                 if first.traceHash != second.traceHash || first.violation != second.violation {
                     print("NONDETERMINISM \(scenario.name) seed \(seed): trace hash \(first.traceHash) then \(second.traceHash)")
-                    failed += 1
+                    nondeterministic.append(NondeterministicSeed(seed: seed, first: first.traceHash, second: second.traceHash))
                 }
             }
             if determinism > 0, runOptions.mounted == nil { print("\(scenario.name): \(min(determinism, seedList.count)) seeds run twice, same trace hashes") }
-            passed += seedList.count - failures.count
-            failed += failures.count
+            scenarioReports.append(try scenarioReport(scenario, file: file, seedsRun: seedList.count, failures: failures,
+                                                      nondeterministic: nondeterministic, sample: sample.hashes,
+                                                      seconds: realSeconds() - scenarioStart))
             for failure in failures.prefix(3) {
                 if runOptions.mounted != nil {
                     print("FAIL \(scenario.name) seed \(failure.seed) (FUSE mode): \(failure.violation!)")
@@ -86,9 +109,10 @@ struct Run: ParsableCommand {
             if failures.count > 3 { print("  ... and \(failures.count - 3) more failing seeds") }
         }
         let elapsed = realSeconds() - start
-        print("\(passed + failed) seeds in \(String(format1: elapsed)) s (\(Int(Double(passed + failed) / max(elapsed, 1e-9))) seeds/s)")
-        print("\(passed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(1) }
+        let report = runReport(scenarioReports, firstSeed: first, seedCount: count, shard: share, seconds: elapsed)
+        try reports.write(report)
+        printTotals(passed: report.passed, failed: report.failed, seconds: elapsed)
+        if report.failed > 0 { throw ExitCode(1) }
     }
 
     func report(_ failure: RunResult, scenario: Scenario, file: String) {
@@ -103,8 +127,19 @@ struct Run: ParsableCommand {
         print("  decisions: \(failure.decisions.map(\.description).joined(separator: " "))")
         print("  trace (shortened):")
         for line in Trace.shortened(again.events, limit: 25) { print("    " + line) }
-        print("  replay: bootsim replay \(file) --seed \(failure.seed)\(simulation.replayFlags)")
+        print("  replay: \(replayCommand(file: file, seed: failure.seed))")
     }
+
+    /// The command that repeats one seed: `bootsim replay` in the simulation; in FUSE mode, a one-seed run.
+    func replayCommand(file: String, seed: UInt64) -> String {
+        fuse.fuse ? "bootsim run --fuse \(file) --seed \(seed) --seeds 1" : "bootsim replay \(file) --seed \(seed)\(simulation.replayFlags)"
+    }
+}
+
+/// A run's closing lines, the last of them `N passed, N failed` (which CI reads).
+func printTotals(passed: Int, failed: Int, seconds: Double) {
+    print("\(passed + failed) seeds in \(String(format1: seconds)) s (\(Int(Double(passed + failed) / max(seconds, 1e-9))) seeds/s)")
+    print("\(passed) passed, \(failed) failed")
 }
 
 /// Prints `name: done/total seeds, N seeds/s` about once a second.
