@@ -98,7 +98,9 @@ struct ReportCLITests {
         #expect(xml.contains(#"<testsuite name="bootsim simulation" tests="1" failures="1" errors="0""#), "\(xml)")
         #expect(xml.contains(#"<testcase name="refresh-race" classname="bootsim.simulation" file="scenarios/refresh-race.scenario""#))
         #expect(xml.contains(#"<failure type="I4" message=""#))
-        #expect(xml.contains("replay: bootsim replay scenarios/refresh-race.scenario --seed 18 --bug alive-lock-released-early"), "\(xml)")
+        // The replay command of a failing seed (which seeds fail depends on the seed derivation, not pinned here).
+        let replay = #/replay: bootsim replay scenarios/refresh-race\.scenario --seed [0-9]+ --bug alive-lock-released-early/#
+        #expect(xml.contains(replay), "\(xml)")
         // The schema has teeth: a suite without `tests`, or a case without a name, is refused.
         let broken = "\(directory)/broken.xml"
         try #"<testsuite name="x"><testcase/></testsuite>"#.write(toFile: broken, atomically: true, encoding: .utf8)
