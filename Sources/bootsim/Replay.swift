@@ -29,10 +29,9 @@ struct Replay: ParsableCommand {
         simulation.activateBug()
         let loaded = try Scenario.load(path: scenario, fixtures: simulation.fixtures)
         var options = simulation.runOptions
-        options.detailed = true
         if let decisions { options.decisions = decisions.split(separator: " ").compactMap(Decision.init) }
         let start = realSeconds()
-        let result = loaded.run(seed: seed, options: options)
+        let result = loaded.runForReading(seed: seed, options: options)
         let elapsed = realSeconds() - start
         for line in Trace.shortened(result.events, limit: 60) { print(line) }
         print("decisions: \(result.decisions.map(\.description).joined(separator: " "))")
