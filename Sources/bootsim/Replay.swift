@@ -39,7 +39,11 @@ struct Replay: ParsableCommand {
         if let trace {
             try writeText(trace, Trace.full(result.events) + "\n# op log\n" + result.opLog.joined(separator: "\n") + "\n")
         }
-        if let svg { try writeText(svg, TracePicture.svg(result.events, title: "\(loaded.name) seed \(seed)")) }
+        if let svg {
+            let failure = result.violation.map { TracePicture.Failure(text: $0.description, line: result.line) }
+            let title = "\(loaded.name) seed \(seed)" + (simulation.bug.map { " with bug \($0)" } ?? "")
+            try writeText(svg, TracePicture.svg(result.events, title: title, failure: failure))
+        }
         if let violation = result.violation {
             print("FAIL seed \(seed): \(violation) (after the step at \(scenario):\(result.line))")
             throw ExitCode(1)
