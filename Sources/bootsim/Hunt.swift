@@ -37,7 +37,7 @@ struct Hunt: ParsableCommand {
         print("caught \(entry.name) (\(entry.source))")
         print("  scenario \(found.scenario), seed \(found.result.seed) (\(found.seedsRun) seeds run): \(found.result.violation!)")
         print("  the same seed without the bug: passes or breaks something else")
-        print("  decisions: \(found.result.decisions.map(\.description).joined(separator: " "))")
+        print("  decisions: \(found.result.decisions.listed)")
         print("  replay: bootsim replay \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
         print("  shrink: bootsim shrink \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
         print("  \(String(format1: realSeconds() - start)) s")

@@ -34,7 +34,7 @@ struct Replay: ParsableCommand {
         let result = loaded.runForReading(seed: seed, options: options)
         let elapsed = realSeconds() - start
         for line in Trace.shortened(result.events, limit: 60) { print(line) }
-        print("decisions: \(result.decisions.map(\.description).joined(separator: " "))")
+        print("decisions: \(result.decisions.listed)")
         print("trace hash \(String(result.traceHash, radix: 16)), \(result.steps) scheduling points, \(String(format1: elapsed * 1000)) ms")
         if let trace {
             try writeText(trace, Trace.full(result.events) + "\n# op log\n" + result.opLog.joined(separator: "\n") + "\n")

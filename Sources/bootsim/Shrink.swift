@@ -38,7 +38,7 @@ struct Shrink: ParsableCommand {
         for line in Trace.shortened(shown, limit: 80) { print("  " + line) }
         let others = Set(minimal.events.filter { $0.serial != 0 && !involved.contains($0.serial) }.map(\.who))
         if !others.isEmpty { print("  (not shown: \(others.sorted().joined(separator: ", ")))") }
-        let list = minimal.decisions.map(\.description).joined(separator: " ")
+        let list = minimal.decisions.listed
         print("minimal decisions: \(list.isEmpty ? "(none: the default schedule fails)" : list)")
         print("replay: bootsim replay \(scenario) --seed \(seed) --decisions \"\(list)\"\(simulation.replayFlags)")
     }

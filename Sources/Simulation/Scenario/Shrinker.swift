@@ -54,3 +54,12 @@ public enum Shrinker {
                        replays: replays + 1)
     }
 }
+
+extension Sequence<Decision> {
+    /// The decisions in step order, as `shrink`, `replay` and `hunt` print them (`1:run:3 17:run:2 143:kill:2`);
+    /// decisions at the same step keep the order they were made in. A replay does not depend on the order.
+    public var listed: String {
+        enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }
+            .map(\.element.description).joined(separator: " ")
+    }
+}
