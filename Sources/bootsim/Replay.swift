@@ -10,16 +10,20 @@ struct Replay: ParsableCommand {
     @Argument(help: "The scenario file.")
     var scenario: String
 
-    @Option(help: "The seed to repeat.")
+    @Option(help: "The seed to repeat (required; `run` and `hunt` print failing seeds).")
     var seed: UInt64
 
-    @Option(help: "Replay this decision list (as `shrink` prints it) instead of the seed's own choices.")
+    @Option(help: ArgumentHelp("Replay this decision list (as `shrink` prints it: `1:run:3 143:kill:2`) instead of the seed's own "
+                               + "choices; \"\" is the default schedule (default: none, the seed's own choices).",
+                               valueName: "list"))
     var decisions: String?
 
-    @Option(help: "Write the full trace to FILE.")
+    @Option(help: ArgumentHelp("Write the full trace (every event with its virtual time, then the op log) to FILE "
+                               + "(default: none; the shortened trace is printed either way).", valueName: "file"))
     var trace: String?
 
-    @Option(help: "Write an SVG with one lane per process to FILE.")
+    @Option(help: ArgumentHelp("Write an SVG of the run to FILE: one lane per process on a virtual-time axis, with a "
+                               + "legend and the broken invariant (default: none).", valueName: "file"))
     var svg: String?
 
     @OptionGroup var simulation: SimulationOptions

@@ -9,10 +9,11 @@ struct Shrink: ParsableCommand {
     @Argument(help: "The scenario file.")
     var scenario: String
 
-    @Option(help: "The failing seed.")
+    @Option(help: "The failing seed (required; `run` and `hunt` print failing seeds).")
     var seed: UInt64
 
-    @Option(help: "Give up shrinking further after this many seconds.")
+    @Option(help: ArgumentHelp("Stop shrinking after this many seconds of real time and print the smallest decision list "
+                               + "found so far.", valueName: "seconds"))
     var budget: Double = 55
 
     @OptionGroup var simulation: SimulationOptions
