@@ -9,16 +9,22 @@ struct Hunt: ParsableCommand {
     @Argument(help: "The catalogue entry (see `bootsim catalog`).")
     var name: String
 
-    @Option(help: "Give up after this many seeds per scenario.")
+    @Option(help: ArgumentHelp("Give up after seeds 1 to N of each of the entry's scenarios.", valueName: "n"))
     var seeds: Int = 1000
 
-    @Option(help: "Worker threads.")
+    @Option(help: "Worker threads (seeds run in batches of 8 per thread).")
     var jobs: Int = 2
 
-    @Option(help: "Directory of the scenario files.")
+    @Option(help: ArgumentHelp("Directory of the scenario files, relative to the current directory.", valueName: "directory"))
     var scenarios: String = "scenarios"
 
     @OptionGroup var simulation: SimulationOptions
+
+    func validate() throws {
+        if let bug = simulation.bug, bug != name {
+            throw ValidationError("hunt puts back the bug it hunts (\(name)); --bug \(bug) would be ignored")
+        }
+    }
 
     func run() throws {
         ensureDeterministicHashing()
@@ -37,7 +43,7 @@ struct Hunt: ParsableCommand {
         print("caught \(entry.name) (\(entry.source))")
         print("  scenario \(found.scenario), seed \(found.result.seed) (\(found.seedsRun) seeds run): \(found.result.violation!)")
         print("  the same seed without the bug: passes or breaks something else")
-        print("  decisions: \(found.result.decisions.map(\.description).joined(separator: " "))")
+        print("  decisions: \(found.result.decisions.listed)")
         print("  replay: bootsim replay \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
         print("  shrink: bootsim shrink \(file) --seed \(found.result.seed) --bug \(entry.name)\(simulation.replayFlags)")
         print("  \(String(format1: realSeconds() - start)) s")

@@ -10,16 +10,20 @@ struct Replay: ParsableCommand {
     @Argument(help: "The scenario file.")
     var scenario: String
 
-    @Option(help: "The seed to repeat.")
+    @Option(help: "The seed to repeat (required; `run` and `hunt` print failing seeds).")
     var seed: UInt64
 
-    @Option(help: "Replay this decision list (as `shrink` prints it) instead of the seed's own choices.")
+    @Option(help: ArgumentHelp("Replay this decision list (as `shrink` prints it: `1:run:3 143:kill:2`) instead of the seed's own "
+                               + "choices; \"\" is the default schedule (default: none, the seed's own choices).",
+                               valueName: "list"))
     var decisions: String?
 
-    @Option(help: "Write the full trace to FILE.")
+    @Option(help: ArgumentHelp("Write the full trace (every event with its virtual time, then the op log) to FILE "
+                               + "(default: none; the shortened trace is printed either way).", valueName: "file"))
     var trace: String?
 
-    @Option(help: "Write an SVG with one lane per process to FILE.")
+    @Option(help: ArgumentHelp("Write an SVG of the run to FILE: one lane per process on a virtual-time axis, with a "
+                               + "legend and the broken invariant (default: none).", valueName: "file"))
     var svg: String?
 
     @OptionGroup var simulation: SimulationOptions
@@ -28,18 +32,21 @@ struct Replay: ParsableCommand {
         ensureDeterministicHashing()
         let loaded = try Scenario.load(path: scenario, fixtures: simulation.fixtures)
         var options = simulation.runOptions
-        options.detailed = true
         if let decisions { options.decisions = decisions.split(separator: " ").compactMap(Decision.init) }
         let start = realSeconds()
-        let result = loaded.run(seed: seed, options: options)
+        let result = loaded.runForReading(seed: seed, options: options)
         let elapsed = realSeconds() - start
         for line in Trace.shortened(result.events, limit: 60) { print(line) }
-        print("decisions: \(result.decisions.map(\.description).joined(separator: " "))")
+        print("decisions: \(result.decisions.listed)")
         print("trace hash \(String(result.traceHash, radix: 16)), \(result.steps) scheduling points, \(String(format1: elapsed * 1000)) ms")
         if let trace {
             try writeText(trace, Trace.full(result.events) + "\n# op log\n" + result.opLog.joined(separator: "\n") + "\n")
         }
-        if let svg { try writeText(svg, TracePicture.svg(result.events, title: "\(loaded.name) seed \(seed)")) }
+        if let svg {
+            let failure = result.violation.map { TracePicture.Failure(text: $0.description, line: result.line) }
+            let title = "\(loaded.name) seed \(seed)" + (simulation.bug.map { " with bug \($0)" } ?? "")
+            try writeText(svg, TracePicture.svg(result.events, title: title, failure: failure))
+        }
         if let violation = result.violation {
             print("FAIL seed \(seed): \(violation) (after the step at \(scenario):\(result.line))")
             throw ExitCode(1)

@@ -9,10 +9,11 @@ struct Shrink: ParsableCommand {
     @Argument(help: "The scenario file.")
     var scenario: String
 
-    @Option(help: "The failing seed.")
+    @Option(help: "The failing seed (required; `run` and `hunt` print failing seeds).")
     var seed: UInt64
 
-    @Option(help: "Give up shrinking further after this many seconds.")
+    @Option(help: ArgumentHelp("Stop shrinking after this many seconds of real time and print the smallest decision list "
+                               + "found so far.", valueName: "seconds"))
     var budget: Double = 55
 
     @OptionGroup var simulation: SimulationOptions
@@ -30,9 +31,14 @@ struct Shrink: ParsableCommand {
         print("\(outcome.original.violation!)")
         print("decisions: \(outcome.original.decisions.count) -> \(minimal.decisions.count) in \(outcome.replays) replays, "
               + "\(String(format1: realSeconds() - start)) s")
-        print("minimal trace:")
-        for line in Trace.shortened(minimal.events, limit: 40) { print("  " + line) }
-        let list = minimal.decisions.map(\.description).joined(separator: " ")
+        let violation = minimal.violation ?? outcome.original.violation!
+        let involved = Trace.involved(minimal.events, violation: violation.description)
+        let shown = Trace.only(involved, in: minimal.events)
+        print("minimal trace (the processes involved and the world; after the step at \(scenario):\(minimal.line)):")
+        for line in Trace.shortened(shown, limit: 80) { print("  " + line) }
+        let others = Set(minimal.events.filter { $0.serial != 0 && !involved.contains($0.serial) }.map(\.who))
+        if !others.isEmpty { print("  (not shown: \(others.sorted().joined(separator: ", ")))") }
+        let list = minimal.decisions.listed
         print("minimal decisions: \(list.isEmpty ? "(none: the default schedule fails)" : list)")
         print("replay: bootsim replay \(scenario) --seed \(seed) --decisions \"\(list)\"\(simulation.replayFlags)")
     }

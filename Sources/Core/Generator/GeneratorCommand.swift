@@ -109,8 +109,9 @@ public enum GeneratorCommand {
         let (plan, divergences) = GeneratorPlanner.plan(input)
         plan.messages.forEach(emit)
         process.standardOutput(PlanTree(plan).explanation())
-        for divergence in divergences.map(\.rawValue).sorted() {
-            process.standardOutput("# differs from systemd 252 on purpose: \(divergence)\n")
+        for found in DivergenceSources.of(input, planned: divergences) {
+            let source = found.source.isEmpty ? "" : " (\(found.source))"
+            process.standardOutput("# differs from systemd 252 on purpose: \(found.divergence.rawValue)\(source)\n")
         }
         return plan.exitStatus
     }

@@ -23,9 +23,12 @@ public enum Shrinker {
             let result = scenario.run(seed: seed, options: scripted)
             return result.violation?.invariant == target ? result : nil
         }
-        if let result = fails([]) { return Outcome(original: original, minimal: result, replays: replays) }
+        if let result = fails([]) {
+            best = []
+            bestResult = result
+        }
         var chunk = max(best.count / 2, 1)
-        while chunk >= 1, now() - start < budgetSeconds {
+        while !best.isEmpty, chunk >= 1, now() - start < budgetSeconds {
             var index = 0
             var removedAny = false
             while index < best.count, now() - start < budgetSeconds {
@@ -43,10 +46,20 @@ public enum Shrinker {
             chunk = max(chunk / 2, 1)
             if chunk == 1 && !removedAny && best.count <= 1 { break }
         }
-        var detailed = options
-        detailed.decisions = best
-        detailed.detailed = true
-        let final = scenario.run(seed: seed, options: detailed)
-        return Outcome(original: original, minimal: final.violation != nil ? final : bestResult, replays: replays + 1)
+        // The minimal run once more, for reading: every event, with virtual time and command lines.
+        var scripted = options
+        scripted.decisions = best
+        let final = scenario.runForReading(seed: seed, options: scripted)
+        return Outcome(original: original, minimal: final.violation?.invariant == target ? final : bestResult,
+                       replays: replays + 1)
+    }
+}
+
+extension Sequence<Decision> {
+    /// The decisions in step order, as `shrink`, `replay` and `hunt` print them (`1:run:3 17:run:2 143:kill:2`);
+    /// decisions at the same step keep the order they were made in. A replay does not depend on the order.
+    public var listed: String {
+        enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }
+            .map(\.element.description).joined(separator: " ")
     }
 }

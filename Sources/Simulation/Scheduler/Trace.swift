@@ -12,6 +12,13 @@ public struct TraceEvent: Hashable, Sendable, CustomStringConvertible {
     public var name: String
     public var kind: Kind
     public var text: String
+    /// The machine's virtual time at the event, in nanoseconds of its wall clock (which, unlike the
+    /// monotonic clock, goes on across reboots); nil when the run did not record time.
+    public var time: Int64?
+    /// The scenario command that started the process (`podrt create container app volume=data`), or for a
+    /// `step` event the step (`reboot`, `together`); empty for other world events, for processes a process
+    /// spawned, and when the run did not name them (`Trace.namingCommands`).
+    public var command = ""
 
     public var description: String {
         let who = serial == 0 ? "world" : "\(serial):\(pid)/\(name)"
@@ -23,12 +30,14 @@ public struct TraceEvent: Hashable, Sendable, CustomStringConvertible {
 final class TraceRecorder {
     let detailed: Bool
     private(set) var events: [TraceEvent] = []
+    /// The machine's virtual time, stamped on every event when set (runs for reading).
+    var clock: (() -> Int64)?
 
     init(detailed: Bool) { self.detailed = detailed }
 
     func add(_ step: Int, _ process: ScheduledProcess?, _ kind: TraceEvent.Kind, _ text: String) {
         events.append(TraceEvent(step: step, serial: process?.serial ?? 0, pid: process?.pid.rawValue ?? 0,
-                                 name: process?.name ?? "", kind: kind, text: text))
+                                 name: process?.name ?? "", kind: kind, text: text, time: clock?()))
     }
 
     func start(_ process: ScheduledProcess) { if detailed { add(0, process, .start, "") } }
