@@ -85,6 +85,8 @@ final class Runner: ScenarioDriver {
                 Runner(scenario: scenario, seed: 0, options: prefixOptions).runPrefix(upTo: marker)
             }
             world.restore(saved.world)
+            // The restored world brings the prefix run's small log; a detailed run keeps its own capacity.
+            world.opLogCapacity = options.detailed ? 1 << 20 : 64
             ledger = saved.ledger
             config = saved.config
             pendingCommandLine = saved.commandLine
