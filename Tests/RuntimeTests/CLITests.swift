@@ -5,18 +5,13 @@ import XCTest
 
 /// podrt's command line through the built binary: the global flags (help, position) and the enum-valued options.
 final class CLITests: XCTestCase {
-    override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: podrtBinary) else {
-            throw XCTSkip("no podrt binary at \(podrtBinary): run `swift build` first")
-        }
-    }
+    override func setUpWithError() throws { try requirePodrtBinary() }
 
-    /// Runs `podrt ARGUMENTS` (the shell splits them) on the scratch machine; returns the status and what it
-    /// wrote to stdout and stderr together.
+    /// Runs `podrt ARGUMENTS` on the scratch machine; returns the status and what it wrote to stdout and stderr
+    /// together.
     func podrt(_ scratch: ScratchMachine, _ arguments: String) throws -> (status: ExitStatus, output: String) {
         let out = scratch.root + "/out"
-        let status = try runShell("'\(podrtBinary)' --machine-root '\(scratch.root)' \(arguments) > '\(out)' 2>&1",
-                                  machine: scratch.machine)
+        let status = try runPodrt(scratch, arguments, output: out)
         return (status, try String(contentsOfFile: out, encoding: .utf8))
     }
 

@@ -5,15 +5,10 @@ import XCTest
 
 /// Tests that run the built `podrt` binary as separate processes, spawned through the Process protocol.
 final class ProcessTests: XCTestCase {
-    override func setUpWithError() throws {
-        // `swift build` (or `swift test`, which builds every product) puts podrt beside the test bundle.
-        guard FileManager.default.isExecutableFile(atPath: podrtBinary) else {
-            throw XCTSkip("no podrt binary at \(podrtBinary): run `swift build` first")
-        }
-    }
+    override func setUpWithError() throws { try requirePodrtBinary() }
 
     func podrt(_ scratch: ScratchMachine, _ arguments: String, output: String = "/dev/null") throws -> ExitStatus {
-        try runShell("'\(podrtBinary)' --machine-root '\(scratch.root)' \(arguments) > '\(output)' 2>&1", machine: scratch.machine)
+        try runPodrt(scratch, arguments, output: output)
     }
 
     /// A child that dies holding an object's lock leaves it usable: the next locker gets it, told the owner died.

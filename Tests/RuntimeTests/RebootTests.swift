@@ -10,9 +10,7 @@ final class RebootTests: XCTestCase {
     var directory = ""
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: podrtBinary) else {
-            throw XCTSkip("no podrt binary at \(podrtBinary): run `swift build` first")
-        }
+        try requirePodrtBinary()
         let machine = Machine.host()
         guard try runShell("unshare -m true 2>/dev/null", machine: machine) == .exited(0) else {
             throw XCTSkip("unshare -m is not permitted here")

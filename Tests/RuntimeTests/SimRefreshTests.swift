@@ -13,18 +13,7 @@ final class SimRefreshTests: XCTestCase {
         return options
     }
 
-    /// A new process on the world, with a stand-in OCI runtime on its disk.
-    func process(_ world: SimWorld) throws -> Machine {
-        let machine = world.machine(for: world.spawn(name: "podrt"))
-        let fs = machine.fileSystem
-        if try !fs.exists("/usr/bin/runc") {
-            try fs.makeDirectories("/usr/bin", permissions: FilePermissions(rawValue: 0o755))
-            let fd = try fs.open("/usr/bin/runc", [.write, .create], permissions: FilePermissions(rawValue: 0o755))
-            try fs.fsync(fd)
-            try fs.close(fd)
-        }
-        return machine
-    }
+    func process(_ world: SimWorld) throws -> Machine { try simulatedPodrtProcess(world) }
 
     func populate(_ runtime: Runtime) throws -> [UInt32] {
         var ids: [UInt32] = []

@@ -57,6 +57,21 @@ var podrtBinary: String {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
 }
 
+/// Skips a test that needs the built podrt binary when it is not there.
+func requirePodrtBinary() throws {
+    // `swift build` (or `swift test`, which builds every product) puts podrt beside the test bundle.
+    guard FileManager.default.isExecutableFile(atPath: podrtBinary) else {
+        throw XCTSkip("no podrt binary at \(podrtBinary): run `swift build` first")
+    }
+}
+
+/// Runs `podrt --machine-root ROOT ARGUMENTS` (the shell splits them) on the scratch machine, its stdout and
+/// stderr going to `output`; returns its exit status.
+@discardableResult
+func runPodrt(_ scratch: ScratchMachine, _ arguments: String, output: String = "/dev/null") throws -> ExitStatus {
+    try runShell("'\(podrtBinary)' --machine-root '\(scratch.root)' \(arguments) > '\(output)' 2>&1", machine: scratch.machine)
+}
+
 /// Runs a shell script through the Process protocol; returns its exit status.
 @discardableResult
 func runShell(_ script: String, machine: Machine) throws -> ExitStatus {

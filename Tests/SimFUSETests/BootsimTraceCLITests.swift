@@ -22,7 +22,7 @@ struct BootsimTraceCLITests {
         let svg = directory + "/race.svg"
         let result = FUSETest.bootsim(["replay", Self.scenario, "--seed", "1", "--svg", svg] + Self.flags, timeout: 60)
         #expect(result.status == 1, "I1 breaks: \(result.output) \(result.error)")
-        #expect(result.output.contains("decisions: 1:run:3 17:run:2 143:kill:2"), "\(result.output)")
+        #expect(result.output.contains(#/decisions: ([0-9]+:[a-z]+(:[0-9]+)? ?)+/#), "\(result.output)")
         #expect(result.output.contains("3:103/podrt create volume late2 ops ×"), "\(result.output)")
         let check = FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint")
             ? FUSETest.run(["/usr/bin/xmllint", "--noout", svg])
@@ -32,7 +32,7 @@ struct BootsimTraceCLITests {
         #expect(text.contains(">Legend<"))
         #expect(text.contains(">virtual time since the trace began"))
         #expect(text.contains(">podrt create container late1<title>"))
-        #expect(text.contains("I1 broken: volume vol0 and volume late2 share lock 0 (found by the check after the step at line 15)"))
+        #expect(text.contains(#/I1 broken: .* share lock [0-9]+ \(found by the check after the step at line 15\)/#))
         #expect(text.contains("refresh-race seed 1 with bug volume-locks-not-reserved"))
     }
 
