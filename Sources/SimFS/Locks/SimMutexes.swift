@@ -1,14 +1,7 @@
 /// `MutexSegments` for one simulated process. A segment is a file in SimFS (normally in `/dev/shm`, so it
 /// vanishes at a reboot) created `O_EXCL` with mode 0600; the mutexes and the data area are side storage
 /// keyed by the file's inode.
-final class SimMutexSegments: MutexSegments {
-    let world: SimWorld
-    let process: SimProcess
-
-    init(world: SimWorld, process: SimProcess) {
-        self.world = world
-        self.process = process
-    }
+final class SimMutexSegments: ProcessSeam, MutexSegments {
 
     func create(_ path: String, mutexCount: Int, dataSize: Int) throws -> any MutexSegment {
         let state = try world.perform(process, .segmentCreate, path) { () throws -> SegmentState in

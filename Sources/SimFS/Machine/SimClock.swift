@@ -23,14 +23,7 @@ extension SimWorld {
 }
 
 /// `MachineClock` for one simulated process.
-final class SimClock: MachineClock {
-    let world: SimWorld
-    let process: SimProcess
-
-    init(world: SimWorld, process: SimProcess) {
-        self.world = world
-        self.process = process
-    }
+final class SimClock: ProcessSeam, MachineClock {
 
     func monotonicNow() -> MonotonicInstant {
         world.performQuietly(process, .monotonicNow) { MonotonicInstant(nanoseconds: world.monotonic) }

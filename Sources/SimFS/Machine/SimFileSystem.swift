@@ -1,13 +1,6 @@
 /// `FileSystem` for one simulated process: its own descriptor table and umask (022), over the world's tree.
 /// Each call goes through the world's choke point.
-final class SimFileSystem: FileSystem {
-    let world: SimWorld
-    let process: SimProcess
-
-    init(world: SimWorld, process: SimProcess) {
-        self.world = world
-        self.process = process
-    }
+final class SimFileSystem: ProcessSeam, FileSystem {
 
     func open(_ path: String, _ options: OpenOptions, permissions: FilePermissions) throws -> Descriptor {
         try world.perform(process, .open, path) {

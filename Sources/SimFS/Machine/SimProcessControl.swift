@@ -1,12 +1,5 @@
 /// `ProcessControl` for one simulated process: children are registered programs (`SimWorld.register`).
-final class SimProcessControl: ProcessControl {
-    let world: SimWorld
-    let process: SimProcess
-
-    init(world: SimWorld, process: SimProcess) {
-        self.world = world
-        self.process = process
-    }
+final class SimProcessControl: ProcessSeam, ProcessControl {
 
     var currentProcess: ProcessID { process.pid }
 

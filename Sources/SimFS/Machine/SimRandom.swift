@@ -95,14 +95,7 @@ extension SimWorld {
 
 /// `RandomSource` for one simulated process: its own splitmix stream, derived from the world seed, the boot
 /// and the pid (`RunSeeds.process`), so the same seed gives every process the same numbers.
-final class SimRandom: RandomSource {
-    let world: SimWorld
-    let process: SimProcess
-
-    init(world: SimWorld, process: SimProcess) {
-        self.world = world
-        self.process = process
-    }
+final class SimRandom: ProcessSeam, RandomSource {
 
     func next() -> UInt64 {
         world.performQuietly(process, .random) { process.random.next() }

@@ -3,18 +3,9 @@ import Podrt
 
 /// A process's file system as the scheduler hands it out: every call goes to the world's, except that a
 /// blocking `flock` becomes try-and-park, so the scheduler (not a condition variable) decides who gets it.
-final class ScheduledFileSystem: FileSystem {
-    let inner: any FileSystem
-    let scheduler: Scheduler
-    let process: ScheduledProcess
+final class ScheduledFileSystem: ScheduledSeam<any FileSystem>, FileSystem {
     var paths: [Descriptor: String] = [:]
     var locked: [Descriptor: String] = [:]
-
-    init(_ inner: any FileSystem, scheduler: Scheduler, process: ScheduledProcess) {
-        self.inner = inner
-        self.scheduler = scheduler
-        self.process = process
-    }
 
     func open(_ path: String, _ options: OpenOptions, permissions: FilePermissions) throws -> Descriptor {
         let fd = try inner.open(path, options, permissions: permissions)
@@ -81,5 +72,3 @@ final class ScheduledFileSystem: FileSystem {
     func realpath(_ path: String) throws -> String { try inner.realpath(path) }
 }
 
-// ScheduledFileSystem: used only by its process's thread.
-extension ScheduledFileSystem: @unchecked Sendable {}

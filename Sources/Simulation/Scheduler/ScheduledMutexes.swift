@@ -3,16 +3,7 @@ import Podrt
 
 /// Mutex segments as the scheduler hands them out: a blocking `lock` becomes try-lock-and-park, and the
 /// scheduler learns who holds what for its wait-for graph.
-final class ScheduledMutexSegments: MutexSegments {
-    let inner: any MutexSegments
-    let scheduler: Scheduler
-    let process: ScheduledProcess
-
-    init(_ inner: any MutexSegments, scheduler: Scheduler, process: ScheduledProcess) {
-        self.inner = inner
-        self.scheduler = scheduler
-        self.process = process
-    }
+final class ScheduledMutexSegments: ScheduledSeam<any MutexSegments>, MutexSegments {
 
     func create(_ path: String, mutexCount: Int, dataSize: Int) throws -> any MutexSegment {
         ScheduledMutexSegment(try inner.create(path, mutexCount: mutexCount, dataSize: dataSize), self)
@@ -68,8 +59,6 @@ final class ScheduledMutexSegment: MutexSegment {
     func close() { inner.close() }
 }
 
-// ScheduledMutexSegments: used only by its process's thread.
-extension ScheduledMutexSegments: @unchecked Sendable {}
 
 // ScheduledMutexSegment: used only by its process's thread.
 extension ScheduledMutexSegment: @unchecked Sendable {}

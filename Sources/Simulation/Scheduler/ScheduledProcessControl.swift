@@ -3,16 +3,7 @@ import SimFS
 
 /// Process control as the scheduler hands it out: `wait` for a child that still runs parks the parent until
 /// the child ends (the world itself never waits), and a `kill` lets a parked victim go so it can unwind.
-final class ScheduledProcessControl: ProcessControl {
-    let inner: any ProcessControl
-    let scheduler: Scheduler
-    let process: ScheduledProcess
-
-    init(_ inner: any ProcessControl, scheduler: Scheduler, process: ScheduledProcess) {
-        self.inner = inner
-        self.scheduler = scheduler
-        self.process = process
-    }
+final class ScheduledProcessControl: ScheduledSeam<any ProcessControl>, ProcessControl {
 
     var currentProcess: ProcessID { inner.currentProcess }
     func environment(_ name: String) -> String? { inner.environment(name) }
@@ -33,5 +24,3 @@ final class ScheduledProcessControl: ProcessControl {
     }
 }
 
-// ScheduledProcessControl: used only by its process's fiber.
-extension ScheduledProcessControl: @unchecked Sendable {}
