@@ -102,10 +102,10 @@ extension JSONReader {
 
     /// The bytes as a String, or an error at the first byte that is not valid UTF-8.
     func decodeUTF8(_ range: Range<Int>) throws -> String {
-        let slice = bytes[range]
-        if let text = String(validating: slice, as: UTF8.self) { return text }
+        let text = bytes.withUnsafeBufferPointer { String(strictUTF8: UnsafeBufferPointer(rebasing: $0[range])) }
+        if let text { return text }
         var decoder = UTF8()
-        var iterator = slice.makeIterator()
+        var iterator = bytes[range].makeIterator()
         var offset = range.lowerBound
         while case let .scalarValue(scalar) = decoder.decode(&iterator) { offset += UTF8.width(scalar) }
         throw error("invalid UTF-8 in a string", at: offset)

@@ -78,6 +78,15 @@ struct RowReader {
 
     func lockID(_ column: Int) throws -> UInt32 { try integer(column, as: UInt32.self, what: "a lock id") }
 
+    /// One of podrt's container states.
+    func containerState(_ column: Int) throws -> ContainerState {
+        guard let state = try ContainerState(rawValue: text(column)) else {
+            throw problem(column, "is \(value(column).summary), not a container state ("
+                + ContainerState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        return state
+    }
+
     func json(_ column: Int) throws -> JSON {
         let text = try text(column)
         do { return try JSON.parse(text) } catch { throw problem(column, "is not valid JSON: \(error)") }
@@ -85,6 +94,7 @@ struct RowReader {
 
     /// A JSON array of strings (exec sessions).
     func strings(_ column: Int) throws -> [String] {
+        if value(column) == .text("[]") { return [] }  // what nearly every row holds: no parse
         guard let strings = try JSONFields.strings(json(column)) else {
             throw problem(column, "is not a JSON array of strings")
         }
@@ -103,8 +113,13 @@ struct RowReader {
 struct JSONFields {
     let json: JSON
     let column: String
+    /// For an object inside an array member: that member and the index (the message is only built on error).
+    var item: (key: String, index: Int)? = nil
 
-    func problem(_ key: String, _ what: String) -> ColumnProblem { ColumnProblem(message: "\(column): \"\(key)\" \(what)") }
+    func problem(_ key: String, _ what: String) -> ColumnProblem {
+        let place = item.map { "\(column): \"\($0.key)\" item \($0.index)" } ?? column
+        return ColumnProblem(message: "\(place): \"\(key)\" \(what)")
+    }
 
     func string(_ key: String) throws -> String {
         guard let value = json[key] else { throw problem(key, "is missing") }
@@ -123,7 +138,7 @@ struct JSONFields {
         guard let items = value.arrayValue else { throw problem(key, "is not an array") }
         return try items.enumerated().map { index, item in
             guard case .object = item else { throw problem(key, "item \(index) is not an object") }
-            return JSONFields(json: item, column: "\(column): \"\(key)\" item \(index)")
+            return JSONFields(json: item, column: column, item: (key, index))
         }
     }
 

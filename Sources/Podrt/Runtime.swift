@@ -86,10 +86,11 @@ public final class Runtime {
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
     }
 
-    /// Refresh after a reboot: a clean lock segment; one transaction that reads every object, resets the
-    /// per-boot state and records the boot id; then every container, pod and volume re-reserves its lock; only
-    /// then the alive file and the `refresh` event. A row that does not read is left as it is, with a warning
-    /// (refresh never repairs a row silently); its lock is still reserved when its lock id reads.
+    /// Refresh after a reboot: a clean lock segment; one transaction that reads every object's lock owner and
+    /// per-boot columns, resets the per-boot state and records the boot id; then every container, pod and
+    /// volume re-reserves its lock; only then the alive file and the `refresh` event. A row whose lock owner or
+    /// per-boot columns do not read is left as it is, with a warning (refresh never repairs a row silently);
+    /// its lock is still reserved when its lock id reads.
     func refresh() throws {
         if injectedBugs.contains(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
         if !injectedBugs.contains(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784

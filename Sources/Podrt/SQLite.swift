@@ -194,18 +194,14 @@ final class Statement {
             case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
             case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
             case SQLITE_TEXT:
-                let bytes = columnBytes(column, sqlite3_column_text(handle, column).map(UnsafeRawPointer.init))
-                if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
-                return .invalidText(bytes)
+                // sqlite3_column_text before sqlite3_column_bytes, as SQLite's documentation asks.
+                guard let start = sqlite3_column_text(handle, column) else { return .text("") }
+                let text = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column)))
+                return String(strictUTF8: text).map(SQLValue.text) ?? .invalidText(Array(text))
             default:
-                return .blob(columnBytes(column, sqlite3_column_blob(handle, column)))
+                guard let start = sqlite3_column_blob(handle, column) else { return .blob([]) }
+                return .blob(Array(UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column)))))
             }
         }
-    }
-
-    /// The `sqlite3_column_bytes` bytes at `start` (nil for an empty value).
-    private func columnBytes(_ column: Int32, _ start: UnsafeRawPointer?) -> [UInt8] {
-        guard let start else { return [] }
-        return Array(UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column))))
     }
 }

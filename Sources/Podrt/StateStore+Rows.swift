@@ -54,12 +54,7 @@ extension Container {
         self.init(id: try row.text(0), name: try row.text(1), lockID: try row.lockID(2), podID: try row.optionalText(3),
                   created: try row.integer(4), rootfs: "", command: [], volumes: [], runtime: "")
         try applyConfig(row.object(5))
-        let stateText = try row.text(6)
-        guard let state = ContainerState(rawValue: stateText) else {
-            throw row.problem(6, "is \(row.value(6).summary), not a container state ("
-                + ContainerState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
-        }
-        self.state = state
+        state = try row.containerState(6)
         pid = try row.integer(7, as: Int32.self, what: "a process id")
         conmonPID = try row.integer(8, as: Int32.self, what: "a process id")
         mountpoint = try row.text(9)
@@ -73,8 +68,6 @@ extension Container {
         volumes = try config.objects("volumes").map { VolumeMount(volume: try $0.string("name"), destination: try $0.string("dest")) }
         runtime = try config.string("runtime")
     }
-
-    var lockOwner: LockOwner { LockOwner(kind: .container, id: id, name: name, lockID: lockID) }
 }
 
 extension Pod {
@@ -82,8 +75,6 @@ extension Pod {
         self.init(id: try row.text(0), name: try row.text(1), lockID: try row.lockID(2), created: try row.integer(3))
         cgroupPath = try row.text(4)
     }
-
-    var lockOwner: LockOwner { LockOwner(kind: .pod, id: id, name: name, lockID: lockID) }
 }
 
 extension Volume {
@@ -93,8 +84,6 @@ extension Volume {
         mountCount = try row.integer(4)
         mountpoint = try row.text(5)
     }
-
-    var lockOwner: LockOwner { LockOwner(kind: .volume, id: name, name: name, lockID: lockID) }
 }
 
 extension CorruptRowError {
