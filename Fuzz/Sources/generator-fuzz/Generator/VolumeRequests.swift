@@ -1,0 +1,1 @@
+../../../../Sources/Core/Generator/VolumeRequests.swift
