@@ -15,6 +15,15 @@ let package = Package(
             name: "generator-fuzz",
             dependencies: [.product(name: "SystemPackage", package: "swift-system")]
         ),
+        // podrt's JSON reader and TOML reader, the same way: their sources are linked into each fuzz module.
+        // They `import Core`; PodrtFuzzCore (Core's System protocols, linked too) stands in for it by alias.
+        //   swift build -c release --sanitize=fuzzer --sanitize=address --product json-fuzz   (or toml-fuzz)
+        //   .build/release/json-fuzz -runs=1000000 -max_len=4096 corpus
+        .target(name: "PodrtFuzzCore", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .executableTarget(name: "json-fuzz", dependencies: ["PodrtFuzzCore"],
+                          swiftSettings: [.unsafeFlags(["-module-alias", "Core=PodrtFuzzCore"])]),
+        .executableTarget(name: "toml-fuzz", dependencies: ["PodrtFuzzCore"],
+                          swiftSettings: [.unsafeFlags(["-module-alias", "Core=PodrtFuzzCore"])]),
     ],
     swiftLanguageModes: [.v6]
 )
