@@ -45,6 +45,44 @@ extension StateStore {
         }
         return result
     }
+
+    /// Every object that owns a lock: containers, pods and volumes. Each row's lock owner (id, name, lock id)
+    /// and per-boot columns are read strictly, which is what refresh resets and what `system locks` and
+    /// renumber use; not the config, which none of them reads or writes (the listings check it), so refresh
+    /// costs no JSON parse per container. A row that does not read is in `unreadable`, with its lock id when
+    /// that column reads (`CorruptRowError.lockOwner`).
+    func lockOwners() throws -> ObjectRows<LockOwner> {
+        let containers = try read(.container, "SELECT rowid, \(Self.containerBootColumnNames.joined(separator: ", ")) FROM containers",
+                                  [], names: Self.containerBootColumnNames, idColumn: 0, nameColumn: 1, lockColumn: 2) { row in
+            let owner = LockOwner(kind: .container, id: try row.text(0), name: try row.text(1), lockID: try row.lockID(2))
+            _ = try row.containerState(3)
+            _ = try row.integer(4, as: Int32.self, what: "a process id")
+            _ = try row.integer(5, as: Int32.self, what: "a process id")
+            _ = try row.text(6)
+            _ = try row.strings(7)
+            return owner
+        }
+        let pods = try read(.pod, "SELECT rowid, id, name, lock_id, cgroup_path FROM pods", [],
+                            names: ["id", "name", "lock_id", "cgroup_path"], idColumn: 0, nameColumn: 1, lockColumn: 2) { row in
+            let owner = LockOwner(kind: .pod, id: try row.text(0), name: try row.text(1), lockID: try row.lockID(2))
+            _ = try row.text(3)
+            return owner
+        }
+        let volumes = try read(.volume, "SELECT rowid, name, lock_id, mount_count, mountpoint FROM volumes", [],
+                               names: ["name", "lock_id", "mount_count", "mountpoint"], idColumn: 0, nameColumn: 0,
+                               lockColumn: 1) { row in
+            let name = try row.text(0)
+            let owner = LockOwner(kind: .volume, id: name, name: name, lockID: try row.lockID(1))
+            _ = try row.integer(2)
+            _ = try row.text(3)
+            return owner
+        }
+        return ObjectRows(objects: containers.objects + pods.objects + volumes.objects,
+                          unreadable: containers.unreadable + pods.unreadable + volumes.unreadable)
+    }
+
+    /// A container's lock owner and per-boot columns, for `lockOwners`.
+    static let containerBootColumnNames = ["id", "name", "lock_id", "state", "pid", "conmon_pid", "mountpoint", "exec_sessions"]
 }
 
 // MARK: Each kind from its row (columns as in `StateStore.containerColumns` and the like)

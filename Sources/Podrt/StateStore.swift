@@ -174,41 +174,6 @@ final class StateStore {
 
     // MARK: Locks
 
-    /// Every object that owns a lock: containers, pods and volumes. Each row's lock owner (id, name, lock id)
-    /// and per-boot columns are read strictly, which is what refresh resets and what `system locks` and
-    /// renumber use; not the config, which none of them reads or writes (the listings check it), so refresh
-    /// costs no JSON parse per container. A row that does not read is in `unreadable`, with its lock id when
-    /// that column reads (`CorruptRowError.lockOwner`).
-    func lockOwners() throws -> ObjectRows<LockOwner> {
-        let containers = try read(.container, "SELECT rowid, \(Self.containerBootColumnNames.joined(separator: ", ")) FROM containers",
-                                  [], names: Self.containerBootColumnNames, idColumn: 0, nameColumn: 1, lockColumn: 2) { row in
-            _ = try row.containerState(3)
-            _ = try row.integer(4, as: Int32.self, what: "a process id")
-            _ = try row.integer(5, as: Int32.self, what: "a process id")
-            _ = try row.text(6)
-            _ = try row.strings(7)
-            return LockOwner(kind: .container, id: try row.text(0), name: try row.text(1), lockID: try row.lockID(2))
-        }
-        let pods = try read(.pod, "SELECT rowid, id, name, lock_id, cgroup_path FROM pods", [],
-                            names: ["id", "name", "lock_id", "cgroup_path"], idColumn: 0, nameColumn: 1, lockColumn: 2) { row in
-            _ = try row.text(3)
-            return LockOwner(kind: .pod, id: try row.text(0), name: try row.text(1), lockID: try row.lockID(2))
-        }
-        let volumes = try read(.volume, "SELECT rowid, name, lock_id, mount_count, mountpoint FROM volumes", [],
-                               names: ["name", "lock_id", "mount_count", "mountpoint"], idColumn: 0, nameColumn: 0,
-                               lockColumn: 1) { row in
-            _ = try row.integer(2)
-            _ = try row.text(3)
-            let name = try row.text(0)
-            return LockOwner(kind: .volume, id: name, name: name, lockID: try row.lockID(1))
-        }
-        return ObjectRows(objects: containers.objects + pods.objects + volumes.objects,
-                          unreadable: containers.unreadable + pods.unreadable + volumes.unreadable)
-    }
-
-    /// A container's lock owner and per-boot columns, for `lockOwners`.
-    static let containerBootColumnNames = ["id", "name", "lock_id", "state", "pid", "conmon_pid", "mountpoint", "exec_sessions"]
-
     func setLockID(_ owner: LockOwner, _ lockID: UInt32) throws {
         let table: String
         let key: String
