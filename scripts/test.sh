@@ -29,8 +29,11 @@ missing=$(comm -23 <(ls Sources/Core/System) <(ls Fuzz/Sources/PodrtFuzzCore);
           comm -23 <(cd Sources/Podrt && ls JSON*.swift StrictUTF8.swift) <(ls Fuzz/Sources/json-fuzz/Podrt);
           comm -23 <(cd Sources/Podrt && ls TOML*.swift) <(ls Fuzz/Sources/toml-fuzz/Podrt); find Fuzz/Sources -xtype l)
 [ -z "$missing" ] || { echo "Fuzz/Sources lacks a link to (or has a broken link): $missing"; exit 1; }
-(cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address --product json-fuzz \
-    && swift build -c release --sanitize=fuzzer --sanitize=address --product toml-fuzz)
+# swiftc keeps only its last -sanitize= flag, and SwiftPM emits `--sanitize=fuzzer --sanitize=address` as two in
+# no fixed order: a build had either coverage or ASan. One -sanitize=fuzzer,address, last, gives both.
+for target in json-fuzz toml-fuzz; do
+    (cd Fuzz && swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product $target)
+done
 for target in json-fuzz toml-fuzz; do
     corpus=$(mktemp -d)
     if ! Fuzz/.build/release/$target -max_total_time=15 -max_len=4096 -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
