@@ -15,6 +15,17 @@ let package = Package(
             name: "generator-fuzz",
             dependencies: [.product(name: "SystemPackage", package: "swift-system")]
         ),
+        // podrt's JSON reader and TOML reader, the same way: their sources are linked into each fuzz module.
+        // They `import Core`; PodrtFuzzCore (Core's System protocols, linked too) stands in for it by alias.
+        // swiftc keeps only its last -sanitize= flag and SwiftPM orders two --sanitize= by chance, so build with
+        // one flag for both (else a build has coverage or ASan, not both):
+        //   swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product json-fuzz
+        //   .build/release/json-fuzz -runs=1000000 -max_len=4096 corpus                  (or toml-fuzz)
+        .target(name: "PodrtFuzzCore", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .executableTarget(name: "json-fuzz", dependencies: ["PodrtFuzzCore"],
+                          swiftSettings: [.unsafeFlags(["-module-alias", "Core=PodrtFuzzCore"])]),
+        .executableTarget(name: "toml-fuzz", dependencies: ["PodrtFuzzCore"],
+                          swiftSettings: [.unsafeFlags(["-module-alias", "Core=PodrtFuzzCore"])]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,7 +22,8 @@ public struct Event: Hashable, Sendable {
     public var json: JSON {
         .object([
             ("time", .string(Timestamp.rfc3339(time))),
-            ("timeNano", .number(time.seconds * 1_000_000_000 + time.nanoseconds)),
+            // Wrapping: a time read from any timeNano (down to Int64.min) gives that value back, exactly.
+            ("timeNano", .number(time.seconds &* 1_000_000_000 &+ time.nanoseconds)),
             ("type", .string(type)), ("status", .string(status)), ("id", .string(id)), ("name", .string(name)),
             ("bootID", .string(bootID)),
         ])
@@ -31,7 +32,11 @@ public struct Event: Hashable, Sendable {
     init?(json: JSON) {
         guard let nanos = json["timeNano"]?.intValue, let type = json["type"]?.stringValue,
               let status = json["status"]?.stringValue else { return nil }
-        self.init(time: WallTime(seconds: nanos / 1_000_000_000, nanoseconds: nanos % 1_000_000_000), type: type,
+        // Floored, so that the nanoseconds are 0…999,999,999 before the epoch too.
+        let (seconds, nanoseconds) = nanos % 1_000_000_000 < 0
+            ? (nanos / 1_000_000_000 - 1, nanos % 1_000_000_000 + 1_000_000_000)
+            : (nanos / 1_000_000_000, nanos % 1_000_000_000)
+        self.init(time: WallTime(seconds: seconds, nanoseconds: nanoseconds), type: type,
                   status: status, id: json["id"]?.stringValue ?? "", name: json["name"]?.stringValue ?? "",
                   bootID: json["bootID"]?.stringValue ?? "")
     }
@@ -61,15 +66,52 @@ public struct EventLog: Sendable {
         try fileSystem.writeAll(fd, Array((event.json.serialized() + "\n").utf8))
     }
 
-    /// Every event at or after `since`, oldest first. A missing log has none.
+    /// Every event at or after `since`, oldest first; a line that is not an event is an error. A missing
+    /// log has none.
     public func read(since: WallTime? = nil) throws -> [Event] {
+        try readEach(since: since).map { try $0.get() }
+    }
+
+    /// `read`, one result per line in the file's order: a line that is not an event (a torn write, a bad
+    /// escape) is an `EventLogError` saying where and why, and the others still read. What `podrt events` prints.
+    public func readEach(since: WallTime? = nil) throws -> [Result<Event, EventLogError>] {
         let bytes: [UInt8]
         do { bytes = try fileSystem.readFile(path) } catch Errno.noSuchFileOrDirectory { return [] }
-        return bytes.split(separator: 0x0A).compactMap { line in
-            guard let json = try? JSON.parse(String(decoding: line, as: UTF8.self)),
-                  let event = Event(json: json) else { return nil }
-            if let since, event.time < since { return nil }
-            return event
+        var results: [Result<Event, EventLogError>] = []
+        for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
+            where !line.isEmpty {
+            let json: JSON
+            do { json = try JSON.parse(bytes: Array(line)) } catch let error as JSONSyntaxError {
+                results.append(.failure(EventLogError(path: path, line: index + 1, column: error.column,
+                                                      message: "invalid JSON: \(error.message)")))
+                continue
+            }
+            guard let event = Event(json: json) else {
+                results.append(.failure(EventLogError(path: path, line: index + 1,
+                                                      message: "not an event (it needs timeNano, type and status)")))
+                continue
+            }
+            if let since, event.time < since { continue }
+            results.append(.success(event))
         }
+        return results
     }
+}
+
+/// A line of the events log that is not an event: the file, the line and column (from 1, the column in
+/// bytes) and what is wrong.
+public struct EventLogError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var column: Int?
+    public var message: String
+
+    public init(path: String, line: Int, column: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "\(path):\(line)\(column.map { ":\($0)" } ?? ""): \(message)" }
 }

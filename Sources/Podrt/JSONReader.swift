@@ -1,30 +1,48 @@
 import Core
-/// Why JSON text could not be read.
+/// Why JSON text could not be read: where (byte offset, and line and column counted from 1 in UTF-8 bytes)
+/// and what was wrong.
 public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     public var offset: Int
+    public var line: Int
+    public var column: Int
     public var message: String
-    public var description: String { "invalid JSON at byte \(offset): \(message)" }
+    public var description: String { "invalid JSON at \(line):\(column) (byte \(offset)): \(message)" }
 }
 
 extension JSON {
-    /// Parses JSON text. Numbers must be integers (all we ever write).
-    public static func parse(_ text: String) throws -> JSON {
-        var reader = JSONReader(bytes: Array(text.utf8))
-        let value = try reader.readValue()
+    /// Parses JSON text (RFC 8259), strictly: numbers must be integers that fit Int64 (all we ever write);
+    /// strings must be valid UTF-8 without raw control characters, with only JSON's escapes and well-paired
+    /// surrogates; nesting is limited to `JSONReader.maximumDepth`. Anything else throws, never traps.
+    public static func parse(_ text: String) throws -> JSON { try parse(bytes: Array(text.utf8)) }
+
+    /// `parse` over raw bytes, which need not be valid UTF-8 (the reader checks).
+    public static func parse(bytes: [UInt8]) throws -> JSON {
+        var reader = JSONReader(bytes: bytes)
+        let value = try reader.readValue(depth: 0)
         reader.skipSpace()
-        guard reader.position == reader.bytes.count else { throw reader.error("trailing characters") }
+        guard reader.position == reader.bytes.count else { throw reader.error("trailing characters after the value") }
         return value
     }
 }
 
 /// A recursive-descent reader over UTF-8 bytes.
-private struct JSONReader {
+struct JSONReader {
+    /// Deeper arrays and objects are refused, so no input can exhaust the stack.
+    static let maximumDepth = 256
+
     let bytes: [UInt8]
     var position = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
-    func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: position, message: message) }
+    func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+        let offset = min(offset ?? position, bytes.count)
+        let lineStart = bytes[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        return JSONSyntaxError(offset: offset, line: line, column: offset - lineStart + 1, message: message)
+    }
+
+    var atEnd: Bool { position >= bytes.count }
 
     mutating func skipSpace() {
         while position < bytes.count {
@@ -36,123 +54,84 @@ private struct JSONReader {
     }
 
     mutating func expect(_ literal: String) throws {
+        let start = position
         for byte in literal.utf8 {
-            guard position < bytes.count, bytes[position] == byte else { throw error("expected \(literal)") }
+            guard position < bytes.count, bytes[position] == byte else { throw error("expected \(literal)", at: start) }
             position += 1
         }
     }
 
-    mutating func readValue() throws -> JSON {
+    mutating func readValue(depth: Int) throws -> JSON {
         skipSpace()
-        guard position < bytes.count else { throw error("unexpected end") }
+        guard !atEnd else { throw error("unexpected end of input, expected a value") }
         switch bytes[position] {
         case UInt8(ascii: "n"): try expect("null"); return .null
         case UInt8(ascii: "t"): try expect("true"); return .bool(true)
         case UInt8(ascii: "f"): try expect("false"); return .bool(false)
         case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "["): return try readArray()
-        case UInt8(ascii: "{"): return try readObject()
-        default: return try readNumber()
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            guard depth < Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
+            return bytes[position] == UInt8(ascii: "[") ? try readArray(depth: depth + 1) : try readObject(depth: depth + 1)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+        default: throw error("expected a value, found \(describe(bytes[position]))")
         }
     }
 
+    /// An integer: `-`? then `0` or a non-zero digit and more digits. A fraction or exponent is refused.
     mutating func readNumber() throws -> JSON {
         let start = position
-        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let digits = position
         while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
+        guard position > digits else { throw error("expected a digit after -") }
+        guard bytes[digits] != 0x30 || position == digits + 1 else { throw error("leading zero in a number", at: start) }
+        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
+            throw error("only integers are supported")
+        }
         guard let value = Int64(String(decoding: bytes[start..<position], as: UTF8.self)) else {
-            position = start
-            throw error("expected a value")
+            throw error("number out of the 64-bit integer range", at: start)
         }
         return .number(value)
     }
 
-    mutating func readArray() throws -> JSON {
+    mutating func readArray(depth: Int) throws -> JSON {
         position += 1
         var items: [JSON] = []
         skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+        if !atEnd, bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
         while true {
-            items.append(try readValue())
+            items.append(try readValue(depth: depth))
             skipSpace()
-            guard position < bytes.count else { throw error("unterminated array") }
+            guard !atEnd else { throw error("unterminated array") }
             if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
-            try expect(",")
+            guard bytes[position] == UInt8(ascii: ",") else { throw error("expected , or ] in an array") }
+            position += 1
         }
     }
 
-    mutating func readObject() throws -> JSON {
+    mutating func readObject(depth: Int) throws -> JSON {
         position += 1
         var members: [(String, JSON)] = []
         skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+        if !atEnd, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
             skipSpace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a key") }
+            guard !atEnd, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a key (a string)") }
             let key = try readString()
             skipSpace()
-            try expect(":")
-            members.append((key, try readValue()))
+            guard !atEnd, bytes[position] == UInt8(ascii: ":") else { throw error("expected : after a key") }
+            position += 1
+            members.append((key, try readValue(depth: depth)))
             skipSpace()
-            guard position < bytes.count else { throw error("unterminated object") }
+            guard !atEnd else { throw error("unterminated object") }
             if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
-            try expect(",")
+            guard bytes[position] == UInt8(ascii: ",") else { throw error("expected , or } in an object") }
+            position += 1
         }
     }
 
-    mutating func readString() throws -> String {
-        position += 1
-        // The common case, no escape: one decode of the bytes up to the closing quote.
-        var end = position
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            defer { position = end + 1 }
-            return String(decoding: bytes[position..<end], as: UTF8.self)
-        }
-        var scalars = String.UnicodeScalarView()
-        var raw: [UInt8] = []
-        func flush() {
-            scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
-            raw.removeAll()
-        }
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: "\"") {
-                flush()
-                return String(scalars)
-            }
-            if byte != UInt8(ascii: "\\") { raw.append(byte); continue }
-            flush()
-            guard position < bytes.count else { break }
-            let escape = bytes[position]
-            position += 1
-            switch escape {
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "u"):
-                var code = try readHex4()
-                if (0xD800..<0xDC00).contains(code) {
-                    try expect("\\u")
-                    let low = try readHex4()
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let scalar = Unicode.Scalar(code) else { throw error("bad \\u escape") }
-                scalars.append(scalar)
-            default: scalars.append(Unicode.Scalar(escape))
-            }
-        }
-        throw error("unterminated string")
-    }
-
-    mutating func readHex4() throws -> UInt32 {
-        guard position + 4 <= bytes.count,
-              let code = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
-        else { throw error("bad \\u escape") }
-        position += 4
-        return code
+    /// How a byte reads in a message: a printable ASCII character quoted, else its hex value.
+    func describe(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? "'\(Unicode.Scalar(byte))'" : "byte 0x" + String(byte, radix: 16, uppercase: true)
     }
 }

@@ -64,16 +64,6 @@ public struct Container: Hashable, Sendable {
             ("runtime", .string(runtime)),
         ])
     }
-
-    mutating func applyConfig(_ json: JSON) {
-        rootfs = json["rootfs"]?.stringValue ?? ""
-        command = json["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        volumes = json["volumes"]?.arrayValue?.compactMap { item in
-            guard let name = item["name"]?.stringValue, let dest = item["dest"]?.stringValue else { return nil }
-            return VolumeMount(volume: name, destination: dest)
-        } ?? []
-        runtime = json["runtime"]?.stringValue ?? ""
-    }
 }
 
 /// A pod: a named group of containers with its own lock.

@@ -99,15 +99,15 @@ extension Runtime {
     // MARK: Looking objects up by name, id or unique id prefix
 
     public func lookupContainer(_ key: String) throws -> Container {
-        try resolve(key, .container) { try store.containers(where: $0, $1) }
+        try resolve(key, .container) { try store.containers(where: $0, $1).all() }
     }
 
     public func lookupPod(_ key: String) throws -> Pod {
-        try resolve(key, .pod) { try store.pods(where: $0, $1) }
+        try resolve(key, .pod) { try store.pods(where: $0, $1).all() }
     }
 
     public func lookupVolume(_ name: String) throws -> Volume {
-        guard let volume = try store.volumes(where: "name = ?", [.text(name)]).first else {
+        guard let volume = try store.volumes(where: "name = ?", [.text(name)]).all().first else {
             throw StateError.noSuch(.volume, name)
         }
         return volume

@@ -27,7 +27,7 @@ extension Runtime {
 
     public func removePod(_ key: String, force: Bool = false) throws {
         let pod = try lookupPod(key)
-        let members = try store.containers(where: "pod_id = ?", [.text(pod.id)])
+        let members = try store.containers(where: "pod_id = ?", [.text(pod.id)]).all()
         if !members.isEmpty {
             guard force else { throw StateError.podHasContainers(name: pod.name, containers: members.map(\.name)) }
             for container in members { try remove(container, force: true) }
@@ -68,15 +68,25 @@ extension Runtime {
 
     // MARK: Listings
 
-    /// Containers, oldest first; only running ones unless `all`.
-    public func containers(all: Bool = true) throws -> [Container] {
+    /// Containers, oldest first; only running ones unless `all`. A row that does not read is an error: for
+    /// the commands that act on what they get.
+    public func containers(all: Bool = true) throws -> [Container] { try listContainers(all: all).all() }
+
+    public func pods() throws -> [Pod] { try store.pods().all() }
+
+    public func volumes() throws -> [Volume] { try store.volumes().all() }
+
+    /// What the listing commands show: the objects whose rows read, and an error for each row that does not
+    /// (reported, and never rewritten). A container that does not read is reported even without `all`: it
+    /// might be running.
+    public func listContainers(all: Bool = true) throws -> ObjectRows<Container> {
         let every = try store.containers()
         return all ? every : every.filter { $0.state == .running }
     }
 
-    public func pods() throws -> [Pod] { try store.pods() }
+    public func listPods() throws -> ObjectRows<Pod> { try store.pods() }
 
-    public func volumes() throws -> [Volume] { try store.volumes() }
+    public func listVolumes() throws -> ObjectRows<Volume> { try store.volumes() }
 
     /// Records a container's state (the start/stop work of a later issue, and tests, use it).
     public func setState(_ container: Container, _ state: ContainerState, pid: Int32 = 0) throws {

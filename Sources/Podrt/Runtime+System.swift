@@ -11,8 +11,10 @@ public struct LockReport: Hashable, Sendable {
     public var orphaned: [UInt32]
     /// Ids some process holds right now.
     public var held: [UInt32]
+    /// Rows that do not read (their lock, when its id reads, is counted as theirs above).
+    public var unreadable: [CorruptRowError] = []
 
-    public var isClean: Bool { conflicts.isEmpty && unreserved.isEmpty && orphaned.isEmpty }
+    public var isClean: Bool { conflicts.isEmpty && unreserved.isEmpty && orphaned.isEmpty && unreadable.isEmpty }
 
     public static func == (a: LockReport, b: LockReport) -> Bool { a.json == b.json }
     public func hash(into hasher: inout Hasher) { hasher.combine(json) }
@@ -30,13 +32,15 @@ public struct LockReport: Hashable, Sendable {
             ("unreserved", .array(unreserved.map(owner))),
             ("orphaned", .array(orphaned.map { .number(Int64($0)) })),
             ("held", .array(held.map { .number(Int64($0)) })),
+            ("unreadable", .array(unreadable.map { .string($0.description) })),
         ])
     }
 }
 
 extension Runtime {
     public func lockReport() throws -> LockReport {
-        let owners = try store.lockOwners()
+        let rows = try store.lockOwners()
+        let owners = rows.objects + rows.unreadable.compactMap(\.lockOwner)
         let allocated = try locks.allocated()
         let allocatedSet = Set(allocated)
         var byLock: [UInt32: [LockOwner]] = [:]
@@ -46,7 +50,7 @@ extension Runtime {
             conflicts: byLock.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             unreserved: owners.filter { !allocatedSet.contains($0.lockID) },
             orphaned: allocated.filter { byLock[$0] == nil },
-            held: try locks.locksHeld())
+            held: try locks.locksHeld(), unreadable: rows.unreadable)
     }
 
     /// `system renumber`: under the alive lock, frees every lock and hands containers, pods and volumes fresh
@@ -54,18 +58,24 @@ extension Runtime {
     public func renumber() throws {
         let aliveLock = try AliveLock(fileSystem: machine.fileSystem, path: config.aliveLockPath)
         defer { aliveLock.release() }
-        try locks.freeAll()
+        var freed = false
         do {
             try store.transaction {
-                for owner in try store.lockOwners() {
+                // Every row must read before a lock is freed or a row written: renumber rewrites every lock id.
+                let owners = try store.lockOwners().all()
+                try locks.freeAll()
+                freed = true
+                for owner in owners {
                     if injectedBugs.contains(.renumberSkipsVolumes), owner.kind == .volume { continue }  // BugInjection: #23052
                     try store.setLockID(owner, try locks.allocate())
                 }
             }
         } catch {
             // Put the old reservations back before reporting.
-            try locks.freeAll()
-            try reserveAllLocks(expectFree: true)
+            if freed {
+                try locks.freeAll()
+                try reserveAllLocks(expectFree: true)
+            }
             throw ContextError(context: "renumbering locks", underlying: error)
         }
         try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "renumber", bootID: bootID))
@@ -77,7 +87,7 @@ extension Runtime {
         guard config.runtimes[newRuntime] != nil else { throw RuntimeError.unknownRuntime(newRuntime) }
         return try store.transaction {
             var count = 0
-            for var container in try store.containers() where container.runtime != newRuntime {
+            for var container in try store.containers().all() where container.runtime != newRuntime {
                 container.runtime = newRuntime
                 try store.updateConfig(of: container)
                 count += 1

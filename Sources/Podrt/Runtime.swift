@@ -86,16 +86,23 @@ public final class Runtime {
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map { $0.trimmingSpaces() } ?? ""
     }
 
-    /// Refresh after a reboot: a clean lock segment; one transaction that resets the per-boot state, records
-    /// the boot id and reads the lock owners; then every container, pod and volume re-reserves its lock; only
-    /// then the alive file and the `refresh` event.
+    /// Refresh after a reboot: a clean lock segment; one transaction that reads every object's lock owner and
+    /// per-boot columns, resets the per-boot state and records the boot id; then every container, pod and
+    /// volume re-reserves its lock; only then the alive file and the `refresh` event. A row whose lock owner or
+    /// per-boot columns do not read is left as it is, with a warning (refresh never repairs a row silently);
+    /// its lock is still reserved when its lock id reads.
     func refresh() throws {
         if injectedBugs.contains(.aliveBeforeRefresh) { try writeAlive() }  // BugInjection: alive file before refresh
         if !injectedBugs.contains(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
         let owners = try store.transaction {
-            try store.resetPerBootState()
+            let owners = try store.lockOwners()
+            try store.resetPerBootState(skipping: owners.unreadable)
             try store.setInfo("boot_id", bootID)
-            return try store.lockOwners()
+            return owners
+        }
+        for row in owners.unreadable {
+            warnings.append("\(row); refresh left the row as it is and "
+                + (row.lockID.map { "reserved its lock \($0)" } ?? "could not reserve its lock"))
         }
         try reserveLocks(of: owners, expectFree: true)
         try within("writing \(config.alivePath)") { try writeAlive() }
@@ -107,14 +114,17 @@ public final class Runtime {
     /// Reserves the lock of every container, pod and volume. With `expectFree`, an id already taken means two
     /// objects share it, which is reported; otherwise a taken id is the object's own surviving reservation.
     func reserveAllLocks(expectFree: Bool) throws {
-        try reserveLocks(of: try store.lockOwners(), expectFree: expectFree)
+        let owners = try store.lockOwners()
+        for row in owners.unreadable where row.lockID == nil { warnings.append("\(row); its lock cannot be reserved") }
+        try reserveLocks(of: owners, expectFree: expectFree)
     }
 
-    /// `reserveAllLocks` for owners already read (refresh reads them in its transaction).
-    func reserveLocks(of owners: [LockOwner], expectFree: Bool) throws {
+    /// `reserveAllLocks` for owners already read (refresh reads them in its transaction): the objects, and
+    /// the unreadable rows whose lock id reads.
+    func reserveLocks(of owners: ObjectRows<LockOwner>, expectFree: Bool) throws {
         var seen: [UInt32: LockOwner] = [:]
         var unique: [UInt32] = []
-        for owner in owners {
+        for owner in owners.objects + owners.unreadable.compactMap(\.lockOwner) {
             if injectedBugs.contains(.volumeLocksNotReserved), owner.kind == .volume { continue }  // BugInjection: #4605
             if let first = seen[owner.lockID] {
                 warnings.append("\(owner.kind.rawValue) \(owner.name) and \(first.kind.rawValue) \(first.name) "

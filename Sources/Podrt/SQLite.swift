@@ -110,15 +110,35 @@ final class Database {
     var changes: Int { Int(sqlite3_changes(handle)) }
 }
 
-/// A value in or out of SQLite.
+/// A value in or out of SQLite, with the storage class SQLite gave it. Nothing converts between classes:
+/// reading a column checks the class it expects (`RowReader`), so a NULL or a stray type is an error, not 0 or "".
 enum SQLValue: Hashable {
     case null
     case integer(Int64)
+    case real(Double)
     case text(String)
+    /// A BLOB, or TEXT whose bytes are not valid UTF-8 (`invalidText`): never decoded with replacement characters.
+    case blob([UInt8])
+    case invalidText([UInt8])
 
-    var int: Int64 { if case let .integer(value) = self { return value } else { return 0 } }
-    var string: String { if case let .text(value) = self { return value } else { return "" } }
-    var optionalString: String? { if case let .text(value) = self { return value } else { return nil } }
+    /// The integer, or nil for any other class.
+    var integerValue: Int64? { if case let .integer(value) = self { return value } else { return nil } }
+    /// The text, or nil for any other class.
+    var textValue: String? { if case let .text(value) = self { return value } else { return nil } }
+
+    /// What the value is, for an error message: `NULL`, `integer 7`, `text "x"`, `a blob of 3 bytes`.
+    var summary: String {
+        switch self {
+        case .null: return "NULL"
+        case let .integer(value): return "integer \(value)"
+        case let .real(value): return "real \(value)"
+        case let .text(value):
+            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+            return "text " + JSON.string(shown).serialized()
+        case let .blob(bytes): return "a blob of \(bytes.count) bytes"
+        case let .invalidText(bytes): return "text of \(bytes.count) bytes that is not valid UTF-8"
+        }
+    }
 }
 
 final class Statement {
@@ -141,7 +161,17 @@ final class Statement {
             switch value {
             case .null: rc = sqlite3_bind_null(handle, index)
             case let .integer(number): rc = sqlite3_bind_int64(handle, index, number)
-            case let .text(text): rc = sqlite3_bind_text(handle, index, text, -1, shim_sqlite_transient())
+            case let .real(number): rc = sqlite3_bind_double(handle, index, number)
+            // By length, so an embedded NUL stays.
+            case let .text(text): rc = sqlite3_bind_text(handle, index, text, Int32(text.utf8.count), shim_sqlite_transient())
+            case let .blob(bytes), let .invalidText(bytes):
+                let isText: Bool
+                if case .invalidText = value { isText = true } else { isText = false }
+                rc = bytes.isEmpty ? sqlite3_bind_zeroblob(handle, index, 0) : bytes.withUnsafeBytes {
+                    isText ? sqlite3_bind_text(handle, index, $0.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                               Int32($0.count), shim_sqlite_transient())
+                           : sqlite3_bind_blob(handle, index, $0.baseAddress!, Int32($0.count), shim_sqlite_transient())
+                }
             }
             guard rc == SQLITE_OK else { throw database.error(rc) }
         }
@@ -155,14 +185,22 @@ final class Statement {
         throw database.error(rc)
     }
 
+    /// The current row, each column in its own storage class. Text is read by its length (an embedded NUL
+    /// stays) and checked as UTF-8.
     func row() -> [SQLValue] {
         (0..<sqlite3_column_count(handle)).map { column in
             switch sqlite3_column_type(handle, column) {
             case SQLITE_NULL: return .null
             case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+            case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+            case SQLITE_TEXT:
+                // sqlite3_column_text before sqlite3_column_bytes, as SQLite's documentation asks.
+                guard let start = sqlite3_column_text(handle, column) else { return .text("") }
+                let text = UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column)))
+                return String(strictUTF8: text).map(SQLValue.text) ?? .invalidText(Array(text))
             default:
-                guard let text = sqlite3_column_text(handle, column) else { return .null }
-                return .text(String(cString: text))
+                guard let start = sqlite3_column_blob(handle, column) else { return .blob([]) }
+                return .blob(Array(UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column)))))
             }
         }
     }

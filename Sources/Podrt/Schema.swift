@@ -58,7 +58,7 @@ enum Schema {
     /// since every command asks: only a missing table sends it to `sqlite_master`.
     static func version(_ database: Database) throws -> Int {
         do {
-            return Int(try database.query("SELECT version FROM schema_version").first?.first?.int ?? 0)
+            return try recorded(database)
         } catch let error as DatabaseError where error.code == SQLITE_ERROR {
             let tables = try database.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
             guard tables.isEmpty else { throw error }
@@ -66,13 +66,23 @@ enum Schema {
         }
     }
 
+    /// The version in `schema_version`, 0 when the table is empty; a value that is not an integer is an error
+    /// (read as 0 it would run the migrations again over the tables).
+    static func recorded(_ database: Database) throws -> Int {
+        guard let value = try database.query("SELECT version FROM schema_version").first?.first else { return 0 }
+        guard let version = value.integerValue.flatMap({ Int(exactly: $0) }) else {
+            throw DatabaseError(path: database.path, code: 0,
+                                message: "schema_version holds \(value.summary), expected an integer; it was left as it is")
+        }
+        return version
+    }
+
     /// Brings `database` up to `currentVersion` in one write transaction. A database from a newer podrt is
     /// refused.
     static func migrate(_ database: Database) throws {
         try database.transaction {
             try database.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            let rows = try database.query("SELECT version FROM schema_version")
-            let version = Int(rows.first?.first?.int ?? 0)
+            let version = try recorded(database)
             guard version <= currentVersion else {
                 throw DatabaseError(path: database.path, code: 0,
                                     message: "schema version \(version) is newer than this podrt knows (\(currentVersion))")

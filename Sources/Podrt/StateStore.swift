@@ -52,8 +52,15 @@ final class StateStore {
 
     // MARK: Runtime info
 
+    /// The value recorded under `key`, nil when there is none; a value that is not text is an error.
     func info(_ key: String) throws -> String? {
-        try database.query("SELECT value FROM runtime_info WHERE key = ?", [.text(key)]).first?.first?.optionalString
+        guard let value = try database.query("SELECT value FROM runtime_info WHERE key = ?", [.text(key)]).first?.first
+        else { return nil }
+        guard let text = value.textValue else {
+            throw DatabaseError(path: database.path, code: 0,
+                                message: "runtime_info \(key) is \(value.summary), expected text; it was left as it is")
+        }
+        return text
     }
 
     func setInfo(_ key: String, _ value: String) throws {
@@ -67,7 +74,7 @@ final class StateStore {
         let rows = try database.query("""
             SELECT 'container' FROM containers WHERE name = ?1 UNION ALL SELECT 'pod' FROM pods WHERE name = ?1 LIMIT 1
             """, [.text(name)])
-        return rows.first.flatMap { ObjectKind(rawValue: $0[0].string) }
+        return rows.first.flatMap { $0[0].textValue.flatMap(ObjectKind.init(rawValue:)) }
     }
 
     func volumeExists(_ name: String) throws -> Bool {
@@ -78,6 +85,7 @@ final class StateStore {
 
     static let containerColumns =
         "id, name, lock_id, pod_id, created, config, state, pid, conmon_pid, mountpoint, exec_sessions"
+    static let containerColumnNames = containerColumns.split(separator: ", ").map(String.init)
 
     func insert(_ container: Container) throws {
         try database.query(
@@ -89,20 +97,10 @@ final class StateStore {
              .text(JSON.array(container.execSessions.map(JSON.string)).serialized())])
     }
 
-    func containers(where condition: String = "1", _ values: [SQLValue] = []) throws -> [Container] {
-        try database.query("SELECT \(Self.containerColumns) FROM containers WHERE \(condition) ORDER BY created, id",
-                           values).map { row in
-            var container = Container(id: row[0].string, name: row[1].string, lockID: UInt32(truncatingIfNeeded: row[2].int),
-                                      podID: row[3].optionalString, created: row[4].int, rootfs: "", command: [],
-                                      volumes: [], runtime: "")
-            if let json = try? JSON.parse(row[5].string) { container.applyConfig(json) }
-            container.state = ContainerState(rawValue: row[6].string) ?? .unknown
-            container.pid = Int32(truncatingIfNeeded: row[7].int)
-            container.conmonPID = Int32(truncatingIfNeeded: row[8].int)
-            container.mountpoint = row[9].string
-            container.execSessions = (try? JSON.parse(row[10].string))?.arrayValue?.compactMap(\.stringValue) ?? []
-            return container
-        }
+    /// The containers matching `condition`, oldest first; a row that does not read is in `unreadable`.
+    func containers(where condition: String = "1", _ values: [SQLValue] = []) throws -> ObjectRows<Container> {
+        try read(.container, "SELECT rowid, \(Self.containerColumns) FROM containers WHERE \(condition) ORDER BY created, id",
+                 values, names: Self.containerColumnNames, idColumn: 0, nameColumn: 1, lockColumn: 2, Container.init(row:))
     }
 
     func updateConfig(of container: Container) throws {
@@ -130,14 +128,13 @@ final class StateStore {
                             .text("{}"), .text(pod.cgroupPath)])
     }
 
-    func pods(where condition: String = "1", _ values: [SQLValue] = []) throws -> [Pod] {
-        try database.query("SELECT id, name, lock_id, created, cgroup_path FROM pods WHERE \(condition) ORDER BY created, id",
-                           values).map { row in
-            var pod = Pod(id: row[0].string, name: row[1].string, lockID: UInt32(truncatingIfNeeded: row[2].int),
-                          created: row[3].int)
-            pod.cgroupPath = row[4].string
-            return pod
-        }
+    static let podColumnNames = ["id", "name", "lock_id", "created", "cgroup_path"]
+
+    /// The pods matching `condition`, oldest first; a row that does not read is in `unreadable`.
+    func pods(where condition: String = "1", _ values: [SQLValue] = []) throws -> ObjectRows<Pod> {
+        try read(.pod, "SELECT rowid, \(Self.podColumnNames.joined(separator: ", ")) FROM pods WHERE \(condition) "
+                     + "ORDER BY created, id",
+                 values, names: Self.podColumnNames, idColumn: 0, nameColumn: 1, lockColumn: 2, Pod.init(row:))
     }
 
     /// False when the row was already gone (another process removed it first).
@@ -155,15 +152,13 @@ final class StateStore {
                             .integer(volume.mountCount), .text(volume.mountpoint)])
     }
 
-    func volumes(where condition: String = "1", _ values: [SQLValue] = []) throws -> [Volume] {
-        try database.query("SELECT name, lock_id, created, config, mount_count, mountpoint FROM volumes WHERE \(condition) ORDER BY created, name",
-                           values).map { row in
-            var volume = Volume(name: row[0].string, lockID: UInt32(truncatingIfNeeded: row[1].int), created: row[2].int)
-            volume.driver = (try? JSON.parse(row[3].string))?["driver"]?.stringValue ?? "local"
-            volume.mountCount = row[4].int
-            volume.mountpoint = row[5].string
-            return volume
-        }
+    static let volumeColumnNames = ["name", "lock_id", "created", "config", "mount_count", "mountpoint"]
+
+    /// The volumes matching `condition`, oldest first; a row that does not read is in `unreadable`.
+    func volumes(where condition: String = "1", _ values: [SQLValue] = []) throws -> ObjectRows<Volume> {
+        try read(.volume, "SELECT rowid, \(Self.volumeColumnNames.joined(separator: ", ")) FROM volumes "
+                     + "WHERE \(condition) ORDER BY created, name",
+                 values, names: Self.volumeColumnNames, idColumn: 0, nameColumn: 0, lockColumn: 1, Volume.init(row:))
     }
 
     /// False when the row was already gone (another process removed it first).
@@ -174,22 +169,10 @@ final class StateStore {
 
     /// How many rows `table` (containers, pods or volumes) has.
     func count(_ kind: ObjectKind) throws -> Int {
-        Int(try database.query("SELECT count(*) FROM \(kind.rawValue)s").first?.first?.int ?? 0)
+        Int(try database.query("SELECT count(*) FROM \(kind.rawValue)s").first?.first?.integerValue ?? 0)
     }
 
     // MARK: Locks
-
-    /// Every object that owns a lock: containers, pods and volumes.
-    func lockOwners() throws -> [LockOwner] {
-        try database.query("""
-            SELECT 'container', id, name, lock_id FROM containers
-            UNION ALL SELECT 'pod', id, name, lock_id FROM pods
-            UNION ALL SELECT 'volume', name, name, lock_id FROM volumes
-            """).map { row in
-            LockOwner(kind: ObjectKind(rawValue: row[0].string) ?? .container, id: row[1].string, name: row[2].string,
-                      lockID: UInt32(truncatingIfNeeded: row[3].int))
-        }
-    }
 
     func setLockID(_ owner: LockOwner, _ lockID: UInt32) throws {
         let table: String
@@ -203,8 +186,18 @@ final class StateStore {
     }
 
     /// Resets the per-boot state after a reboot, as podman 5 does. The caller wraps it in the refresh transaction.
-    /// Rows already in their reset state are not rewritten, so the transaction writes only what changed.
-    func resetPerBootState() throws {
+    /// Rows already in their reset state are not rewritten, so the transaction writes only what changed, and
+    /// the rows in `skipping` (those that do not read) are not written at all, nor their exit codes.
+    func resetPerBootState(skipping unreadable: [CorruptRowError] = []) throws {
+        /// The rowids of the unreadable rows of `kind`, as an SQL list; nil when there are none.
+        func rowids(_ kind: ObjectKind) -> String? {
+            let rowids = unreadable.filter { $0.kind == kind }.map { String($0.rowid) }
+            return rowids.isEmpty ? nil : rowids.joined(separator: ", ")
+        }
+        func skip(_ kind: ObjectKind) -> String { rowids(kind).map { " AND rowid NOT IN (\($0))" } ?? "" }
+        let keptExitCodes = rowids(.container).map {
+            " WHERE id NOT IN (SELECT id FROM containers WHERE rowid IN (\($0)) AND id IS NOT NULL)"
+        } ?? ""
         // state = CASE state WHEN 'running' THEN 'exited' … ELSE state END, in the same pass as the runtime fields.
         let changing = ContainerState.allCases.filter { $0.afterReboot != $0 }
         let cases = changing.map { "WHEN '\($0.rawValue)' THEN '\($0.afterReboot.rawValue)'" }.joined(separator: " ")
@@ -212,10 +205,10 @@ final class StateStore {
         try database.execute("""
             UPDATE containers SET state = CASE state \(cases) ELSE state END,
                     pid = 0, conmon_pid = 0, mountpoint = '', exec_sessions = '[]'
-                WHERE state IN (\(states)) OR pid != 0 OR conmon_pid != 0 OR mountpoint != '' OR exec_sessions != '[]';
-            DELETE FROM container_exit_codes;
-            UPDATE pods SET cgroup_path = '' WHERE cgroup_path != '';
-            UPDATE volumes SET mount_count = 0, mountpoint = '' WHERE mount_count != 0 OR mountpoint != '';
+                WHERE (state IN (\(states)) OR pid != 0 OR conmon_pid != 0 OR mountpoint != '' OR exec_sessions != '[]')\(skip(.container));
+            DELETE FROM container_exit_codes\(keptExitCodes);
+            UPDATE pods SET cgroup_path = '' WHERE cgroup_path != ''\(skip(.pod));
+            UPDATE volumes SET mount_count = 0, mountpoint = '' WHERE (mount_count != 0 OR mountpoint != '')\(skip(.volume));
             """)
     }
 }

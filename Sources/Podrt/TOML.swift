@@ -58,6 +58,9 @@ private struct TOMLScanner {
     let file: String
     var position = 0
     var line = 1
+    /// How many arrays `readArray` is inside: deeper than `maximumDepth` is refused, so no input exhausts the stack.
+    var depth = 0
+    static let maximumDepth = 64
 
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
@@ -124,6 +127,9 @@ private struct TOMLScanner {
     }
 
     mutating func readArray() throws -> TOMLValue {
+        guard depth < Self.maximumDepth else { throw error("arrays nested deeper than \(Self.maximumDepth) levels") }
+        depth += 1
+        defer { depth -= 1 }
         position += 1
         var items: [TOMLValue] = []
         while true {

@@ -36,7 +36,9 @@ public enum Timestamp {
                                             ("s", 1_000_000_000)]
             guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
             rest = rest.dropFirst(unit.count)
-            total += value * scale
+            let (part, overflow) = value.multipliedReportingOverflow(by: scale)
+            guard !overflow, case (let sum, false) = total.addingReportingOverflow(part) else { return nil }
+            total = sum
         }
         return number.isEmpty ? total : nil
     }

@@ -88,7 +88,10 @@ func removeEach(_ keys: [String], _ remove: (String) throws -> Void) throws {
 }
 
 struct PS: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ps", abstract: "List containers.")
+    static let configuration = CommandConfiguration(
+        commandName: "ps", abstract: "List containers.",
+        discussion: "A container whose row in the state database does not read is not listed: it is reported on "
+            + "standard error (naming the container and the database), the others are listed, and podrt exits 1.")
 
     @ParentCommand var podrt: PodrtCommand
     @OptionGroup var output: FormatOption
@@ -97,9 +100,10 @@ struct PS: ParsableCommand {
 
     func run() throws {
         let runtime = try podrt.global.open()
-        let containers = try runtime.containers(all: all)
-        let pods = try runtime.pods()
-        print(output.json ? Listings.containers(containers, pods: pods).prettyPrinted()
-                          : Listings.containerTable(containers, pods: pods))
+        let containers = try runtime.listContainers(all: all)
+        let pods = try runtime.listPods().objects  // for pod names only: `pod ls` reports its own rows
+        print(output.json ? Listings.containers(containers.objects, pods: pods).prettyPrinted()
+                          : Listings.containerTable(containers.objects, pods: pods))
+        try reportUnreadable(containers.unreadable)
     }
 }

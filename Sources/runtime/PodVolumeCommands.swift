@@ -36,10 +36,11 @@ struct PodCommand: ParsableCommand {
 
         func run() throws {
             let runtime = try podrt.global.open()
-            let pods = try runtime.pods()
-            let containers = try runtime.containers(all: true)
-            print(output.json ? Listings.pods(pods, containers: containers).prettyPrinted()
-                              : Listings.podTable(pods, containers: containers))
+            let pods = try runtime.listPods()
+            let containers = try runtime.listContainers(all: true).objects  // for counts: `ps -a` reports its rows
+            print(output.json ? Listings.pods(pods.objects, containers: containers).prettyPrinted()
+                              : Listings.podTable(pods.objects, containers: containers))
+            try reportUnreadable(pods.unreadable)
         }
     }
 }
@@ -77,8 +78,9 @@ struct VolumeCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let volumes = try podrt.global.open().volumes()
-            print(output.json ? Listings.volumes(volumes).prettyPrinted() : Listings.volumeTable(volumes))
+            let volumes = try podrt.global.open().listVolumes()
+            print(output.json ? Listings.volumes(volumes.objects).prettyPrinted() : Listings.volumeTable(volumes.objects))
+            try reportUnreadable(volumes.unreadable)
         }
     }
 }

@@ -30,8 +30,17 @@ struct EventsCommand: ParsableCommand {
             }
             sinceTime = parsed
         }
-        for event in try runtime.events.read(since: sinceTime) {
-            print(output.json ? event.json.serialized() : event.text)
+        // A line that is not an event is reported where it is (file:line and why) and the others still print;
+        // then exit 1, as for a listing with an unreadable row.
+        var failed = false
+        for line in try runtime.events.readEach(since: sinceTime) {
+            switch line {
+            case let .success(event): print(output.json ? event.json.serialized() : event.text)
+            case let .failure(error):
+                printError("Error: \(error)")
+                failed = true
+            }
         }
+        if failed { throw ExitFailure(code: 1) }
     }
 }

@@ -72,6 +72,7 @@ struct SystemCommand: ParsableCommand {
                     print("unreserved: \(owner.kind.rawValue) \(owner.name) uses lock \(owner.lockID), which is not allocated")
                 }
                 for id in report.orphaned { print("orphaned: lock \(id) is allocated but no object uses it") }
+                for row in report.unreadable { print("unreadable: \(row)") }
                 if !report.held.isEmpty { print("held: \(report.held.map(String.init).joined(separator: " "))") }
             }
             if !report.isClean { throw ExitFailure(code: 1) }

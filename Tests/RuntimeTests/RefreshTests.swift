@@ -145,7 +145,7 @@ final class RefreshTests: XCTestCase {
         try renumbering.renumber()
         XCTAssertEqual(renumbering.locks.capacity, 4096)
         XCTAssertEqual(try renumbering.locks.allocated(), Array(0..<7))
-        let owners = try renumbering.store.lockOwners()
+        let owners = try renumbering.store.lockOwners().all()
         XCTAssertEqual(Set(owners.map(\.lockID)).count, 7)
         XCTAssertEqual(owners.filter { $0.kind == .volume }.count, 2)
         XCTAssertTrue(try renumbering.lockReport().isClean)
@@ -187,7 +187,7 @@ final class RefreshTests: XCTestCase {
     func testSchemaVersionIsRecorded() throws {
         let scratch = try ScratchMachine()
         let runtime = try scratch.open()
-        XCTAssertEqual(try runtime.store.database.query("SELECT version FROM schema_version").first?.first?.int,
+        XCTAssertEqual(try runtime.store.database.query("SELECT version FROM schema_version").first?.first?.integerValue,
                        Int64(Schema.currentVersion))
         // A database from a newer podrt is refused, not downgraded.
         try runtime.store.database.execute("UPDATE schema_version SET version = 99")

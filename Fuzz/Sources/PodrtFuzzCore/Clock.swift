@@ -1,0 +1,1 @@
+../../../Sources/Core/System/Clock.swift

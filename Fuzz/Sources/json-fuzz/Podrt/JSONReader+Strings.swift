@@ -1,0 +1,1 @@
+../../../../Sources/Podrt/JSONReader+Strings.swift
