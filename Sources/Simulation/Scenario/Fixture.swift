@@ -22,9 +22,7 @@ public struct FixtureCase: Sendable {
             (try? fs.readFile(base + "/" + path)).map { String(decoding: $0, as: UTF8.self) }
         }
         var fixture = FixtureCase(name: name)
-        guard let manifest = text("expected/manifest") else {
-            throw ScenarioError(path: base, line: 0, message: "no such fixture case (expected/manifest missing)")
-        }
+        guard let manifest = text("expected/manifest") else { throw NotFound(tried: base + "/expected/manifest") }
         fixture.crypttab = try? fs.readFile(base + "/crypttab")
         fixture.commandLine = text("cmdline").map { var s = $0; while s.hasSuffix("\n") { s.removeLast() }; return s }
         for line in (text("env") ?? "").split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
@@ -45,4 +43,12 @@ public struct FixtureCase: Sendable {
 
 extension FixtureCase {
     init(name: String) { self.name = name }
+
+    /// A case whose `expected/manifest` is not at `tried`.
+    struct NotFound: Error { var tried: String }
+
+    /// The cases of a fixture directory (for suggestions).
+    static func names(in directory: String) -> [String] {
+        ((try? HostFileSystem().readdir(directory)) ?? []).map(\.name).sorted()
+    }
 }

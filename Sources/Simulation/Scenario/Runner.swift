@@ -136,7 +136,7 @@ final class Runner: ScenarioDriver {
         let specs = commands.map { command -> ProgramSpec in
             switch command.program {
             case let .generator(fixture): return generatorProgram(fixture: fixture, crashAtOp: command.crashAtOp)
-            case let .podrt(words): return podrtProgram(words, crashAtOp: command.crashAtOp)
+            case let .podrt(podrt): return podrtProgram(podrt, crashAtOp: command.crashAtOp)
             }
         }
         let bootBefore = world.bootCount

@@ -7,14 +7,14 @@ extension Scenario {
     public static func load(path: String, fixtures: String = "Fixtures/generator") throws -> Scenario {
         let bytes = try HostFileSystem().readFile(path, limit: 1 << 20)
         var scenario = try parse(String(decoding: bytes, as: UTF8.self), path: path)
-        for step in scenario.steps {
-            var names: [String] = []
-            if case let .expectFixture(name) = step.action { names.append(name) }
-            if case let .group(commands, _) = step.action {
-                for case let .generator(fixture?) in commands.map(\.program) { names.append(fixture) }
-            }
-            for name in names where scenario.fixtures[name] == nil {
-                scenario.fixtures[name] = try FixtureCase.load(directory: fixtures, name: name)
+        for reference in scenario.fixtureReferences where scenario.fixtures[reference.name] == nil {
+            do {
+                scenario.fixtures[reference.name] = try FixtureCase.load(directory: fixtures, name: reference.name)
+            } catch let missing as FixtureCase.NotFound {
+                throw ScenarioError(path: path, line: reference.line, column: reference.column,
+                                    found: "`\(reference.name)`, which is no fixture case (\(missing.tried) not found)",
+                                    expected: "a case of \(fixtures)",
+                                    suggestion: Spelling.nearest(reference.name, in: FixtureCase.names(in: fixtures)))
             }
         }
         return scenario
