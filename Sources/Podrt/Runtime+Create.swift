@@ -29,6 +29,7 @@ extension Runtime {
                 return container
             }
         } then: { container in
+            observer?(.created(.container, name: container.name))
             try event(.container, "create", id: container.id, name: container.name)
         }
     }
@@ -43,6 +44,7 @@ extension Runtime {
                 return pod
             }
         } then: { pod in
+            observer?(.created(.pod, name: pod.name))
             try event(.pod, "create", id: pod.id, name: pod.name)
         }
     }
@@ -59,6 +61,7 @@ extension Runtime {
                 return volume
             }
         } then: { volume in
+            observer?(.created(.volume, name: volume.name))
             try event(.volume, "create", id: volume.name, name: volume.name)
         }
     }

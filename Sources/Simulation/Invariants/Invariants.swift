@@ -2,6 +2,9 @@
 struct Ledger {
     /// Objects whose create reported success and whose removal did not (kind, name).
     var reported: Set<String> = []
+    /// What each promised container was created with (`pod NAME`, `volume NAME`): a forced removal of its
+    /// pod or volume may take it along, and nothing else may.
+    var links: [String: Set<String>] = [:]
     /// Containers a `start` succeeded for in this boot.
     var startedThisBoot: Set<String> = []
     /// A process was killed in this boot (a crash may legitimately leak a lock or skip the refresh event).

@@ -79,17 +79,17 @@ extension MountedRunner {
                     kill(processes.filter(\.running))
                     reboot(powerLoss: plan.action == .powerLoss, line: 0)
                     rebooted()
-                    return GroupOutcome(processes: processes, rebooted: true, deadlock: nil)
+                    return GroupOutcome(processes: processes, rebooted: true, deadlock: nil, changes: nil)
                 }
             }
             if deadline < clock.monotonicNow() {
                 let stuck = processes.filter(\.running).map { "pid \($0.pid) still running after \(Int(setup.timeout)) s" }
                 kill(processes.filter(\.running))
-                return GroupOutcome(processes: processes, rebooted: false, deadlock: stuck)
+                return GroupOutcome(processes: processes, rebooted: false, deadlock: stuck, changes: nil)
             }
             usleep(500)
         }
-        return GroupOutcome(processes: processes, rebooted: false, deadlock: nil)
+        return GroupOutcome(processes: processes, rebooted: false, deadlock: nil, changes: nil)
     }
 
     /// SIGKILL through the server, which fails held requests so that they never happen; then reap. All are
@@ -135,7 +135,7 @@ extension MountedRunner {
         case let .createPod(name): return [create(.pod, name)]
         case let .createVolume(name): return [create(.volume, name)]
         case let .createMany(kind, prefix, count): return (0..<count).map { create(kind, prefix + String($0)) }
-        case let .remove(kind, name, _): return [global + [kind.rawValue, "rm", "-f", name]]
+        case let .remove(kind, name, force): return [global + [kind.rawValue, "rm"] + (force ? ["-f"] : []) + [name]]
         }
     }
 }

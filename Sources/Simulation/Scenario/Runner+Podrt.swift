@@ -6,13 +6,15 @@ import SimFS
 /// database through the FileSystem VFS.
 extension Runner {
     func podrtProgram(_ command: PodrtCommand, crashAtOp: Int?) -> ProgramSpec {
-        let config = self.config, bugs = options.bugs.runtime
+        let config = self.config, bugs = options.bugs.runtime, changes = self.changes
         return ProgramSpec(name: "podrt-" + command.words[0], crashAtOp: crashAtOp) { machine, process in
             var options = RuntimeOptions(config: config)
             // podrt's own VFS over the FileSystem protocol (Podrt/FileSystemVFS.swift).
             options.databaseOverFileSystem = true
             options.forRenumber = command == .renumber
             options.injectedBugs = bugs
+            // What this process creates and removes, in the order it does, for the ledger (ScenarioDriver+Ledger).
+            options.observer = { [changes] change in changes.append(ObservedChange(serial: process.serial, change: change)) }
             do {
                 let runtime = try Runtime(machine: machine, options: options)
                 try Runner.execute(command, runtime, process)
@@ -54,52 +56,24 @@ extension Runner {
                 case .volume: _ = try runtime.createVolume(name: name)
                 }
             }
-        // `rm X` removes the object named X, else the one whose id is or starts with X (as podman does), so
-        // the name it resolves to is noted first: that object is the one the ledger stops promising.
-        case let .remove(.container, name, _):
+        // `rm X` removes the object named X, else the one whose id is or starts with X (as podman does); the
+        // name it resolves to is noted first, for the ledger's check of what a forced removal takes along.
+        // Without `-f` podrt refuses an object in use, as podman's `rm` does (scenarios/README.md, "rm").
+        case let .remove(.container, name, force):
             process.removing = try runtime.lookupContainer(name).name
-            try runtime.removeContainer(process.removing!, force: true)
-        case let .remove(.pod, name, _):
+            try runtime.removeContainer(process.removing!, force: force)
+        case let .remove(.pod, name, force):
             process.removing = try runtime.lookupPod(name).name
-            try runtime.removePod(process.removing!, force: true)
-        case let .remove(.volume, name, _):
+            try runtime.removePod(process.removing!, force: force)
+        case let .remove(.volume, name, force):
             process.removing = try runtime.lookupVolume(name).name
-            try runtime.removeVolume(process.removing!, force: true)
+            try runtime.removeVolume(process.removing!, force: force)
         }
     }
 }
 
-/// The ledger's side of podrt commands, on every driver.
+/// podrt's configuration, on every driver.
 extension ScenarioDriver {
-    /// What a successful command means for the ledger.
-    func record(_ command: Command, _ process: any ProcessOutcome) {
-        guard case let .podrt(podrt) = command.program else { return }
-        ledger.podrtSucceededThisBoot = true
-        switch podrt {
-        case let .createContainer(name, _, _): ledger.reported.insert("container \(name)")
-        case let .createPod(name): ledger.reported.insert("pod \(name)")
-        case let .createVolume(name): ledger.reported.insert("volume \(name)")
-        case let .createMany(kind, prefix, count):
-            for index in 0..<count { ledger.reported.insert("\(kind.rawValue) \(prefix)\(index)") }
-        case let .remove(kind, name, _):
-            ledger.reported.remove("\(kind.rawValue) \(process.removing ?? name)")
-        case let .start(name):
-            ledger.startedThisBoot.insert(name)
-        case .reset:
-            ledger.reported = []
-        case .ps, .info, .locks, .renumber:
-            break
-        }
-    }
-
-    /// A `rm` or `reset` that did not report success (or whose success a reboot left unrecorded): what it was
-    /// removing may or may not be gone.
-    func forgetIfRemoving(_ command: Command, _ process: any ProcessOutcome) {
-        guard case let .podrt(podrt) = command.program else { return }
-        if case let .remove(kind, name, _) = podrt { ledger.reported.remove("\(kind.rawValue) \(process.removing ?? name)") }
-        if podrt == .reset { ledger.reported = [] }
-    }
-
     func applyConfig(_ settings: [ConfigSetting]) {
         for setting in settings {
             switch setting {

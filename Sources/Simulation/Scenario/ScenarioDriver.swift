@@ -20,6 +20,9 @@ struct GroupOutcome {
     var rebooted: Bool
     /// Every process was blocked (the wait-for cycle), or they did not finish.
     var deadlock: [String]?
+    /// What the processes (by index) created and removed, in the order they did; nil when the driver cannot
+    /// see inside its processes (FUSE mode), and the ledger goes by what the commands imply.
+    var changes: [(process: Int, change: ObjectChange)]?
 }
 
 /// The machine a scenario runs on: the in-process simulation (`Runner`) or a FUSE-mounted machine running
@@ -103,16 +106,7 @@ extension ScenarioDriver {
     func runGroup(_ commands: [Command], together: Bool) -> Violation? {
         let outcome = runProcesses(commands, together: together)
         lastGroup = Array(zip(commands, outcome.processes))
-        // (A reboot during the group has already reset the ledger's boot through `rebooted()`.)
-        if !outcome.rebooted {
-            if outcome.processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
-            for (command, process) in lastGroup where process.exitCode == 0 { record(command, process) }
-        }
-        // A removal that crashed or failed may have happened anyway: its object is no longer promised. Nor is
-        // it after one that succeeded in a group a reboot cut short (the group's successes are not recorded).
-        for (command, process) in lastGroup where process.exitCode != 0 || outcome.rebooted {
-            forgetIfRemoving(command, process)
-        }
+        if let broken = book(outcome) { return broken }
         if let cycle = outcome.deadlock {
             return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
         }
