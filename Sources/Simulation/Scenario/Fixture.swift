@@ -47,8 +47,10 @@ extension FixtureCase {
     /// A case whose `expected/manifest` is not at `tried`.
     struct NotFound: Error { var tried: String }
 
-    /// The cases of a fixture directory (for suggestions).
+    /// The cases of a fixture directory: its entries with an `expected/manifest`.
     static func names(in directory: String) -> [String] {
-        ((try? HostFileSystem().readdir(directory)) ?? []).map(\.name).sorted()
+        let fs = HostFileSystem()
+        return ((try? fs.readdir(directory)) ?? []).map(\.name)
+            .filter { (try? fs.stat(directory + "/" + $0 + "/expected/manifest")) != nil }.sorted()
     }
 }
