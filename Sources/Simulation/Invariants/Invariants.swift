@@ -11,7 +11,10 @@ struct Ledger {
     var crashedThisBoot = false
     /// A podrt command succeeded in this boot.
     var podrtSucceededThisBoot = false
-    /// The podrt commands of this boot saw injected faults.
+    /// Fault rules are in force (from a `fault` step to `clear-faults`).
+    var faultsActive = false
+    /// Fault rules were in force at some time in this boot: a fault may have kept podrt from logging its
+    /// refresh event (I4), as it may keep any write from happening.
     var faultsThisBoot = false
     /// A reboot or power loss happened since the last settled check of I6.
     var rebootSinceCheck = false
@@ -73,7 +76,8 @@ enum Invariants {
             if let (boot, count) = refreshes.first(where: { $0.value > 1 }) {
                 return fail("I4", "\(count) refresh events in boot \(boot)")
             }
-            if ledger.podrtSucceededThisBoot, !ledger.crashedThisBoot, refreshes[state.bootID, default: 0] == 0 {
+            if ledger.podrtSucceededThisBoot, !ledger.crashedThisBoot, !ledger.faultsThisBoot,
+               refreshes[state.bootID, default: 0] == 0 {
                 return fail("I4", "podrt ran in boot \(state.bootID) but no refresh event was recorded for it")
             }
         }

@@ -70,8 +70,10 @@ extension ScenarioDriver {
             rebooted()
         case let .fault(rule):
             ledger.faultsThisBoot = true
+            ledger.faultsActive = true
             return addFault(rule)
         case .clearFaults:
+            ledger.faultsActive = false
             clearFaults()
         case .check:
             return checkInvariants()
@@ -100,6 +102,7 @@ extension ScenarioDriver {
         ledger.startedThisBoot = []
         ledger.crashedThisBoot = false
         ledger.podrtSucceededThisBoot = false
+        ledger.faultsThisBoot = ledger.faultsActive
         ledger.rebootSinceCheck = true
     }
 
