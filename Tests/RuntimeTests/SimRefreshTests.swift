@@ -38,6 +38,32 @@ final class SimRefreshTests: XCTestCase {
         return ids
     }
 
+    /// A process killed after `mkdir /var/lib/podrt` but before fsyncing /var/lib leaves the directory
+    /// unsynced; the next podrt must make it durable, or a power cut loses the database with its reported
+    /// creates (found by `bootsim selftest`).
+    func testStaticDirMadeByAKilledProcessIsMadeDurable() throws {
+        for seed: UInt64 in 1...24 {
+            let world = SimWorld(seed: seed)
+            let setup = try process(world)
+            try setup.fileSystem.makeDirectories("/var/lib", permissions: FilePermissions(rawValue: 0o755))
+            for directory in ["/", "/var"] {
+                let fd = try setup.fileSystem.open(directory, [.read, .directory])
+                try setup.fileSystem.fsync(fd)
+                try setup.fileSystem.close(fd)
+            }
+            world.reboot()  // /var/lib is durable now; the killed process's mkdir below is not
+            try world.machine(for: world.spawn(name: "killed")).fileSystem.mkdir("/var/lib/podrt",
+                                                                                permissions: FilePermissions(rawValue: 0o700))
+            do {
+                let runtime = try Runtime(machine: try process(world), options: options())
+                _ = try runtime.createContainer(name: "kept", rootfs: "/r")
+            }
+            _ = world.powerLoss(seed: seed)
+            let after = try Runtime(machine: try process(world), options: options())
+            XCTAssertEqual(try after.containers().map(\.name), ["kept"], "seed \(seed)")
+        }
+    }
+
     func testRefreshAfterSimulatedRebootReservesEveryLock() throws {
         let world = SimWorld(seed: 4605)
         let ids: [UInt32]
