@@ -9,7 +9,7 @@ final class LedgerTests: XCTestCase {
         var exitCode: Int32?
         var killed = false
         var note = ""
-        var removing: String?
+        var resolvedName: String?
         init(_ code: Int32?, killed: Bool = false) { exitCode = code; self.killed = killed }
     }
 
@@ -62,6 +62,18 @@ final class LedgerTests: XCTestCase {
                                  rebooted: true))
         XCTAssertEqual(ledger.reported, ["pod done"])
         XCTAssertFalse(ledger.podrtSucceededThisBoot, "it succeeded in the boot before")
+    }
+
+    /// `start c2` may start container m2 by its id prefix: I7 must take m2 as started in this boot.
+    func testStartBooksTheContainerItResolvedTo() {
+        var ledger = Ledger()
+        let start = Outcome(0)
+        start.resolvedName = "m2"
+        XCTAssertNil(ledger.book([(podrt(.start("c2")), start)], changes: [], rebooted: false))
+        XCTAssertEqual(ledger.startedThisBoot, ["m2"])
+        let killed = Outcome(nil, killed: true)
+        XCTAssertNil(ledger.book([(podrt(.start("c4")), killed)], changes: [], rebooted: false))
+        XCTAssertEqual(ledger.startedThisBoot, ["m2", "c4"], "a killed start may have committed its state")
     }
 
     /// FUSE mode cannot see inside podrt: a forced removal implies the promised containers linked to it.

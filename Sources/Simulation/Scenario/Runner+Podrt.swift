@@ -38,7 +38,10 @@ extension Runner {
         case .reset:
             try runtime.reset()
         case let .start(name):
-            try runtime.setState(try runtime.lookupContainer(name), .running, pid: 4242)
+            // `c2` may be the id prefix of container m2: I7 must know which container was started.
+            let container = try runtime.lookupContainer(name)
+            process.resolvedName = container.name
+            try runtime.setState(container, .running, pid: 4242)
         case let .createContainer(name, pod, volumes):
             _ = try runtime.createContainer(name: name, pod: pod,
                                             volumes: volumes.map { VolumeMount(volume: $0, destination: "/data") },
@@ -60,14 +63,14 @@ extension Runner {
         // name it resolves to is noted first, for the ledger's check of what a forced removal takes along.
         // Without `-f` podrt refuses an object in use, as podman's `rm` does (scenarios/README.md, "rm").
         case let .remove(.container, name, force):
-            process.removing = try runtime.lookupContainer(name).name
-            try runtime.removeContainer(process.removing!, force: force)
+            process.resolvedName = try runtime.lookupContainer(name).name
+            try runtime.removeContainer(process.resolvedName!, force: force)
         case let .remove(.pod, name, force):
-            process.removing = try runtime.lookupPod(name).name
-            try runtime.removePod(process.removing!, force: force)
+            process.resolvedName = try runtime.lookupPod(name).name
+            try runtime.removePod(process.resolvedName!, force: force)
         case let .remove(.volume, name, force):
-            process.removing = try runtime.lookupVolume(name).name
-            try runtime.removeVolume(process.removing!, force: force)
+            process.resolvedName = try runtime.lookupVolume(name).name
+            try runtime.removeVolume(process.resolvedName!, force: force)
         }
     }
 }

@@ -54,10 +54,11 @@ extension Ledger {
         // belongs to the boot before.
         guard !rebooted else { return nil }
         if group.contains(where: { $0.process.killed }) { crashedThisBoot = true }
-        for (command, process) in group where process.exitCode == 0 {
+        for (command, process) in group {
             guard case let .podrt(podrt) = command.program else { continue }
-            podrtSucceededThisBoot = true
-            if case let .start(name) = podrt { startedThisBoot.insert(name) }
+            if process.exitCode == 0 { podrtSucceededThisBoot = true }
+            // A start that was killed or failed after its commit has still started the container (I7).
+            if case let .start(name) = podrt { startedThisBoot.insert(process.resolvedName ?? name) }
         }
         return nil
     }
@@ -71,7 +72,7 @@ extension Ledger {
             return nil
         case let .remove(target, name, force):
             if kind.rawValue == target.rawValue { return nil }
-            let owner = "\(target.rawValue) \(process.removing ?? name)"
+            let owner = "\(target.rawValue) \(process.resolvedName ?? name)"
             guard force, target != .container, kind == .container else {
                 return "which `podrt \(podrt.words.joined(separator: " "))` does not remove"
             }
@@ -103,7 +104,7 @@ extension Ledger {
                         add(.removing(.container, name: String(key.dropFirst("container ".count))))
                     }
                 }
-                add(.removing(ObjectKind(rawValue: kind.rawValue)!, name: process.removing ?? name))
+                add(.removing(ObjectKind(rawValue: kind.rawValue)!, name: process.resolvedName ?? name))
             case .reset:
                 for key in reported.sorted() {
                     let parts = key.split(separator: " ", maxSplits: 1).map(String.init)

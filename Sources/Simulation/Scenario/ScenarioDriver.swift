@@ -9,8 +9,8 @@ protocol ProcessOutcome: AnyObject {
     var killed: Bool { get }
     /// What it said when it failed.
     var note: String { get }
-    /// For `rm`: the name its argument resolved to, when known.
-    var removing: String? { get }
+    /// For `rm` and `start`: the name its argument resolved to (a name, an id or an id prefix), when known.
+    var resolvedName: String? { get }
 }
 
 /// What one group of processes did.
