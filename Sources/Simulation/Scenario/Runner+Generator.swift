@@ -34,6 +34,8 @@ extension ScenarioDriver {
         generatorFixture = fixture
         if let crypttab = fixture?.crypttab { harnessWrite("/etc/crypttab", crypttab, append: false) }
         else if fixture != nil { harnessRemove("/etc/crypttab") }
+        if let release = fixture?.initrdRelease { harnessWrite("/etc/initrd-release", release, append: false) }
+        else if fixture != nil { harnessRemove("/etc/initrd-release") }
         harnessRemove("/run/systemd")
         for directory in Runner.generatorDirectories { harnessMakeDirectories("/run/systemd/" + directory) }
         var environment: [String: String] = [
@@ -45,9 +47,8 @@ extension ScenarioDriver {
             environment["SYSTEMD_PROC_CMDLINE"] = fixture.commandLine ?? ""
             for (key, value) in fixture.environment { environment[key] = value }
         }
-        let arguments = fixture == nil
-            ? ["systemd-cryptsetup-generator"] + Runner.generatorDirectories.map { "/run/systemd/" + $0 }
-            : ["systemd-cryptsetup-generator", Runner.normalDirectory]
+        let arguments = fixture.map { [$0.argv0 ?? "systemd-cryptsetup-generator"] + $0.resolvedArguments }
+            ?? ["systemd-cryptsetup-generator"] + Runner.generatorDirectories.map { "/run/systemd/" + $0 }
         return GeneratorInvocation(arguments: arguments, environment: environment)
     }
 

@@ -37,6 +37,9 @@ extension Scenario {
             do {
                 fixtures[reference.name] = try FixtureCase.load(directory: ScenarioPaths.parent(base),
                                                                name: String(base.split(separator: "/").last ?? ""))
+            } catch let unsupported as FixtureCase.Unsupported {
+                throw error(found: "`\(reference.name)`, whose input \(unsupported.path) is \(unsupported.why)",
+                            expected: "a fixture case a scenario can run")
             } catch let notFound as FixtureCase.NotFound {
                 throw error(found: "`\(reference.name)`, which is no fixture case (no \(notFound.tried))",
                             expected: named ? "a fixture case directory" : "a case of \(directory)")
