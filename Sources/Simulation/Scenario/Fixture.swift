@@ -37,7 +37,7 @@ public struct FixtureCase: Sendable {
         }
         fixture.crypttab = try? fs.readFile(base + "/crypttab")
         fixture.arguments = text("args").map { $0.split(separator: "\n").map(String.init) }
-        fixture.argv0 = text("argv0").map { $0.trimmed() }
+        fixture.argv0 = text("argv0").map { $0.split(separator: "\n").first.map { $0.trimmed() } ?? "" }
         fixture.initrdRelease = try? fs.readFile(base + "/initrd-release")
         fixture.commandLine = text("cmdline").map { var s = $0; while s.hasSuffix("\n") { s.removeLast() }; return s }
         for line in (text("env") ?? "").split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {

@@ -122,6 +122,17 @@ extension ScenarioDriver {
             + (complaints.count > 1 ? " (and \(complaints.count - 1) more lines)" : ""))
     }
 
+    /// "line N is `ours`, the fixture's `theirs`", for the first line that differs.
+    static func firstDifference(_ ours: [UInt8], _ theirs: [UInt8]) -> String {
+        let a = ours.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let b = theirs.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let index = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+        func line(_ lines: [ArraySlice<UInt8>]) -> String {
+            index < lines.count ? "`" + String(decoding: lines[index], as: UTF8.self) + "`" : "the end"
+        }
+        return "line \(index + 1) is \(line(a)), the fixture's \(line(b))"
+    }
+
     /// G1: the tree equals the fixture's expected tree.
     func compareWithFixture(_ name: String) -> Violation? {
         guard let fixture = scenario.fixtures[name] else {
@@ -137,7 +148,8 @@ extension ScenarioDriver {
             return Violation(invariant: "G1", message: "tree differs from fixture \(name): missing \(missing.prefix(3)), extra \(extra.prefix(3))")
         }
         for (path, bytes) in fixture.files.sorted(by: { $0.key < $1.key }) where files[path] != bytes {
-            return Violation(invariant: "G1", message: "\(path) differs from fixture \(name)")
+            return Violation(invariant: "G1", message: "\(path) differs from fixture \(name): "
+                             + Self.firstDifference(files[path] ?? [], bytes))
         }
         return nil
     }
