@@ -64,6 +64,24 @@ final class SimRefreshTests: XCTestCase {
         }
     }
 
+    /// SQLite reports an error after its commit point when syncing the directory of the deleted journal
+    /// fails: the row is in the database although the create failed. Its lock must stay allocated, or the
+    /// next create shares it (found by `bootsim selftest` as I2).
+    func testACreateCommittedDespiteItsErrorKeepsItsLock() throws {
+        let world = SimWorld(seed: 3381)
+        let runtime = try Runtime(machine: try process(world), options: options())
+        // The second open of the directory in the insert's transaction: the sync after deleting the journal.
+        world.addFault(FaultRule(op: .open, path: "/var/lib/podrt", trigger: .nth(2), effect: .error(.readOnlyFileSystem)))
+        XCTAssertThrowsError(try runtime.createContainer(name: "ambiguous", rootfs: "/r"))
+        world.clearFaults()
+        let after = try Runtime(machine: try process(world), options: options())
+        let owners = try after.lockReport()
+        XCTAssertEqual(try after.containers().map(\.name), ["ambiguous"], "the row was committed")
+        XCTAssertTrue(owners.isClean, "\(owners)")
+        XCTAssertNotEqual(try after.createContainer(name: "next", rootfs: "/r").lockID,
+                          try after.lookupContainer("ambiguous").lockID)
+    }
+
     func testRefreshAfterSimulatedRebootReservesEveryLock() throws {
         let world = SimWorld(seed: 4605)
         let ids: [UInt32]
