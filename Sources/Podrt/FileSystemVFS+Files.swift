@@ -8,7 +8,7 @@ final class VFSFile {
     let fd: Descriptor
     let path: String
     let deleteOnClose: Bool
-    /// A new file's directory entry is made durable at its first sync.
+    /// A new file's (or a journal's) directory entry is made durable at its first sync.
     var needsParentSync: Bool
     var lockLevel: Int32 = SQLITE_LOCK_NONE
 
@@ -38,9 +38,14 @@ extension FileSystemVFS {
         return attempt(SQLITE_CANTOPEN) {
             let existed = try machine.fileSystem.exists(path)
             let fd = try machine.fileSystem.open(path, options, permissions: FilePermissions(rawValue: 0o600))
+            // As os_unix.c's unixOpen (`syncDir`): a journal or WAL opened to be created, whether or not it
+            // already exists, has its directory synced at its first sync. One left by a process killed before
+            // that sync is otherwise never made durable, and a power cut that drops it while the database's
+            // pages are half written leaves a malformed database (found by `bootsim selftest` as I6).
+            let journal = flags & (SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_SUPER_JOURNAL | SQLITE_OPEN_WAL) != 0
             let handle = VFSFile(vfs: self, fd: fd, path: path,
                                  deleteOnClose: name == nil || flags & SQLITE_OPEN_DELETEONCLOSE != 0,
-                                 created: !existed)
+                                 created: !existed || (journal && flags & SQLITE_OPEN_CREATE != 0))
             RegisteredVFS.slot(file).pointee = UnsafeRawPointer(Unmanaged.passRetained(handle).toOpaque())
             file.pointee.pMethods = UnsafePointer(methods)
             outFlags?.pointee = flags

@@ -17,6 +17,7 @@ extension Runtime {
                 try? machine.processes.kill(ProcessID(rawValue: container.pid), signal: Self.signalKill)
             }
             // Only the process that deletes the row frees the lock: a lock freed twice could be someone else's.
+            observer?(.removing(.container, name: container.name))
             guard try store.transaction({ try store.deleteContainer(container.id) }) else {
                 throw StateError.noSuch(.container, container.name)
             }
@@ -33,6 +34,7 @@ extension Runtime {
             for container in members { try remove(container, force: true) }
         }
         try withLock(try locks.retrieve(pod.lockID)) {
+            observer?(.removing(.pod, name: pod.name))
             guard try store.transaction({ try store.deletePod(pod.id) }) else { throw StateError.noSuch(.pod, pod.name) }
         }
         try freeLock(pod.lockID)
@@ -47,6 +49,7 @@ extension Runtime {
             for container in users { try remove(container, force: true) }
         }
         try withLock(try locks.retrieve(volume.lockID)) {
+            observer?(.removing(.volume, name: volume.name))
             guard try store.transaction({ try store.deleteVolume(volume.name) }) else {
                 throw StateError.noSuch(.volume, volume.name)
             }

@@ -13,8 +13,20 @@ public struct RuntimeOptions: Sendable {
     public var forRenumber = false
     /// The historical bugs put back in this runtime (simulation only; see `InjectedBugs`).
     @_spi(BugInjection) public var injectedBugs: InjectedBugs = []
+    /// Told of every object this runtime creates or removes, as it happens (`ObjectChange`); nil outside
+    /// harnesses.
+    public var observer: (@Sendable (ObjectChange) -> Void)?
 
     public init(config: RuntimeConfig) { self.config = config }
+}
+
+/// What a runtime does to an object, told to `RuntimeOptions.observer` as it happens, for a harness that keeps
+/// its own books (bootsim's ledger): a create once its row is committed, a removal just before its row is
+/// deleted. So a process that is killed, or fails, half-way has still said every object it may have taken,
+/// and a forced removal says which containers it took along.
+public enum ObjectChange: Hashable, Sendable {
+    case created(ObjectKind, name: String)
+    case removing(ObjectKind, name: String)
 }
 
 /// Wraps an error with what was being done, as in "allocating lock for new container: …".
@@ -35,6 +47,8 @@ public final class Runtime {
     public let bootID: String
     /// The historical bugs put back (`RuntimeOptions.injectedBugs`): empty outside the simulation.
     let injectedBugs: InjectedBugs
+    /// `RuntimeOptions.observer`.
+    let observer: (@Sendable (ObjectChange) -> Void)?
     /// What opening did about the boot: nothing, a repair of the reservations, or a full refresh.
     public private(set) var startup: Startup = .nothing
     /// Problems that did not stop the command (lock conflicts found while reserving).
@@ -61,6 +75,7 @@ public final class Runtime {
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
         injectedBugs = options.injectedBugs
+        observer = options.observer
 
         // Under the alive lock: decide about the boot and open the lock manager, then refresh or repair.
         let boot = try BootCoordinator(machine: machine, options: options, store: store, bootID: bootID)

@@ -9,7 +9,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run scenarios under many seeds and check the invariants after every step.")
 
-    @Argument(help: "Scenario files or directories (default: scenarios/).")
+    @Argument(help: "Scenario files or directories (default: the scenarios/ of the repository above the working directory, else above bootsim).")
     var paths: [String] = []
 
     @Option(help: "How many seeds per scenario.")
@@ -172,14 +172,10 @@ final class ProgressCounter {
     }
 }
 
-/// The scenario files named by `paths` (directories expand to their .scenario files); default scenarios/.
+/// The scenario files named by `paths` (directories expand to their .scenario files); default: the
+/// repository's scenarios/, found from the working directory or from bootsim's own path.
 func scenarioFiles(_ paths: [String]) throws -> [String] {
-    let fs = HostFileSystem()
-    var files: [String] = []
-    for path in paths.isEmpty ? ["scenarios"] : paths {
-        if try fs.stat(path).kind == .directory { files += try Scenario.files(in: path) } else { files.append(path) }
-    }
-    return files
+    try Scenario.files(named: paths)
 }
 
 extension String {

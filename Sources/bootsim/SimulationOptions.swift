@@ -12,8 +12,8 @@ struct SimulationOptions: ParsableArguments {
     @Option(name: .customLong("pct-depth"), help: "PCT depth d (default: the scenario's, usually 3).")
     var pctDepth: Int?
 
-    @Option(help: "Directory of the generator fixture cases that scenarios name.")
-    var fixtures: String = "Fixtures/generator"
+    @Option(help: "Directory of the generator fixture cases that scenarios name (default: the nearest Fixtures/generator above each scenario file).")
+    var fixtures: String?
 
     @Option(help: "Put this catalogued bug back first (simulation only; see `bootsim catalog`).")
     var bug: String?

@@ -27,6 +27,50 @@ final class SimRefreshTests: XCTestCase {
         return ids
     }
 
+    /// A process killed after `mkdir /var/lib/podrt` but before fsyncing /var/lib leaves the directory
+    /// unsynced; the next podrt must make it durable, or a power cut loses the database with its reported
+    /// creates (found by `bootsim selftest`).
+    func testStaticDirMadeByAKilledProcessIsMadeDurable() throws {
+        for seed: UInt64 in 1...24 {
+            let world = SimWorld(seed: seed)
+            let setup = try process(world)
+            try setup.fileSystem.makeDirectories("/var/lib", permissions: FilePermissions(rawValue: 0o755))
+            for directory in ["/", "/var"] {
+                let fd = try setup.fileSystem.open(directory, [.read, .directory])
+                try setup.fileSystem.fsync(fd)
+                try setup.fileSystem.close(fd)
+            }
+            world.reboot()  // /var/lib is durable now; the killed process's mkdir below is not
+            try world.machine(for: world.spawn(name: "killed")).fileSystem.mkdir("/var/lib/podrt",
+                                                                                permissions: FilePermissions(rawValue: 0o700))
+            do {
+                let runtime = try Runtime(machine: try process(world), options: options())
+                _ = try runtime.createContainer(name: "kept", rootfs: "/r")
+            }
+            _ = world.powerLoss(seed: seed)
+            let after = try Runtime(machine: try process(world), options: options())
+            XCTAssertEqual(try after.containers().map(\.name), ["kept"], "seed \(seed)")
+        }
+    }
+
+    /// SQLite reports an error after its commit point when syncing the directory of the deleted journal
+    /// fails: the row is in the database although the create failed. Its lock must stay allocated, or the
+    /// next create shares it (found by `bootsim selftest` as I2).
+    func testACreateCommittedDespiteItsErrorKeepsItsLock() throws {
+        let world = SimWorld(seed: 3381)
+        let runtime = try Runtime(machine: try process(world), options: options())
+        // The second open of the directory in the insert's transaction: the sync after deleting the journal.
+        world.addFault(FaultRule(op: .open, path: "/var/lib/podrt", trigger: .nth(2), effect: .error(.readOnlyFileSystem)))
+        XCTAssertThrowsError(try runtime.createContainer(name: "ambiguous", rootfs: "/r"))
+        world.clearFaults()
+        let after = try Runtime(machine: try process(world), options: options())
+        let owners = try after.lockReport()
+        XCTAssertEqual(try after.containers().map(\.name), ["ambiguous"], "the row was committed")
+        XCTAssertTrue(owners.isClean, "\(owners)")
+        XCTAssertNotEqual(try after.createContainer(name: "next", rootfs: "/r").lockID,
+                          try after.lookupContainer("ambiguous").lockID)
+    }
+
     func testRefreshAfterSimulatedRebootReservesEveryLock() throws {
         let world = SimWorld(seed: 4605)
         let ids: [UInt32]

@@ -19,6 +19,7 @@ final class ScenarioTests: XCTestCase {
     func testParserReportsTheLine() {
         XCTAssertThrowsError(try Scenario.parse("config num_locks=8\nfrobnicate now\n", path: "x.scenario")) { error in
             XCTAssertEqual((error as? ScenarioError)?.line, 2)
+            XCTAssertEqual((error as? ScenarioError)?.column, 1)
         }
         XCTAssertThrowsError(try Scenario.parse("write /etc/crypttab\n  a b\n", path: "x.scenario"))
     }
@@ -45,7 +46,7 @@ final class ScenarioTests: XCTestCase {
     /// Swarm testing: `kill=swarm` leaves the kill rate to the seed (off, or a step of the ladder); a rate the
     /// scenario sets is exact.
     func testSwarmRatesAreDrawnFromTheSeed() throws {
-        let scenario = try Scenario.parse("inject: kill=swarm reboot=0.01 limit=2\n", path: "s.scenario")
+        let scenario = try Scenario.parse("inject: kill=swarm reboot=0.01 limit=2\npodrt ps\n", path: "s.scenario")
         let rates = scenario.settings.rates
         XCTAssertEqual(rates.swarm, [.kill])
         XCTAssertEqual(rates.reboot, 0.01)
@@ -61,7 +62,7 @@ final class ScenarioTests: XCTestCase {
             seen.insert(drawn.kill)
         }
         XCTAssertEqual(seen, Set([0] + InjectionRates.swarmLadder), "off and every step of the ladder occur")
-        XCTAssertEqual(try Scenario.parse("inject: kill=0.002\n", path: "s.scenario").settings.rates.drawn(seed: 9).kill, 0.002)
+        XCTAssertEqual(try Scenario.parse("inject: kill=0.002\npodrt ps\n", path: "s.scenario").settings.rates.drawn(seed: 9).kill, 0.002)
         XCTAssertThrowsError(try Scenario.parse("inject: kill=lots\n", path: "s.scenario"))
     }
 

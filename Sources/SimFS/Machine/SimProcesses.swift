@@ -9,6 +9,12 @@ extension SimWorld {
         lock.withLock { newProcess(name: name, parent: nil, environment: environment, cwd: "/").pid }
     }
 
+    /// Keeps the fault rules off process `pid`: a harness that sets the machine up or reads it to judge it is
+    /// outside the system under test, and must see the disk as it is, not as a faulty disk lets it.
+    public func exemptFromFaults(_ pid: ProcessID) {
+        lock.withLock { processes[pid.rawValue]?.faultExempt = true }
+    }
+
     /// The machine as process `pid` sees it. A view of a process that has died throws `ProcessKilled`.
     public func machine(for pid: ProcessID) -> Machine {
         let process = lock.withLock { processes[pid.rawValue] }

@@ -150,6 +150,7 @@ extension SimWorld {
 
     /// Applies the rules to one call (lock held). Latency is added at once; the first errno is returned.
     func applyFaults(_ process: SimProcess, _ op: SimOp, _ path: String, _ path2: String) -> Errno? {
+        if process.faultExempt { return nil }
         let outcome = FaultRules.apply(&faultRules, &faultRandom, op, process.pid, path, path2)
         monotonic &+= outcome.latency
         return outcome.errno

@@ -34,6 +34,8 @@ final class SimProcess {
 
     var killed = false
     var killReason = ""
+    /// Fault rules never apply to this process (`SimWorld.exemptFromFaults`).
+    var faultExempt = false
     /// Set when the process has ended (or was killed): how. A parent's `wait` returns it.
     var status: ExitStatus?
     var reaped = false

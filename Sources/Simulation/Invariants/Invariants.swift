@@ -2,13 +2,19 @@
 struct Ledger {
     /// Objects whose create reported success and whose removal did not (kind, name).
     var reported: Set<String> = []
+    /// What each promised container was created with (`pod NAME`, `volume NAME`): a forced removal of its
+    /// pod or volume may take it along, and nothing else may.
+    var links: [String: Set<String>] = [:]
     /// Containers a `start` succeeded for in this boot.
     var startedThisBoot: Set<String> = []
     /// A process was killed in this boot (a crash may legitimately leak a lock or skip the refresh event).
     var crashedThisBoot = false
     /// A podrt command succeeded in this boot.
     var podrtSucceededThisBoot = false
-    /// The podrt commands of this boot saw injected faults.
+    /// Fault rules are in force (from a `fault` step to `clear-faults`).
+    var faultsActive = false
+    /// Fault rules were in force at some time in this boot: a fault may have kept podrt from logging its
+    /// refresh event (I4), as it may keep any write from happening.
     var faultsThisBoot = false
     /// A reboot or power loss happened since the last settled check of I6.
     var rebootSinceCheck = false
@@ -58,7 +64,10 @@ enum Invariants {
                 return fail("I2", "the alive file exists but lock \(missing.lockID) of \(missing.kind) \(missing.name) is not allocated")
             }
         }
-        if wanted.contains("I3"), let objects, !ledger.crashedThisBoot, let allocated = state.allocated {
+        // Only once this boot's refresh has run (the alive file holds its id): before, the locks are what the
+        // boot before left, as a tmp dir on a persistent disk keeps the file lock manager's lock files, and the
+        // refresh frees them all.
+        if wanted.contains("I3"), let objects, !ledger.crashedThisBoot, state.alive == state.bootID, let allocated = state.allocated {
             let used = Set(objects.map(\.lockID))
             if let leaked = allocated.subtracting(used).min() {
                 return fail("I3", "lock \(leaked) is allocated but no live object has it")
@@ -70,7 +79,8 @@ enum Invariants {
             if let (boot, count) = refreshes.first(where: { $0.value > 1 }) {
                 return fail("I4", "\(count) refresh events in boot \(boot)")
             }
-            if ledger.podrtSucceededThisBoot, !ledger.crashedThisBoot, refreshes[state.bootID, default: 0] == 0 {
+            if ledger.podrtSucceededThisBoot, !ledger.crashedThisBoot, !ledger.faultsThisBoot,
+               refreshes[state.bootID, default: 0] == 0 {
                 return fail("I4", "podrt ran in boot \(state.bootID) but no refresh event was recorded for it")
             }
         }

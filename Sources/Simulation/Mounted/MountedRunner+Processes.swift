@@ -31,8 +31,8 @@ extension MountedRunner {
                 return RealProcess(chain: [["/usr/bin/unshare", "-m", "/bin/sh", "-c", Self.generatorNamespace, "namespace",
                                             mountPoint, setup.generator] + run.arguments.dropFirst()],
                                    environment: environment, output: output)
-            case let .podrt(words):
-                return RealProcess(chain: podrtChain(words), environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], output: output)
+            case let .podrt(podrt):
+                return RealProcess(chain: podrtChain(podrt), environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], output: output)
             }
         }
         var plans: [Int: (op: Int, action: Action)] = [:]
@@ -79,17 +79,17 @@ extension MountedRunner {
                     kill(processes.filter(\.running))
                     reboot(powerLoss: plan.action == .powerLoss, line: 0)
                     rebooted()
-                    return GroupOutcome(processes: processes, rebooted: true, deadlock: nil)
+                    return GroupOutcome(processes: processes, rebooted: true, deadlock: nil, changes: nil)
                 }
             }
             if deadline < clock.monotonicNow() {
                 let stuck = processes.filter(\.running).map { "pid \($0.pid) still running after \(Int(setup.timeout)) s" }
                 kill(processes.filter(\.running))
-                return GroupOutcome(processes: processes, rebooted: false, deadlock: stuck)
+                return GroupOutcome(processes: processes, rebooted: false, deadlock: stuck, changes: nil)
             }
             usleep(500)
         }
-        return GroupOutcome(processes: processes, rebooted: false, deadlock: nil)
+        return GroupOutcome(processes: processes, rebooted: false, deadlock: nil, changes: nil)
     }
 
     /// SIGKILL through the server, which fails held requests so that they never happen; then reap. All are
@@ -112,40 +112,30 @@ extension MountedRunner {
         return (random.below(processes), 1 + random.below(Self.requestsPerProcess), action)
     }
 
-    /// The podrt command lines for a scenario's podrt words (a chain for `create KINDs PREFIX N`).
-    func podrtChain(_ words: [String]) -> [[String]] {
+    /// The podrt command lines for a scenario's podrt command (a chain for `create KINDs PREFIX N`).
+    func podrtChain(_ command: PodrtCommand) -> [[String]] {
         let global = [setup.podrt, "--machine-root", mountPoint, "--root", config.staticDir, "--runroot", config.tmpDir,
                       "--num-locks", String(config.numLocks), "--lock-type", config.lockType.rawValue]
-        func argument(_ index: Int) -> String { index < words.count ? words[index] : "" }
-        switch (argument(0), argument(1)) {
-        case ("ps", _): return [global + ["ps", "-a"]]
-        case ("info", _): return [global + ["system", "info"]]
-        case ("locks", _): return [global + ["system", "locks"]]
-        case ("renumber", _): return [global + ["system", "renumber"]]
-        case ("reset", _): return [global + ["system", "reset", "--force"]]
-        case ("start", _): return [global + ["container", "set-state", argument(1), "running", "--pid", "4242"]]
-        case ("create", "container"):
-            var line = global + ["container", "create", "--name", argument(2), "--rootfs", "/var/lib/rootfs"]
-            for word in words.dropFirst(3) {
-                if word.hasPrefix("pod=") { line += ["--pod", String(word.dropFirst(4))] }
-                if word.hasPrefix("volume=") { line += ["-v", String(word.dropFirst(7)) + ":/data"] }
+        func create(_ kind: PodrtObjectKind, _ name: String) -> [String] {
+            switch kind {
+            case .container: return global + ["container", "create", "--name", name, "--rootfs", "/var/lib/rootfs"]
+            case .pod: return global + ["pod", "create", "--name", name]
+            case .volume: return global + ["volume", "create", name]
             }
-            return [line]
-        case ("create", "pod"): return [global + ["pod", "create", "--name", argument(2)]]
-        case ("create", "volume"): return [global + ["volume", "create", argument(2)]]
-        case ("create", "containers"), ("create", "pods"), ("create", "volumes"):
-            return (0..<(Int(argument(3)) ?? 0)).map { index in
-                let name = argument(2) + String(index)
-                switch argument(1) {
-                case "containers": return global + ["container", "create", "--name", name, "--rootfs", "/var/lib/rootfs"]
-                case "pods": return global + ["pod", "create", "--name", name]
-                default: return global + ["volume", "create", name]
-                }
-            }
-        case ("rm", let kind) where ["container", "pod", "volume"].contains(kind):
-            return [global + [kind, "rm", "-f", argument(2)]]
-        default:
-            return [["/bin/sh", "-c", "echo 'unknown podrt command in scenario: \(words.joined(separator: " "))' >&2; exit 2"]]
+        }
+        switch command {
+        case .ps: return [global + ["ps", "-a"]]
+        case .info: return [global + ["system", "info"]]
+        case .locks: return [global + ["system", "locks"]]
+        case .renumber: return [global + ["system", "renumber"]]
+        case .reset: return [global + ["system", "reset", "--force"]]
+        case let .start(name): return [global + ["container", "set-state", name, "running", "--pid", "4242"]]
+        case let .createContainer(name, pod, volumes):
+            return [create(.container, name) + (pod.map { ["--pod", $0] } ?? []) + volumes.flatMap { ["-v", $0 + ":/data"] }]
+        case let .createPod(name): return [create(.pod, name)]
+        case let .createVolume(name): return [create(.volume, name)]
+        case let .createMany(kind, prefix, count): return (0..<count).map { create(kind, prefix + String($0)) }
+        case let .remove(kind, name, force): return [global + [kind.rawValue, "rm"] + (force ? ["-f"] : []) + [name]]
         }
     }
 }

@@ -7,7 +7,7 @@ final class RealProcess: ProcessOutcome {
     var exitCode: Int32?
     var killed = false
     var note = ""
-    var removing: String? { nil }
+    var resolvedName: String? { nil }
     /// The pid of the program running now (0 before the start and after the end).
     private(set) var pid: Int32 = 0
     private var chain: [[String]]

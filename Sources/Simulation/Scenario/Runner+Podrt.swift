@@ -5,17 +5,19 @@ import SimFS
 /// podrt commands as simulated processes: real Core runtime code over the process's machine, its state
 /// database through the FileSystem VFS.
 extension Runner {
-    func podrtProgram(_ words: [String], crashAtOp: Int?) -> ProgramSpec {
-        let config = self.config, bugs = options.bugs.runtime
-        return ProgramSpec(name: "podrt-" + (words.first ?? ""), crashAtOp: crashAtOp) { machine, process in
+    func podrtProgram(_ command: PodrtCommand, crashAtOp: Int?) -> ProgramSpec {
+        let config = self.config, bugs = options.bugs.runtime, changes = self.changes
+        return ProgramSpec(name: "podrt-" + command.words[0], crashAtOp: crashAtOp) { machine, process in
             var options = RuntimeOptions(config: config)
             // podrt's own VFS over the FileSystem protocol (Podrt/FileSystemVFS.swift).
             options.databaseOverFileSystem = true
-            options.forRenumber = words.first == "renumber"
+            options.forRenumber = command == .renumber
             options.injectedBugs = bugs
+            // What this process creates and removes, in the order it does, for the ledger (ScenarioDriver+Ledger).
+            options.observer = { [changes] change in changes.append(ObservedChange(serial: process.serial, change: change)) }
             do {
                 let runtime = try Runtime(machine: machine, options: options)
-                try Runner.execute(words, runtime, process)
+                try Runner.execute(command, runtime, process)
                 return 0
             } catch {
                 process.note = "\(error)"
@@ -24,107 +26,65 @@ extension Runner {
         }
     }
 
-    /// The podrt vocabulary of scenario files.
-    static func execute(_ words: [String], _ runtime: Runtime, _ process: ScheduledProcess) throws {
-        func argument(_ index: Int) throws -> String {
-            guard index < words.count else { throw ScenarioCommandError(words: words) }
-            return words[index]
-        }
-        switch (words[0], words.count > 1 ? words[1] : "") {
-        case ("ps", _), ("info", _):
+    /// The podrt vocabulary of scenario files (the parser has checked it: `PodrtCommand`).
+    static func execute(_ command: PodrtCommand, _ runtime: Runtime, _ process: ScheduledProcess) throws {
+        switch command {
+        case .ps, .info:
             _ = try runtime.containers()
-        case ("locks", _):
+        case .locks:
             _ = try runtime.lockReport()
-        case ("renumber", _):
+        case .renumber:
             try runtime.renumber()
-        case ("reset", _):
+        case .reset:
             try runtime.reset()
-        case ("start", _):
-            try runtime.setState(try runtime.lookupContainer(try argument(1)), .running, pid: 4242)
-        case ("create", "container"):
-            let volumes = words.dropFirst(3).filter { $0.hasPrefix("volume=") }
-                .map { VolumeMount(volume: String($0.dropFirst(7)), destination: "/data") }
-            let pod = words.dropFirst(3).first { $0.hasPrefix("pod=") }.map { String($0.dropFirst(4)) }
-            _ = try runtime.createContainer(name: try argument(2), pod: pod, volumes: volumes, rootfs: "/var/lib/rootfs")
-        case ("create", "pod"):
-            _ = try runtime.createPod(name: try argument(2))
-        case ("create", "volume"):
-            _ = try runtime.createVolume(name: try argument(2))
-        case ("create", "containers"), ("create", "pods"), ("create", "volumes"):
-            let prefix = try argument(2)
-            guard let count = Int(try argument(3)) else { throw ScenarioCommandError(words: words) }
+        case let .start(name):
+            // `c2` may be the id prefix of container m2: I7 must know which container was started.
+            let container = try runtime.lookupContainer(name)
+            process.resolvedName = container.name
+            try runtime.setState(container, .running, pid: 4242)
+        case let .createContainer(name, pod, volumes):
+            _ = try runtime.createContainer(name: name, pod: pod,
+                                            volumes: volumes.map { VolumeMount(volume: $0, destination: "/data") },
+                                            rootfs: "/var/lib/rootfs")
+        case let .createPod(name):
+            _ = try runtime.createPod(name: name)
+        case let .createVolume(name):
+            _ = try runtime.createVolume(name: name)
+        case let .createMany(kind, prefix, count):
             for index in 0..<count {
                 let name = "\(prefix)\(index)"
-                switch words[1] {
-                case "containers": _ = try runtime.createContainer(name: name, rootfs: "/var/lib/rootfs")
-                case "pods": _ = try runtime.createPod(name: name)
-                default: _ = try runtime.createVolume(name: name)
+                switch kind {
+                case .container: _ = try runtime.createContainer(name: name, rootfs: "/var/lib/rootfs")
+                case .pod: _ = try runtime.createPod(name: name)
+                case .volume: _ = try runtime.createVolume(name: name)
                 }
             }
-        // `rm X` removes the object named X, else the one whose id is or starts with X (as podman does), so
-        // the name it resolves to is noted first: that object is the one the ledger stops promising.
-        case ("rm", "container"):
-            process.removing = try runtime.lookupContainer(try argument(2)).name
-            try runtime.removeContainer(process.removing!, force: true)
-        case ("rm", "pod"):
-            process.removing = try runtime.lookupPod(try argument(2)).name
-            try runtime.removePod(process.removing!, force: true)
-        case ("rm", "volume"):
-            process.removing = try runtime.lookupVolume(try argument(2)).name
-            try runtime.removeVolume(process.removing!, force: true)
-        default:
-            throw ScenarioCommandError(words: words)
+        // `rm X` removes the object named X, else the one whose id is or starts with X (as podman does); the
+        // name it resolves to is noted first, for the ledger's check of what a forced removal takes along.
+        // Without `-f` podrt refuses an object in use, as podman's `rm` does (scenarios/README.md, "rm").
+        case let .remove(.container, name, force):
+            process.resolvedName = try runtime.lookupContainer(name).name
+            try runtime.removeContainer(process.resolvedName!, force: force)
+        case let .remove(.pod, name, force):
+            process.resolvedName = try runtime.lookupPod(name).name
+            try runtime.removePod(process.resolvedName!, force: force)
+        case let .remove(.volume, name, force):
+            process.resolvedName = try runtime.lookupVolume(name).name
+            try runtime.removeVolume(process.resolvedName!, force: force)
         }
     }
-
 }
 
-/// The ledger's side of podrt commands, on every driver.
+/// podrt's configuration, on every driver.
 extension ScenarioDriver {
-    /// What a successful command means for the ledger.
-    func record(_ command: Command, _ process: any ProcessOutcome) {
-        guard case let .podrt(words) = command.program else { return }
-        ledger.podrtSucceededThisBoot = true
-        let kind = words.count > 1 ? words[1] : ""
-        switch (words[0], kind) {
-        case ("create", "container"), ("create", "pod"), ("create", "volume"):
-            ledger.reported.insert("\(kind) \(words[2])")
-        case ("create", "containers"), ("create", "pods"), ("create", "volumes"):
-            for index in 0..<(Int(words[3]) ?? 0) { ledger.reported.insert("\(kind.dropLast()) \(words[2])\(index)") }
-        case ("rm", _):
-            ledger.reported.remove("\(kind) \(process.removing ?? words[2])")
-        case ("start", _):
-            ledger.startedThisBoot.insert(kind)
-        case ("reset", _):
-            ledger.reported = []
-        default:
-            break
-        }
-    }
-
-    /// A `rm` or `reset` that did not report success (or whose success a reboot left unrecorded): what it was
-    /// removing may or may not be gone.
-    func forgetIfRemoving(_ command: Command, _ process: any ProcessOutcome) {
-        guard case let .podrt(words) = command.program else { return }
-        if words[0] == "rm", words.count > 2 { ledger.reported.remove("\(words[1]) \(process.removing ?? words[2])") }
-        if words[0] == "reset" { ledger.reported = [] }
-    }
-
-    func applyConfig(_ pairs: [(String, String)]) {
-        for (key, value) in pairs {
-            switch key {
-            case "num_locks": config.numLocks = UInt32(value) ?? config.numLocks
-            case "tmp_dir": config.tmpDir = value
-            case "static_dir": config.staticDir = value
-            case "lock_type": config.lockType = LockType(rawValue: value) ?? config.lockType
-            default: break
+    func applyConfig(_ settings: [ConfigSetting]) {
+        for setting in settings {
+            switch setting {
+            case let .numLocks(count): config.numLocks = UInt32(count)
+            case let .tmpDir(path): config.tmpDir = path
+            case let .staticDir(path): config.staticDir = path
+            case let .lockType(name): config.lockType = LockType(rawValue: name)!
             }
         }
     }
-}
-
-/// A podrt line in a scenario that the vocabulary does not know.
-struct ScenarioCommandError: Error, CustomStringConvertible {
-    var words: [String]
-    var description: String { "unknown podrt command in scenario: \(words.joined(separator: " "))" }
 }

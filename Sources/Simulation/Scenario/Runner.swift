@@ -52,6 +52,8 @@ final class Runner: ScenarioDriver {
     var harnessBoot: UInt64 = 0
     var harnessMachine: Machine?
     var lastReading: DatabaseReading?
+    /// What the running group's podrt processes report creating and removing (`RuntimeOptions.observer`).
+    let changes = ObservedChanges()
 
     init(scenario: Scenario, seed: UInt64, options: RunOptions) {
         self.scenario = scenario
@@ -138,12 +140,15 @@ final class Runner: ScenarioDriver {
         let specs = commands.map { command -> ProgramSpec in
             switch command.program {
             case let .generator(fixture): return generatorProgram(fixture: fixture, crashAtOp: command.crashAtOp)
-            case let .podrt(words): return podrtProgram(words, crashAtOp: command.crashAtOp)
+            case let .podrt(podrt): return podrtProgram(podrt, crashAtOp: command.crashAtOp)
             }
         }
         let bootBefore = world.bootCount
+        changes.entries = []
         let processes = scheduler.runGroup(specs)
-        return GroupOutcome(processes: processes, rebooted: world.bootCount != bootBefore, deadlock: scheduler.deadlock)
+        let index = Dictionary(uniqueKeysWithValues: processes.enumerated().map { ($0.element.serial, $0.offset) })
+        return GroupOutcome(processes: processes, rebooted: world.bootCount != bootBefore, deadlock: scheduler.deadlock,
+                            changes: changes.entries.compactMap { entry in index[entry.serial].map { (process: $0, change: entry.change) } })
     }
 
     func reboot(powerLoss: Bool, line: Int) {

@@ -2,7 +2,8 @@ import Core
 import Podrt
 import SimFS
 
-/// A scenario: settings plus steps, read from a file in `scenarios/` (format: scenarios/README.md).
+/// A scenario: settings plus steps, read from a file in `scenarios/` (format: scenarios/README.md; the parser
+/// is in Syntax/, `Scenario.parse` in Scenario+Syntax.swift).
 public struct Scenario: Sendable {
     public var name: String
     public var path: String
@@ -11,6 +12,8 @@ public struct Scenario: Sendable {
     public var steps: [Step] = []
     /// The generator fixture cases the steps name, loaded before any run.
     public var fixtures: [String: FixtureCase] = [:]
+    /// Where each fixture case is named, for the errors of loading them.
+    var fixtureReferences: [FixtureReference] = []
     /// The machine after the steps before `snapshot`, made once and shared by every seed.
     let prefix = PrefixCache()
 
@@ -40,7 +43,7 @@ public struct Step: Sendable {
         case write(path: String, content: String, append: Bool)
         case remove(path: String)
         case commandLine(String)
-        case config([(String, String)])
+        case config([ConfigSetting])
         /// Processes started together; one command is a group of one.
         case group([Command], together: Bool)
         case reboot
@@ -56,24 +59,4 @@ public struct Step: Sendable {
     }
     public var action: Action
     public var line: Int
-}
-
-/// One simulated process a step starts.
-public struct Command: Sendable, CustomStringConvertible {
-    public enum Program: Sendable {
-        /// The cryptsetup generator; with a fixture case, its crypttab, command line and environment.
-        case generator(fixture: String?)
-        /// A podrt command: words after `podrt`.
-        case podrt([String])
-    }
-    public var program: Program
-    /// Kill the process at its op number N (`@crash N`).
-    public var crashAtOp: Int?
-
-    public var description: String {
-        switch program {
-        case let .generator(fixture): return fixture.map { "generator fixture=\($0)" } ?? "generator"
-        case let .podrt(words): return "podrt " + words.joined(separator: " ")
-        }
-    }
 }

@@ -9,8 +9,8 @@ protocol ProcessOutcome: AnyObject {
     var killed: Bool { get }
     /// What it said when it failed.
     var note: String { get }
-    /// For `rm`: the name its argument resolved to, when known.
-    var removing: String? { get }
+    /// For `rm` and `start`: the name its argument resolved to (a name, an id or an id prefix), when known.
+    var resolvedName: String? { get }
 }
 
 /// What one group of processes did.
@@ -20,6 +20,9 @@ struct GroupOutcome {
     var rebooted: Bool
     /// Every process was blocked (the wait-for cycle), or they did not finish.
     var deadlock: [String]?
+    /// What the processes (by index) created and removed, in the order they did; nil when the driver cannot
+    /// see inside its processes (FUSE mode), and the ledger goes by what the commands imply.
+    var changes: [(process: Int, change: ObjectChange)]?
 }
 
 /// The machine a scenario runs on: the in-process simulation (`Runner`) or a FUSE-mounted machine running
@@ -67,8 +70,10 @@ extension ScenarioDriver {
             rebooted()
         case let .fault(rule):
             ledger.faultsThisBoot = true
+            ledger.faultsActive = true
             return addFault(rule)
         case .clearFaults:
+            ledger.faultsActive = false
             clearFaults()
         case .check:
             return checkInvariants()
@@ -97,22 +102,14 @@ extension ScenarioDriver {
         ledger.startedThisBoot = []
         ledger.crashedThisBoot = false
         ledger.podrtSucceededThisBoot = false
+        ledger.faultsThisBoot = ledger.faultsActive
         ledger.rebootSinceCheck = true
     }
 
     func runGroup(_ commands: [Command], together: Bool) -> Violation? {
         let outcome = runProcesses(commands, together: together)
         lastGroup = Array(zip(commands, outcome.processes))
-        // (A reboot during the group has already reset the ledger's boot through `rebooted()`.)
-        if !outcome.rebooted {
-            if outcome.processes.contains(where: \.killed) { ledger.crashedThisBoot = true }
-            for (command, process) in lastGroup where process.exitCode == 0 { record(command, process) }
-        }
-        // A removal that crashed or failed may have happened anyway: its object is no longer promised. Nor is
-        // it after one that succeeded in a group a reboot cut short (the group's successes are not recorded).
-        for (command, process) in lastGroup where process.exitCode != 0 || outcome.rebooted {
-            forgetIfRemoving(command, process)
-        }
+        if let broken = book(outcome) { return broken }
         if let cycle = outcome.deadlock {
             return Violation(invariant: "I5", message: "every process blocked: " + cycle.joined(separator: "; "))
         }

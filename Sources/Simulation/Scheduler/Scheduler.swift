@@ -48,9 +48,9 @@ final class ScheduledProcess {
     var exitCode: Int32?
     /// What the program said when it failed (for traces).
     var note = ""
-    /// The name of the object a `rm` resolved its argument to (a name, an id or an id prefix), set before it
-    /// removes anything, so the ledger forgets the object that really went.
-    var removing: String?
+    /// The name of the object a `rm` or `start` resolved its argument to (a name, an id or an id prefix), set
+    /// before it acts, so the ledger books the object that was really meant.
+    var resolvedName: String?
 
     init(serial: Int, pid: ProcessID, name: String) {
         self.serial = serial

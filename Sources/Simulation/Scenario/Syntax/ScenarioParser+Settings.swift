@@ -1,0 +1,87 @@
+/// The settings of scenarios/README.md, "Settings": `key: value` lines, each key once (`about` may repeat).
+extension ParseRun {
+    mutating func applySetting(_ key: Word, value: [Word], _ line: SourceLine) throws {
+        var cursor = WordCursor(line, path: path, words: value)
+        guard ScenarioGrammar.settings.contains(key.text) else {
+            throw error(line, column: key.column, found: Quote.word(key.text + ":"),
+                        expected: "a setting (\(ScenarioGrammar.settings.map { $0 + ":" }.joined(separator: " "))) or a step",
+                        suggestion: Spelling.nearest(key.text, in: ScenarioGrammar.settings).map { $0 + ":" })
+        }
+        if key.text != "about" {
+            if let first = settingLines[key.text] {
+                throw error(line, column: key.column, found: "a second `\(key.text):` (the first is on line \(first))",
+                            expected: "each setting once")
+            }
+            settingLines[key.text] = line.number
+        }
+        switch key.text {
+        case "scenario":
+            let name = try cursor.next("the scenario's NAME")
+            try cursor.end(after: "the NAME (one word)")
+            syntax.name = name.text
+        case "about":
+            guard !cursor.atEnd else { throw cursor.error(at: nil, expected: "a TEXT saying what the scenario is for") }
+            syntax.about.append(cursor.remaining.map(\.text).joined(separator: " "))
+        case "switch":
+            syntax.switchChance = try cursor.probability(try cursor.next("the switch probability P"), "switch")
+            try cursor.end(after: "`switch: P`")
+        case "pct-steps", "pct-depth":
+            let what = key.text == "pct-steps" ? "the PCT steps K" : "the PCT depth D"
+            let number = try cursor.wholeNumber(try cursor.next(what), in: 1...(key.text == "pct-steps" ? 1_000_000_000 : 100), what)
+            try cursor.end(after: "`\(key.text): N`")
+            if key.text == "pct-steps" { syntax.pctSteps = number } else { syntax.pctDepth = number }
+        case "invariants":
+            syntax.invariants = try names(&cursor, known: vocabulary.invariants, what: "an invariant")
+        case "catches":
+            syntax.catches = try names(&cursor, known: vocabulary.catalogue, what: "a catalogue entry (`bootsim catalog`)")
+        default:
+            syntax.inject = try injectSpec(&cursor)
+        }
+    }
+
+    /// One or more distinct names from `known`.
+    func names(_ cursor: inout WordCursor, known: [String], what: String) throws -> [String] {
+        var names: [String] = []
+        guard !cursor.atEnd else { throw cursor.error(at: nil, expected: "\(what): \(Quote.choice(known))") }
+        while !cursor.atEnd {
+            let word = try cursor.next(what)
+            try WordCursor.check(word, oneOf: known, what, cursor)
+            guard !names.contains(word.text) else {
+                throw cursor.error(at: word, found: "\(Quote.word(word.text)) a second time", expected: "each name once")
+            }
+            names.append(word.text)
+        }
+        return names
+    }
+
+    /// `inject: kill=P reboot=P power=P limit=N`, a rate P from 0 to 1 or `swarm`.
+    func injectSpec(_ cursor: inout WordCursor) throws -> InjectSpec {
+        let keys = ["kill", "reboot", "power", "limit"]
+        var spec = InjectSpec()
+        var seen: Set<String> = []
+        guard !cursor.atEnd else { throw cursor.error(at: nil, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))") }
+        while !cursor.atEnd {
+            let word = try cursor.next("KEY=VALUE")
+            guard let (key, value) = WordCursor.pair(word) else {
+                throw cursor.error(at: word, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))",
+                                   suggestion: Spelling.nearest(word.text, in: keys).map { $0 + "=…" })
+            }
+            try WordCursor.check(key, oneOf: keys, "an injection", cursor)
+            guard seen.insert(key.text).inserted else {
+                throw cursor.error(at: key, found: "\(Quote.word(key.text)) a second time", expected: "each KEY once")
+            }
+            if key.text == "limit" {
+                spec.limit = try cursor.wholeNumber(value, in: 0...1_000_000, "limit (injections per run)")
+                continue
+            }
+            let rate: InjectSpec.Rate = value.text == "swarm" ? .swarm
+                : .fixed(try cursor.probability(value, "\(key.text) (a rate per scheduling point, or `swarm`)"))
+            switch key.text {
+            case "kill": spec.kill = rate
+            case "reboot": spec.reboot = rate
+            default: spec.power = rate
+            }
+        }
+        return spec
+    }
+}

@@ -1,0 +1,102 @@
+/// A scenario file as written, every word checked (what `ScenarioParser` returns). `Scenario.parse` turns it
+/// into the steps a runner runs: the fault rules and injection rates of SimFS and the scheduler.
+public struct ScenarioSyntax: Sendable {
+    public var name: String?
+    public var about: [String] = []
+    public var inject: InjectSpec?
+    public var switchChance: Double?
+    public var pctSteps: Int?
+    public var pctDepth: Int?
+    public var invariants: [String]?
+    public var catches: [String]?
+    public var steps: [SyntaxStep] = []
+    /// Every fixture case the steps name and where, so that loading can say which one it could not find.
+    public var fixtureReferences: [FixtureReference] = []
+}
+
+/// A fixture case named at LINE:COLUMN (`generator fixture=CASE`, `expect-fixture CASE`).
+public struct FixtureReference: Hashable, Sendable {
+    public var name: String
+    public var line: Int
+    public var column: Int
+}
+
+/// `inject: kill=P reboot=P power=P limit=N`; a rate left out is nil (0).
+public struct InjectSpec: Hashable, Sendable {
+    public var kill: Rate?
+    public var reboot: Rate?
+    public var power: Rate?
+    public var limit: Int?
+
+    public enum Rate: Hashable, Sendable {
+        case fixed(Double)
+        /// Drawn by the seed (scenarios/README.md, "Swarm rates").
+        case swarm
+    }
+}
+
+public struct SyntaxStep: Sendable {
+    public var action: SyntaxAction
+    public var line: Int
+}
+
+/// The steps of scenarios/README.md, "Steps".
+public enum SyntaxAction: Sendable {
+    case write(path: String, content: String, append: Bool)
+    case remove(path: String)
+    case commandLine(String)
+    case config([ConfigSetting])
+    case group([Command], together: Bool)
+    case reboot
+    case powerLoss
+    case fault(FaultSpec)
+    case clearFaults
+    case check
+    case expect(ok: Bool)
+    case expectFixture(String)
+    case snapshot
+}
+
+/// `fault OP GLOB ERRNO|latency=NS [nth=N | p=P | always]`, with OP and ERRNO as written (known names).
+public struct FaultSpec: Hashable, Sendable {
+    /// nil: `*`, every op.
+    public var op: String?
+    public var glob: String
+    public var effect: Effect
+    public var trigger: Trigger
+
+    public enum Effect: Hashable, Sendable {
+        /// A name of Core's errno table, or a number.
+        case errno(String)
+        case latency(nanoseconds: UInt64)
+    }
+
+    public enum Trigger: Hashable, Sendable {
+        case nth(Int), probability(Double), always
+    }
+}
+
+/// The names a scenario may use that come from outside the parser: Core's errno table, SimFS's ops, the
+/// invariants and the bug catalogue (`ScenarioVocabulary.simulation` in Simulation; the fuzz target its own).
+public struct ScenarioVocabulary: Sendable {
+    /// Errno names, upper case (`EIO`); a scenario may write them in any case, or a number.
+    public var errnoNames: [String]
+    /// The ops a simulated process makes, which a fault rule can match.
+    public var ops: [String]
+    /// The ops only a FUSE mount serves (a rule on one never fires in the simulation).
+    public var mountRequests: [String]
+    public var invariants: [String]
+    public var catalogue: [String]
+    /// podrt's largest `num_locks` (`RuntimeConfig.maxNumLocks`).
+    public var maxNumLocks: Int
+
+    public init(errnoNames: [String], ops: [String], mountRequests: [String], invariants: [String],
+                catalogue: [String], maxNumLocks: Int) {
+        self.errnoNames = errnoNames
+        self.ops = ops
+        self.mountRequests = mountRequests
+        self.invariants = invariants
+        self.catalogue = catalogue
+        self.maxNumLocks = maxNumLocks
+    }
+}
