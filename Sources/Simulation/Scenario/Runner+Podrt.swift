@@ -9,8 +9,6 @@ extension Runner {
         let config = self.config, bugs = options.bugs.runtime
         return ProgramSpec(name: "podrt-" + (words.first ?? ""), crashAtOp: crashAtOp) { machine, process in
             var options = RuntimeOptions(config: config)
-            // podrt's own VFS over the FileSystem protocol (Podrt/FileSystemVFS.swift).
-            options.databaseOverFileSystem = true
             options.forRenumber = words.first == "renumber"
             options.injectedBugs = bugs
             do {
