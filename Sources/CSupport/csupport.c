@@ -30,6 +30,13 @@ int csupport_flock(int fd, int operation) {
     return flock(fd, operation);
 }
 
+int csupport_ofd_setlk(int fd, int type, int64_t start, int64_t length) {
+    static const short types[] = { F_RDLCK, F_WRLCK, F_UNLCK };
+    if (type < 0 || type > 2) { errno = EINVAL; return -1; }
+    struct flock lock = { .l_type = types[type], .l_whence = SEEK_SET, .l_start = start, .l_len = length, .l_pid = 0 };
+    return fcntl(fd, F_OFD_SETLK, &lock);
+}
+
 ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags) {
     return getrandom(buffer, length, flags);
 }

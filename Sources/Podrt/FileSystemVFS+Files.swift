@@ -11,6 +11,8 @@ final class VFSFile {
     /// A new file's (or a journal's) directory entry is made durable at its first sync.
     var needsParentSync: Bool
     var lockLevel: Int32 = SQLITE_LOCK_NONE
+    /// The WAL index, from the first `xShmMap` to `xShmUnmap` (the main database only).
+    var index: WALIndex?
 
     init(vfs: FileSystemVFS, fd: Descriptor, path: String, deleteOnClose: Bool, created: Bool) {
         self.vfs = vfs
@@ -55,10 +57,11 @@ extension FileSystemVFS {
 
     static func ioMethods() -> sqlite3_io_methods {
         var io = sqlite3_io_methods()
-        io.iVersion = 1
+        io.iVersion = 2  // with the shared-memory calls WAL needs
         io.xClose = { file in
             let handle = VFSFile.from(file)
             Unmanaged.passUnretained(handle).release()
+            _ = handle.unmapIndex(delete: false)  // SQLite unmaps first; this is for its error paths
             return handle.vfs.attempt(IOError.close) {
                 try handle.fileSystem.close(handle.fd)
                 if handle.deleteOnClose { try? handle.fileSystem.unlink(handle.path) }
@@ -122,52 +125,22 @@ extension FileSystemVFS {
                 return SQLITE_OK
             }
         }
-        io.xLock = { file, level in
-            let handle = VFSFile.from(file)
-            guard handle.lockLevel == SQLITE_LOCK_NONE, level > SQLITE_LOCK_NONE else {
-                handle.lockLevel = max(handle.lockLevel, level)
-                return SQLITE_OK
-            }
-            return handle.vfs.attempt(IOError.lock) {
-                do {
-                    try handle.fileSystem.flock(handle.fd, .exclusive, wait: false)
-                } catch Errno.wouldBlock {
-                    return SQLITE_BUSY
-                }
-                handle.lockLevel = level
-                return SQLITE_OK
-            }
-        }
-        io.xUnlock = { file, level in
-            let handle = VFSFile.from(file)
-            guard level == SQLITE_LOCK_NONE, handle.lockLevel != SQLITE_LOCK_NONE else {
-                handle.lockLevel = min(handle.lockLevel, level)
-                return SQLITE_OK
-            }
-            return handle.vfs.attempt(IOError.unlock) {
-                try handle.fileSystem.flock(handle.fd, .unlock, wait: false)
-                handle.lockLevel = SQLITE_LOCK_NONE
-                return SQLITE_OK
-            }
-        }
-        io.xCheckReservedLock = { file, result in
-            let handle = VFSFile.from(file)
-            if handle.lockLevel > SQLITE_LOCK_SHARED { result!.pointee = 1; return SQLITE_OK }
-            guard handle.lockLevel == SQLITE_LOCK_NONE else { result!.pointee = 0; return SQLITE_OK }
-            return handle.vfs.attempt(IOError.checkreservedlock) {
-                do {
-                    try handle.fileSystem.flock(handle.fd, .exclusive, wait: false)
-                    try handle.fileSystem.flock(handle.fd, .unlock, wait: false)
-                    result!.pointee = 0
-                } catch Errno.wouldBlock {
-                    result!.pointee = 1
-                }
-                return SQLITE_OK
-            }
-        }
+        io.xLock = { file, level in VFSFile.from(file).lock(level) }
+        io.xUnlock = { file, level in VFSFile.from(file).unlock(level) }
+        io.xCheckReservedLock = { file, result in VFSFile.from(file).checkReservedLock(result!) }
         io.xFileControl = { _, _, _ in SQLITE_NOTFOUND }
         io.xSectorSize = { _ in 512 }
-        io.xDeviceCharacteristics = { _ in 0 }
+        // As SQLite's unix VFS says of Linux file systems: a write never changes bytes outside its range,
+        // even when the power fails (SimFS tears whole 512-byte sectors, old or new), so WAL frames need no
+        // padding to a sector.
+        io.xDeviceCharacteristics = { _ in SQLITE_IOCAP_POWERSAFE_OVERWRITE }
+        io.xShmMap = { file, region, size, extend, out in
+            VFSFile.from(file).mapIndex(Int(region), size: Int(size), extend: extend != 0,
+                                        UnsafeMutableRawPointer(out!).assumingMemoryBound(to: UnsafeMutableRawPointer?.self))
+        }
+        io.xShmLock = { file, offset, count, flags in VFSFile.from(file).lockIndex(offset, count: count, flags: flags) }
+        io.xShmBarrier = { file in VFSFile.from(file).indexBarrier() }
+        io.xShmUnmap = { file, delete in VFSFile.from(file).unmapIndex(delete: delete != 0) }
         return io
     }
 }

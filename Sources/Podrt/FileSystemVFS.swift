@@ -1,13 +1,20 @@
 import Core
 import CSQLite
 
-/// An SQLite VFS whose every file operation goes through one `Machine`'s `FileSystem`, clock and randomness,
-/// so the state database lives in a simulated machine (and sees its crashes, faults and power losses).
+/// The one SQLite VFS of podrt's state database, in both worlds: every file operation goes through one
+/// `Machine`'s `FileSystem`, clock and randomness. Over `HostFileSystem` it is production's (rooted with
+/// `--machine-root`, or on a FUSE mount); over SimFS the database lives in a simulated machine and sees its
+/// crashes, faults and power losses. SQLite's own unix VFS is never used.
 ///
-/// Locking follows SQLite's own "unix-flock" VFS: any lock level above NONE is one exclusive, non-blocking
-/// `flock` on the database file (SQLite retries through its busy handler). Readers therefore do not overlap,
-/// but no upgrade can deadlock. A protocol error thrown inside a callback (`ProcessKilled` included) is kept
-/// and rethrown by `Database` once SQLite returns, since Swift errors cannot cross the C frames.
+/// It does what SQLite's unix VFS does on Linux, through the seam: the database file's locks are its byte
+/// ranges (FileSystemVFS+Locks.swift), and WAL's shared-memory index is the `-shm` file mapped shared, with
+/// its lock bytes (FileSystemVFS+SharedMemory.swift). The seam grew the two POSIX calls this needs,
+/// `FileSystem.lockRange` (`F_OFD_SETLK`) and `mapShared` (`mmap`), rather than a shared-memory protocol of
+/// its own: the index is a file beside the database, so the file system is what must share it, between the
+/// processes of a machine, through a FUSE mount, and with other SQLite programs.
+///
+/// A protocol error thrown inside a callback (`ProcessKilled` included) is kept and rethrown by `Database`
+/// once SQLite returns, since Swift errors cannot cross the C frames.
 package final class FileSystemVFS {
     let machine: Machine
     let registration: RegisteredVFS
@@ -132,5 +139,10 @@ enum IOError {
     static let checkreservedlock: Int32 = SQLITE_IOERR | (14 << 8)
     static let lock: Int32 = SQLITE_IOERR | (15 << 8)
     static let close: Int32 = SQLITE_IOERR | (16 << 8)
+    static let shmOpen: Int32 = SQLITE_IOERR | (18 << 8)
+    static let shmLock: Int32 = SQLITE_IOERR | (20 << 8)
+    static let shmMap: Int32 = SQLITE_IOERR | (21 << 8)
+    /// `xShmUnmap` has no code of its own.
+    static let shmUnmap: Int32 = SQLITE_IOERR
     static let deleteNoent: Int32 = SQLITE_IOERR | (23 << 8)
 }

@@ -84,7 +84,8 @@ extension Runtime {
             // I1). So the lock is freed only once a read shows no row holds it; if even that read fails, it
             // stays allocated, a leak the next boot's refresh reclaims, rather than a lock shared.
             if !injectedBugs.contains(.failedCreateKeepsLock),  // BugInjection: leaked lock
-               let owners = try? store.lockOwners(), !owners.contains(where: { $0.lockID == lockID }) {
+               let owners = try? store.lockOwners(), owners.unreadable.isEmpty,
+               !owners.objects.contains(where: { $0.lockID == lockID }) {
                 try locks.free(lockID)
             }
             throw error

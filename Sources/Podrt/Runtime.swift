@@ -2,11 +2,6 @@ import Core
 /// How to open a runtime beyond its configuration.
 public struct RuntimeOptions: Sendable {
     public var config: RuntimeConfig
-    /// Prepended to the database path for SQLite's own unix VFS: the root of a rooted `HostFileSystem`.
-    public var databasePathPrefix = ""
-    /// Open the database through the machine's FileSystem protocol (a custom SQLite VFS) instead of SQLite's
-    /// unix VFS on the real path: needed in simulation.
-    public var databaseOverFileSystem = false
     /// A lock manager to use instead of the configured one (tests).
     public var lockManager: (any LockManager)?
     /// Opening for `system renumber`: a lock segment of the wrong size is rebuilt instead of refused.
@@ -69,9 +64,7 @@ public final class Runtime {
         try within("creating static dir \(config.staticDir)") {
             try fs.makeDurableDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
         }
-        store = options.databaseOverFileSystem
-            ? try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine))
-            : try StateStore(path: options.databasePathPrefix + config.databasePath)
+        store = try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine))
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
         injectedBugs = options.injectedBugs

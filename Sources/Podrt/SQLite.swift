@@ -19,35 +19,40 @@ public struct DatabaseError: Error, Hashable, Sendable, CustomStringConvertible 
 /// One SQLite connection. Not shared between threads.
 final class Database {
     let path: String
-    /// The FileSystem-protocol VFS, when the database does not use SQLite's own.
-    let vfs: FileSystemVFS?
+    /// The VFS every file of the connection goes through: the machine's FileSystem, in both worlds.
+    let vfs: FileSystemVFS
     private var handle: OpaquePointer?
     /// The thread's randomness source before this connection took it (see `FileSystemVFS.randomnessSource`).
     private var outerRandomness: (source: sqlite3_randomness_source?, context: UnsafeMutableRawPointer?)?
 
-    /// Opens (creating if missing) the database at `path` with SQLite's own unix VFS, or through `vfs`.
-    init(path: String, vfs: FileSystemVFS? = nil) throws {
+    /// Opens (creating if missing) the database at `path` on `vfs`'s machine.
+    init(path: String, vfs: FileSystemVFS) throws {
         self.path = path
         self.vfs = vfs
-        if vfs == nil { RealWorldGuard.check("file system (SQLite's unix VFS for \(path))") }
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, vfs?.name)
+        let rc = sqlite3_open_v2(path, &db, flags, vfs.name)
         handle = db
         guard rc == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)
             handle = nil
-            if let kept = vfs?.takeError() { throw kept }
+            if let kept = vfs.takeError() { throw kept }
             throw DatabaseError(path: path, code: rc, message: message)
         }
         sqlite3_extended_result_codes(db, 0)
-        if let vfs {
-            var source: sqlite3_randomness_source? = FileSystemVFS.randomnessSource
-            var context: UnsafeMutableRawPointer? = Unmanaged.passUnretained(vfs).toOpaque()
-            sqlite3_thread_randomness_swap(&source, &context)
-            outerRandomness = (source, context)
-        }
+        var source: sqlite3_randomness_source? = FileSystemVFS.randomnessSource
+        var context: UnsafeMutableRawPointer? = Unmanaged.passUnretained(vfs).toOpaque()
+        sqlite3_thread_randomness_swap(&source, &context)
+        outerRandomness = (source, context)
+    }
+
+    /// The name of the VFS SQLite opened the main database file with (`SQLITE_FCNTL_VFS_POINTER`).
+    var vfsName: String {
+        var pointer: UnsafeMutablePointer<sqlite3_vfs>?
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_VFS_POINTER, &pointer) == SQLITE_OK,
+              let name = pointer?.pointee.zName else { return "" }
+        return String(cString: name)
     }
 
     deinit {
@@ -57,7 +62,7 @@ final class Database {
 
     /// The error for a failed call: what a VFS callback could not pass through C (`ProcessKilled`), or SQLite's.
     func error(_ code: Int32) -> any Error {
-        if let kept = vfs?.takeError() { return kept }
+        if let kept = vfs.takeError() { return kept }
         return DatabaseError(path: path, code: code & 0xFF, message: String(cString: sqlite3_errmsg(handle)))
     }
 

@@ -29,21 +29,34 @@ public enum StateError: Error, Hashable, Sendable, CustomStringConvertible {
 final class StateStore {
     let database: Database
 
-    /// Opens the database at `path`, sets it up for concurrent use and migrates it. With SQLite's own VFS it
-    /// runs in WAL mode; through the FileSystem-protocol `vfs` (no shared memory) with a rollback journal, the
-    /// default, so no statement has to say so. Each statement here that reads the file is a read transaction
-    /// (a lock, a look for a hot journal, the change counter): every command opens the store, so there is one.
-    init(path: String, vfs: FileSystemVFS? = nil) throws {
+    /// Opens the database at `path` through `vfs` (the machine's FileSystem: the host's in production, a
+    /// simulated machine's in bootsim: one code path), sets it up for concurrent use and migrates it. Each
+    /// statement here that reads the file is a read transaction: every command opens the store, so there is
+    /// one.
+    init(path: String, vfs: FileSystemVFS) throws {
         database = try Database(path: path, vfs: vfs)
         database.busyTimeout(milliseconds: 30000)
         // The first read: a corrupt file fails here, before anything writes to it.
         let version = try Schema.version(database)
-        if vfs == nil { try database.query("PRAGMA journal_mode = WAL") }
-        // In rollback-journal mode only EXTRA makes the journal's deletion durable: with FULL a power loss can
-        // bring the journal back and roll the last committed transaction back (found by the power-loss test).
-        try database.execute(vfs == nil
-            ? "PRAGMA synchronous = FULL"
-            : "PRAGMA temp_store = MEMORY; PRAGMA synchronous = EXTRA")
+        // WAL: readers and the writer do not block each other (one writer at a time, BEGIN IMMEDIATE), a
+        // commit is one append and one fsync of the WAL, and a crash leaves nothing to roll back: the next
+        // opener ignores frames past the last commit. SQLite turns a database to WAL in a transaction of the
+        // rollback journal; a new, empty file has nothing to roll back, and its one page (a header and an
+        // empty schema, all in the first 512-byte sector, which a power cut writes whole or not at all) is
+        // written with the journal off, so no `-journal` file is ever made.
+        if version == 0, try database.query("PRAGMA page_count").first?.first?.integerValue == 0 {
+            try database.query("PRAGMA journal_mode = OFF")
+        }
+        let mode = try database.query("PRAGMA journal_mode = WAL").first?.first?.textValue
+        guard mode == "wal" else {
+            throw DatabaseError(path: path, code: 0, message: "cannot use WAL (journal mode \(mode ?? "none"))")
+        }
+        // FULL: the WAL is synced at every commit, so a command that reported success survives a power cut
+        // (I6); NORMAL would sync only at checkpoints. Checkpoints sync the WAL before writing the database
+        // and the database before the WAL is reused, and the VFS syncs a new file's directory at its first
+        // sync, so the WAL's own name is durable too. (EXTRA adds only a directory sync after deleting a
+        // rollback journal, which WAL never has.) Temporary tables stay in memory, off the file system.
+        try database.execute("PRAGMA temp_store = MEMORY; PRAGMA synchronous = FULL")
         try database.enableForeignKeys()
         if version != Schema.currentVersion { try Schema.migrate(database) }
     }

@@ -49,7 +49,6 @@ struct GlobalOptions: ParsableArguments {
         let config = try RuntimeConfig.load(fileSystem: machine.fileSystem, path: config, overrides: overrides,
                                             defaultPath: Self.defaultConfigPath)
         var options = RuntimeOptions(config: config)
-        options.databasePathPrefix = machineRoot == "/" ? "" : machineRoot
         options.forRenumber = forRenumber
         let runtime = try Runtime(machine: machine, options: options)
         for warning in runtime.warnings { printError("Warning: \(warning)") }

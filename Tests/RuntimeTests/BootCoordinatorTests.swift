@@ -13,7 +13,6 @@ final class BootCoordinatorTests: XCTestCase {
         config.numLocks = numLocks
         if let tmpDir { config.tmpDir = tmpDir }
         var options = RuntimeOptions(config: config)
-        options.databaseOverFileSystem = true
         options.forRenumber = forRenumber
         options.injectedBugs = bugs
         return options

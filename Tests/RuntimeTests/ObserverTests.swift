@@ -14,7 +14,6 @@ final class ObserverTests: XCTestCase {
         let scratch = try ScratchMachine()
         let recorder = Recorder()
         var options = RuntimeOptions(config: scratch.config())
-        options.databasePathPrefix = scratch.root
         options.observer = { recorder.changes.append($0) }
         let runtime = try Runtime(machine: scratch.machine, options: options)
         _ = try runtime.createVolume(name: "data")

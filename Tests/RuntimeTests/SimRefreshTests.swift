@@ -8,9 +8,7 @@ import SimFS
 /// the lock segment through the simulated lock table, and reboots and power losses come from the world.
 final class SimRefreshTests: XCTestCase {
     func options() -> RuntimeOptions {
-        var options = RuntimeOptions(config: RuntimeConfig())
-        options.databaseOverFileSystem = true
-        return options
+        RuntimeOptions(config: RuntimeConfig())
     }
 
     func process(_ world: SimWorld) throws -> Machine { try simulatedPodrtProcess(world) }

@@ -42,7 +42,6 @@ final class ScratchMachine {
 
     func open(_ config: RuntimeConfig? = nil, forRenumber: Bool = false) throws -> Runtime {
         var options = RuntimeOptions(config: config ?? self.config())
-        options.databasePathPrefix = root
         options.forRenumber = forRenumber
         return try Runtime(machine: machine, options: options)
     }

@@ -98,6 +98,7 @@ final class RandomnessTests: XCTestCase {
                                                          "mkdir /tmp/** EIO nth=2 matched=3 fired=1"])
         XCTAssertTrue(SimOp.lookup.isMountRequest)
         XCTAssertFalse(SimOp.rename.isMountRequest)
+        XCTAssertFalse(SimOp.lockRange.isMountRequest)
 
         func pattern(_ seed: UInt64) -> [Bool] {
             var rules = FaultRules(seed: seed)

@@ -33,9 +33,7 @@ final class StateReaderTests: XCTestCase {
 
     /// podrt's options in the simulation: the database through the FileSystem VFS.
     func podrtOptions() -> RuntimeOptions {
-        var options = RuntimeOptions(config: RuntimeConfig())
-        options.databaseOverFileSystem = true
-        return options
+        RuntimeOptions(config: RuntimeConfig())
     }
 
     /// A remembered reading answers only while the database file has the same bytes; after a change the
@@ -103,5 +101,44 @@ final class StateReaderTests: XCTestCase {
         XCTAssertNil(broken.0)
         XCTAssertNotNil(broken.1)
         XCTAssertNil(DatabaseImageReader.schemaKey(Array(two[0..<100])))
+    }
+
+    /// With WAL the committed state may lie in `podrt.db-wal`: a process that has not closed its connection
+    /// (a crash) leaves its commits there, and the checker reads them; a torn or damaged last frame, or
+    /// frames past the last commit, are not committed state, and the checker does not read them.
+    func testTheCheckerReadsTheWALsCommittedFramesOnly() throws {
+        let world = SimWorld(seed: 7)
+        let machine = try podrtMachine(world)
+        let options = podrtOptions()
+        let path = options.config.databasePath
+        let writer = try Runtime(machine: machine, options: options)  // kept open: no checkpoint at close
+        _ = try writer.createVolume(name: "first")
+        let afterFirst = try machine.fileSystem.readFile(path + "-wal")
+        _ = try writer.createVolume(name: "second")
+        let db = try machine.fileSystem.readFile(path)
+        let wal = try machine.fileSystem.readFile(path + "-wal")
+        XCTAssertGreaterThan(wal.count, afterFirst.count)
+
+        let harness = world.machine(for: world.spawn(name: "harness"))
+        var reader = StateReader(machine: harness, config: options.config)
+        XCTAssertEqual(reader.read(bootID: world.bootID).objects?.map(\.name).sorted(), ["first", "second"])
+        XCTAssertEqual(reader.reading?.wal, wal)
+        // The database file alone lacks them: they are only in the WAL.
+        XCTAssertEqual(DatabaseImageReader().objects(in: db).0?.map(\.name) ?? [], [])
+
+        let images = DatabaseImageReader.forThisThread
+        XCTAssertEqual(images.objects(in: db, wal: afterFirst).0?.map(\.name), ["first"])
+        var torn = wal
+        torn.removeLast(100)  // the last commit frame cut short
+        XCTAssertEqual(images.objects(in: db, wal: torn).0?.map(\.name), ["first"])
+        var damaged = wal
+        damaged[wal.count - 10] ^= 0xFF  // its checksum no longer matches
+        XCTAssertEqual(images.objects(in: db, wal: damaged).0?.map(\.name), ["first"])
+        XCTAssertEqual(images.objects(in: db, wal: wal).0?.map(\.name).sorted(), ["first", "second"])
+        // A WAL whose header is torn holds nothing.
+        var headless = wal
+        headless[0] ^= 0xFF
+        XCTAssertNotEqual(images.objects(in: db, wal: headless).0?.map(\.name) ?? [], ["first", "second"])
+        withExtendedLifetime(writer) {}
     }
 }

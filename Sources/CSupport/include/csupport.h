@@ -12,6 +12,9 @@ int csupport_renameat2(int olddirfd, const char *oldpath, int newdirfd, const ch
 
 /* flock(2); Swift resolves the name to `struct flock` and cannot call the function. */
 int csupport_flock(int fd, int operation);
+/* fcntl(2) F_OFD_SETLK: an open-file-description lock on `length` bytes from `start` (0: to the end);
+   `type` 0 is F_RDLCK, 1 F_WRLCK, 2 F_UNLCK. Never waits. Returns -1 and sets errno. */
+int csupport_ofd_setlk(int fd, int type, int64_t start, int64_t length);
 /* getrandom(2); declared only under _GNU_SOURCE in glibc's headers. */
 ssize_t csupport_getrandom(void *buffer, size_t length, unsigned int flags);
 /* posix_spawn_file_actions_addchdir_np(3), a GNU extension Swift does not import. */

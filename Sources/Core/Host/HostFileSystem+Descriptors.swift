@@ -70,4 +70,22 @@ extension HostFileSystem {
         if !wait { flags |= LOCK_NB }
         try Syscall.flock(fd.rawValue, flags)
     }
+
+    public func lockRange(_ fd: Descriptor, _ operation: FileLockOperation, start: Int64, length: Int64) throws {
+        let type: Int32
+        switch operation {
+        case .shared: type = 0
+        case .exclusive: type = 1
+        case .unlock: type = 2
+        }
+        try Syscall.setLock(fd.rawValue, type: type, start: start, length: length)
+    }
+
+    public func mapShared(_ fd: Descriptor, offset: Int64, length: Int) throws -> UnsafeMutableRawPointer {
+        try Syscall.mapShared(fd.rawValue, offset: offset, length: length)
+    }
+
+    public func unmapShared(_ address: UnsafeMutableRawPointer, length: Int) throws {
+        try Syscall.unmap(address, length: length)
+    }
 }

@@ -78,6 +78,29 @@ extension Syscall {
         _ = try retryingOnInterrupt { csupport_flock(fd, operation) }
     }
 
+    /// `fcntl(F_OFD_SETLK)` through CSupport (Swift cannot call the variadic `fcntl`). It never waits, so
+    /// EINTR cannot happen; a conflict (EAGAIN, or EACCES as POSIX also allows) is EWOULDBLOCK.
+    static func setLock(_ fd: Int32, type: Int32, start: Int64, length: Int64) throws {
+        do {
+            _ = try once { csupport_ofd_setlk(fd, type, start, length) }
+        } catch Errno.permissionDenied {
+            throw Errno.wouldBlock
+        }
+    }
+
+    /// `mmap(2)` of a file, shared and writable.
+    static func mapShared(_ fd: Int32, offset: Int64, length: Int) throws -> UnsafeMutableRawPointer {
+        RealWorldGuard.check("kernel (a system call)")
+        let address = Glibc.mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off_t(offset))
+        guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else { throw Errno(rawValue: errno) }
+        return address
+    }
+
+    /// `munmap(2)`.
+    static func unmap(_ address: UnsafeMutableRawPointer, length: Int) throws {
+        _ = try once { Glibc.munmap(address, length) }
+    }
+
     /// `fstatat(2)`; with `AT_EMPTY_PATH` and an empty path it is `fstat(2)` of `directory` itself.
     static func fstatat(_ directory: Int32, _ path: String, _ flags: Int32) throws -> stat {
         var status = stat()

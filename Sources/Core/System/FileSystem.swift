@@ -29,6 +29,20 @@ public protocol FileSystem: AnyObject, Sendable {
     func fstat(_ fd: Descriptor) throws -> FileStatus
     /// `flock(2)`: a whole-file advisory lock owned by the open file. Without `wait`, a conflict is EWOULDBLOCK.
     func flock(_ fd: Descriptor, _ operation: FileLockOperation, wait: Bool) throws
+    /// `fcntl(F_OFD_SETLK)`: a byte-range advisory lock owned by the open file description (so two
+    /// descriptions in one process conflict, as two processes do), on `length` bytes from `start` (0: to the
+    /// end of any file). `.shared` is `F_RDLCK` (needs read access), `.exclusive` `F_WRLCK` (write access),
+    /// `.unlock` `F_UNLCK`. A description's own locks over the range are replaced, so a shared lock converts
+    /// to exclusive and back. It never waits: a conflict with another description's lock is EWOULDBLOCK.
+    /// Closing the description releases its locks. These are the locks of SQLite's unix VFS (the database
+    /// file's lock bytes and the WAL index's), so the two interoperate.
+    func lockRange(_ fd: Descriptor, _ operation: FileLockOperation, start: Int64, length: Int64) throws
+    /// `mmap(2)` with `PROT_READ | PROT_WRITE` and `MAP_SHARED`: `length` bytes of the file from `offset` (a
+    /// multiple of 4096), the same memory for every process of the machine that maps that file. `fd` must be
+    /// open for reading and writing. The mapping outlives `close(fd)`; `unmapShared` ends it.
+    func mapShared(_ fd: Descriptor, offset: Int64, length: Int) throws -> UnsafeMutableRawPointer
+    /// `munmap(2)` of a whole mapping that `mapShared` returned.
+    func unmapShared(_ address: UnsafeMutableRawPointer, length: Int) throws
 
     /// `mkdir(2)`.
     func mkdir(_ path: String, permissions: FilePermissions) throws

@@ -51,6 +51,26 @@ final class SimFileSystem: ProcessSeam, FileSystem {
         try world.perform(process, .flock, fd) { try world.flockFile($0, operation, wait: wait, for: process) }
     }
 
+    func lockRange(_ fd: Descriptor, _ operation: FileLockOperation, start: Int64, length: Int64) throws {
+        try world.perform(process, .lockRange, fd) { try world.lockRange($0, operation, start: start, length: length) }
+    }
+
+    func mapShared(_ fd: Descriptor, offset: Int64, length: Int) throws -> UnsafeMutableRawPointer {
+        try world.perform(process, .mapShared, fd) { try world.mapShared($0, offset: offset, length: length, for: process) }
+    }
+
+    /// Like `munmap` in a process the kernel has killed, a killed process's unmapping is no call: it lets go
+    /// of the memory it kept while unwinding (see `MappedMemory`), with no scheduling point and no log.
+    func unmapShared(_ address: UnsafeMutableRawPointer, length: Int) throws {
+        if world.lock.withLock({ process.killed }) {
+            world.lock.withLock { try? world.unmapShared(address, length: length, for: process) }
+            return
+        }
+        try world.perform(process, .unmapShared, world.mappedPath(address, for: process)) {
+            try world.unmapShared(address, length: length, for: process)
+        }
+    }
+
     func mkdir(_ path: String, permissions: FilePermissions) throws {
         try world.perform(process, .mkdir, path) { try world.makeDirectory(path, permissions: permissions, for: process) }
     }

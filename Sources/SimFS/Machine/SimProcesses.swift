@@ -79,6 +79,7 @@ extension SimWorld {
             mutex.ownerDied = true
         }
         process.heldMutexes = []
+        if !process.mappings.isEmpty { detachMappings(of: process) }
         for index in process.files.indices {
             if let file = process.files[index] {
                 process.files[index] = nil

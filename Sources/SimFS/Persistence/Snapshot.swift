@@ -101,6 +101,7 @@ extension SimWorld {
         faultRandom = image.seed == seed ? image.faultRandom : SplitMix64(seed: seeds.faults)
         log = image.log
         segments = [:]
+        mappedMemory = [:]
         for saved in image.segments where inodes[saved.inode] != nil {
             let state = SegmentState(inode: saved.inode, mutexCount: saved.ownerDied.count, dataSize: 0)
             state.data = saved.data

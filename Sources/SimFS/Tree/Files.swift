@@ -48,9 +48,11 @@ extension SimWorld {
         release(file)
     }
 
-    /// The last reference to an open file description is gone: drop its flock and maybe the inode.
+    /// The last reference to an open file description is gone: drop its flock, its range locks and maybe
+    /// the inode.
     func release(_ file: OpenFile) {
         if file.lockMode != .unlock { unlockFlock(file) }
+        if !file.inode.rangeLocks.isEmpty { unlockRanges(file) }
         file.inode.openCount -= 1
         freeIfUnreferenced(file.inode)
     }
@@ -100,6 +102,7 @@ extension SimWorld {
         let newSize = Int(size)
         if newSize < node.data.count {
             node.data.removeSubrange(newSize...)
+            if let memory = mappedMemory[node.id] { memory.zero(from: size) }
         } else if newSize > node.data.count {
             node.data.append(contentsOf: repeatElement(0, count: newSize - node.data.count))
         }

@@ -127,4 +127,6 @@ final class Inode {
     /// flock holders (open file descriptions); not part of snapshots.
     var exclusiveHolder: OpenFile?
     var sharedHolders: [OpenFile] = []
+    /// Byte-range locks (RangeLocks.swift); not part of snapshots.
+    var rangeLocks: [RangeLock] = []
 }

@@ -95,6 +95,7 @@ extension SimWorld {
             node.openCount = 0
             node.exclusiveHolder = nil
             node.sharedHolders = []
+            node.rangeLocks = []
             guard node.region == .disk else { continue }
             node.entries = node.durableEntries
             node.data = node.durableData
@@ -141,5 +142,6 @@ extension SimWorld {
             }
         }
         segments = segments.filter { inodes[$0.key] != nil }
+        mappedMemory = [:]  // the page cache does not survive a boot
     }
 }

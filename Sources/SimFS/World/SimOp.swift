@@ -19,10 +19,12 @@ public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConverti
     case reboot, powerLoss, processExit
     // FUSE requests that are no FileSystem call (the mount's server only; `isMountRequest`).
     case lookup, getattr, setattr, mknod, create, flush, release, opendir, releasedir, fsyncdir, statfs, access
+    // FileSystem, added later: byte-range locks and shared mappings (SQLite's WAL index).
+    case lockRange, mapShared, unmapShared
 
     /// A request only a FUSE mount serves: a simulated process never makes it, so the world's rules never
     /// match it.
-    public var isMountRequest: Bool { rawValue >= SimOp.lookup.rawValue }
+    public var isMountRequest: Bool { (SimOp.lookup.rawValue...SimOp.access.rawValue).contains(rawValue) }
 
     public var description: String { Self.names[Int(rawValue)] }
 
@@ -44,5 +46,6 @@ public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConverti
         "reboot", "powerLoss", "processExit",
         "lookup", "getattr", "setattr", "mknod", "create", "flush", "release", "opendir", "releasedir", "fsyncdir",
         "statfs", "access",
+        "lockRange", "mapShared", "unmapShared",
     ]
 }

@@ -30,6 +30,9 @@ final class SimProcess {
     var umask: UInt32 = 0o022
     var files: [OpenFile?] = []
     var heldMutexes: [MutexState] = []
+    /// Shared mappings of files (Mappings.swift); they keep their memory alive while the process's code can
+    /// still touch it, even after the process was killed.
+    var mappings: [SharedMapping] = []
     var random: SplitMix64
 
     var killed = false

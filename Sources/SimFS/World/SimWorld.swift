@@ -48,6 +48,8 @@ public final class SimWorld {
 
     // Locks and processes
     var segments: [UInt64: SegmentState] = [:]
+    /// The memory of files mapped shared, by inode, while any process maps them (Mappings.swift).
+    var mappedMemory: [UInt64: MappedMemory] = [:]
     var processes: [Int32: SimProcess] = [:]
     var nextPid: Int32 = SimWorld.firstPid
     var programs: [String: SimProgram] = [:]

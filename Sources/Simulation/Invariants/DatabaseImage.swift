@@ -2,20 +2,29 @@ import CSQLite
 import Glibc
 import Podrt
 
-/// Reads podrt's state database from an image of the file's bytes, with one read-only SQLite connection per
-/// thread kept from check to check, so its parsed schema and prepared statements are reused.
+/// Reads podrt's state database from images of its files' bytes, the database and its WAL, with one
+/// read-only SQLite connection per thread kept from check to check, so its parsed schema and prepared
+/// statements are reused.
+///
+/// The committed state of a WAL database is the file plus the WAL's frames up to its last valid commit
+/// frame. SQLite itself decides which those are: the VFS serves both images read-only and a WAL index in
+/// heap memory that starts empty for every connection, so SQLite recovers the index from the WAL image as
+/// the first opener after a crash does. Frames past the last commit, a torn frame (its checksum) and frames
+/// of an earlier generation of the WAL (its salts) are not committed state, and are not read.
 ///
 /// A kept connection answers exactly as a new one would: every reading empties its page cache, and the
 /// schema is kept only while page 1, which holds all of `sqlite_master` (a leaf page with no overflowing
-/// cell), is the same apart from the fields every commit changes. Otherwise the connection is opened again.
+/// cell), is the same apart from the fields every commit changes, and while there is no WAL to read.
+/// Otherwise the connection is opened again (and closed after a reading with a WAL, whose index it built).
 final class DatabaseImageReader {
     private let registration: RegisteredVFS
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     /// Page 1 of the image the open connection parsed its schema from, less the per-commit fields.
     private var schemaKey: [UInt8]?
-    /// The image SQLite reads through the VFS.
-    fileprivate var image: [UInt8] = []
+    /// The images SQLite reads through the VFS: the database file and its WAL.
+    fileprivate let database = ImageFile()
+    fileprivate let wal = ImageFile()
 
     /// This thread's reader (the harness reads between steps, on the thread that runs the seed).
     static var forThisThread: DatabaseImageReader {
@@ -41,10 +50,11 @@ final class DatabaseImageReader {
 
     deinit { close() }
 
-    /// The objects in `bytes`, or why they cannot be read.
-    func objects(in bytes: [UInt8]) -> ([MachineState.Object]?, String?) {
+    /// The objects in the database file `bytes` with the WAL `walBytes` (empty: none), or why they cannot be
+    /// read.
+    func objects(in bytes: [UInt8], wal walBytes: [UInt8] = []) -> ([MachineState.Object]?, String?) {
         let key = Self.schemaKey(bytes)
-        if db == nil || key == nil || key != schemaKey {
+        if db == nil || key == nil || key != schemaKey || !walBytes.isEmpty {
             close()
             guard sqlite3_open_v2("image.db", &db, SQLITE_OPEN_READONLY, registration.name) == SQLITE_OK else {
                 close()
@@ -52,11 +62,13 @@ final class DatabaseImageReader {
             }
             schemaKey = key
         }
-        image = bytes
-        sqlite3_db_release_memory(db)  // every page is read from this image
+        database.bytes = bytes
+        wal.bytes = walBytes
+        sqlite3_db_release_memory(db)  // every page is read from these images
         let result = StateReader.listObjects(rows: rows, errorMessage: { String(cString: sqlite3_errmsg(self.db)) })
-        if key == nil || result.0 == nil { close() }
-        image = []
+        if key == nil || result.0 == nil || !walBytes.isEmpty { close() }
+        database.bytes = []
+        wal.bytes = []
         return result
     }
 
@@ -112,28 +124,35 @@ final class DatabaseImageReader {
         return value
     }
 
-    // MARK: The VFS: one read-only file, the image
+    // MARK: The VFS: two read-only files, the images, and a WAL index in heap memory
 
-    static func from(_ file: UnsafeMutablePointer<sqlite3_file>?) -> DatabaseImageReader {
-        Unmanaged<DatabaseImageReader>.fromOpaque(RegisteredVFS.slot(file!).pointee!).takeUnretainedValue()
+    static func from(_ file: UnsafeMutablePointer<sqlite3_file>?) -> ImageFile {
+        Unmanaged<ImageFile>.fromOpaque(RegisteredVFS.slot(file!).pointee!).takeUnretainedValue()
     }
 
     private static func installVFSMethods(_ vfs: UnsafeMutablePointer<sqlite3_vfs>) {
         vfs.pointee.xOpen = { vfs, name, file, flags, outFlags in
             file!.pointee.pMethods = nil
-            // Only the main database, read-only: no journal, no temporary file.
-            guard name != nil, flags & SQLITE_OPEN_MAIN_DB != 0, flags & SQLITE_OPEN_READWRITE == 0 else {
+            // Only the main database and its WAL, read-only: no journal, no temporary file.
+            let reader = RegisteredVFS.owner(vfs, as: DatabaseImageReader.self)
+            let image: ImageFile
+            if name != nil, flags & SQLITE_OPEN_MAIN_DB != 0, flags & SQLITE_OPEN_READWRITE == 0 {
+                image = reader.database
+            } else if name != nil, flags & SQLITE_OPEN_WAL != 0 {
+                image = reader.wal
+            } else {
                 return SQLITE_CANTOPEN
             }
-            RegisteredVFS.slot(file!).pointee = UnsafeRawPointer(vfs!.pointee.pAppData)
-            let reader = RegisteredVFS.owner(vfs, as: DatabaseImageReader.self)
+            RegisteredVFS.slot(file!).pointee = UnsafeRawPointer(Unmanaged.passUnretained(image).toOpaque())
             file!.pointee.pMethods = UnsafePointer(reader.registration.methods)
-            outFlags?.pointee = flags
+            outFlags?.pointee = (flags & ~(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_READONLY
             return SQLITE_OK
         }
         vfs.pointee.xDelete = { _, _, _ in SQLITE_IOERR }
-        vfs.pointee.xAccess = { _, _, _, result in
-            result!.pointee = 0  // no journal and no WAL: the harness reads only a settled file
+        vfs.pointee.xAccess = { vfs, name, _, result in
+            // No rollback journal (the reader does not read while one is hot), and a WAL when its image has bytes.
+            let reader = RegisteredVFS.owner(vfs, as: DatabaseImageReader.self)
+            result!.pointee = String(cString: name!).hasSuffix("-wal") && !reader.wal.bytes.isEmpty ? 1 : 0
             return SQLITE_OK
         }
         vfs.pointee.xRandomness = { _, size, out in
@@ -150,10 +169,10 @@ final class DatabaseImageReader {
 
     private static func ioMethods() -> sqlite3_io_methods {
         var io = sqlite3_io_methods()
-        io.iVersion = 1
+        io.iVersion = 2
         io.xClose = { _ in SQLITE_OK }
         io.xRead = { file, buffer, amount, offset in
-            let image = DatabaseImageReader.from(file).image
+            let image = DatabaseImageReader.from(file).bytes
             let target = UnsafeMutableRawBufferPointer(start: buffer, count: Int(amount))
             let start = min(Int(offset), image.count)
             let count = min(Int(amount), image.count - start)
@@ -170,7 +189,7 @@ final class DatabaseImageReader {
         io.xTruncate = { _, _ in SQLITE_READONLY }
         io.xSync = { _, _ in SQLITE_OK }
         io.xFileSize = { file, size in
-            size!.pointee = Int64(DatabaseImageReader.from(file).image.count)
+            size!.pointee = Int64(DatabaseImageReader.from(file).bytes.count)
             return SQLITE_OK
         }
         io.xLock = { _, _ in SQLITE_OK }
@@ -182,8 +201,40 @@ final class DatabaseImageReader {
         io.xFileControl = { _, _, _ in SQLITE_NOTFOUND }
         io.xSectorSize = { _ in 512 }
         io.xDeviceCharacteristics = { _ in 0 }
+        // The WAL index (asked of the database file): this connection's alone, so every lock is granted; it
+        // is freed with the connection.
+        io.xShmMap = { file, region, size, _, out in
+            let image = DatabaseImageReader.from(file)
+            while image.index.count <= Int(region) {
+                let memory = UnsafeMutableRawPointer.allocate(byteCount: Int(size), alignment: 8)
+                memory.initializeMemory(as: UInt8.self, repeating: 0, count: Int(size))
+                image.index.append(memory)
+            }
+            UnsafeMutableRawPointer(out!).assumingMemoryBound(to: UnsafeMutableRawPointer?.self).pointee = image.index[Int(region)]
+            return SQLITE_OK
+        }
+        io.xShmLock = { _, _, _, _ in SQLITE_OK }
+        io.xShmBarrier = { _ in }
+        io.xShmUnmap = { file, _ in
+            DatabaseImageReader.from(file).freeIndex()
+            return SQLITE_OK
+        }
         return io
     }
+}
+
+/// One of the reader's two files: the bytes SQLite reads through it, and for the database file the
+/// connection's WAL index (heap memory, zeroed when mapped).
+final class ImageFile {
+    var bytes: [UInt8] = []
+    var index: [UnsafeMutableRawPointer] = []
+
+    func freeIndex() {
+        for region in index { region.deallocate() }
+        index = []
+    }
+
+    deinit { freeIndex() }
 }
 
 /// The thread-specific slot of `DatabaseImageReader.forThisThread`; a thread's reader goes when it ends.

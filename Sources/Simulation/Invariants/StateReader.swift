@@ -23,22 +23,22 @@ struct MachineState {
     var bootID: String
 }
 
-/// The objects read from the state database, and the file's bytes they were read from.
+/// The objects read from the state database, and the bytes of the file and of its WAL they were read from.
 struct DatabaseReading {
     var bytes: [UInt8]
+    var wal: [UInt8] = []
     var objects: [MachineState.Object]?
     var problem: String?
 }
 
 /// Reads a machine's podrt state through the harness process's own view.
 struct StateReader {
+    /// The harness's view of the machine: a simulated process's, or in FUSE mode the mount's (a rooted
+    /// host file system), so both read the same files the same way.
     let machine: Machine
     let config: RuntimeConfig
-    /// FUSE mode: the mount point, where the real podrt's database (in WAL mode) is opened with SQLite's
-    /// own VFS; in-process it is nil and the database is read through podrt's VFS over `machine`.
-    var hostRoot: String? = nil
-    /// An earlier reading of this run: when the file still has the same bytes, its objects are the answer
-    /// (with no hot journal SQLite reads the file alone). Only in-process.
+    /// An earlier reading of this run: when the file and its WAL still have the same bytes, its objects are
+    /// the answer (SQLite reads those two files alone). Only in-process.
     var remembered: DatabaseReading?
     /// This read's reading, to remember for the next check (set by `read` in-process).
     private(set) var reading: DatabaseReading?
@@ -113,43 +113,28 @@ struct StateReader {
         }
     }
 
+    /// The database's objects, read black-box from the bytes of `podrt.db` and `podrt.db-wal` (committed
+    /// state may be in either), never through a connection that could write: a reading changes nothing.
     mutating func readObjects() -> ([MachineState.Object]?, String?) {
         let fs = machine.fileSystem
         let path = config.databasePath
         guard let status = try? fs.stat(path), status.size > 0 else { return ([], nil) }
         if let journal = try? fs.stat(path + "-journal"), journal.size > 0 { return (nil, nil) }
-        guard hostRoot == nil, let bytes = try? fs.readFile(path) else { return queryObjects(bytes: nil) }
-        if let remembered, remembered.bytes.sameBytes(as: bytes) {
+        let bytes: [UInt8]
+        let wal: [UInt8]
+        do {
+            bytes = try fs.readFile(path)
+            do { wal = try fs.readFile(path + "-wal") } catch Errno.noSuchFileOrDirectory { wal = [] }
+        } catch {
+            return (nil, "cannot read the state database: \(error)")
+        }
+        if let remembered, remembered.bytes.sameBytes(as: bytes), remembered.wal.sameBytes(as: wal) {
             reading = remembered
             return (remembered.objects, remembered.problem)
         }
-        let (objects, problem) = queryObjects(bytes: bytes)
-        reading = DatabaseReading(bytes: bytes, objects: objects, problem: problem)
+        let (objects, problem) = bytes.isEmpty ? ([], nil) : DatabaseImageReader.forThisThread.objects(in: bytes, wal: wal)
+        reading = DatabaseReading(bytes: bytes, wal: wal, objects: objects, problem: problem)
         return (objects, problem)
-    }
-
-    /// Lists the database's objects. `bytes` are the file's, read in-process: with no hot journal SQLite
-    /// would read the file alone, so it reads them from memory (`DatabaseImageReader`), with none of the VFS's
-    /// simulated calls. Without them it opens the file read-only: under the mount point in FUSE mode, else
-    /// through podrt's VFS over the harness process's FileSystem.
-    private func queryObjects(bytes: [UInt8]?) -> ([MachineState.Object]?, String?) {
-        if let bytes { return bytes.isEmpty ? ([], nil) : DatabaseImageReader.forThisThread.objects(in: bytes) }
-        let vfs = FileSystemVFS(machine: machine)  // registered while it lives
-        defer { withExtendedLifetime(vfs) {} }
-        var db: OpaquePointer?
-        let opened = hostRoot.map { sqlite3_open_v2($0 + config.databasePath, &db, SQLITE_OPEN_READONLY, nil) }
-            ?? sqlite3_open_v2(config.databasePath, &db, SQLITE_OPEN_READONLY, vfs.name)
-        guard opened == SQLITE_OK else {
-            sqlite3_close_v2(db)
-            return (nil, "cannot open the state database")
-        }
-        defer { sqlite3_close_v2(db) }
-        return Self.listObjects(rows: { sql in
-            var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return nil }
-            defer { sqlite3_finalize(statement) }
-            return Self.allRows(statement)
-        }, errorMessage: { String(cString: sqlite3_errmsg(db)) })
     }
 
     /// The objects of an open database, checked first with `quick_check`; `rows` runs one statement.

@@ -84,7 +84,6 @@ final class MountedRunner: ScenarioDriver {
     func harness() -> Machine { host }
     /// Never set: the real podrt may hold the database between checks, so every check reads it.
     var lastReading: DatabaseReading? { get { nil } set {} }
-    var databaseRoot: String? { mountPoint }
 
     var bootID: String {
         let bytes = (try? host.fileSystem.readFile("/proc/sys/kernel/random/boot_id", limit: 64)) ?? []

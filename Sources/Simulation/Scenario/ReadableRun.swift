@@ -71,7 +71,7 @@ extension Step {
         case let .write(path, _, append): return (append ? "append " : "write ") + path
         case let .remove(path): return "remove \(path)"
         case let .commandLine(text): return "cmdline \(text)"
-        case let .config(pairs): return "config " + pairs.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        case let .config(settings): return "config " + settings.map(\.text).joined(separator: " ")
         case let .group(commands, together):
             return together || commands.count != 1 ? "together" : commands[0].line
         case .reboot: return "reboot"

@@ -9,8 +9,6 @@ extension Runner {
         let config = self.config, bugs = options.bugs.runtime, changes = self.changes
         return ProgramSpec(name: "podrt-" + command.words[0], crashAtOp: crashAtOp) { machine, process in
             var options = RuntimeOptions(config: config)
-            // podrt's own VFS over the FileSystem protocol (Podrt/FileSystemVFS.swift).
-            options.databaseOverFileSystem = true
             options.forRenumber = command == .renumber
             options.injectedBugs = bugs
             // What this process creates and removes, in the order it does, for the ledger (ScenarioDriver+Ledger).

@@ -133,7 +133,6 @@ final class Runner: ScenarioDriver {
     }
 
     var bootID: String { world.bootID }
-    var databaseRoot: String? { nil }
 
     func runProcesses(_ commands: [Command], together: Bool) -> GroupOutcome {
         scheduler.injecting = together

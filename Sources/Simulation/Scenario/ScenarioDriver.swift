@@ -37,8 +37,6 @@ protocol ScenarioDriver: AnyObject {
     var generatorFixture: FixtureCase? { get set }
     /// The harness's own process on the machine; it never runs while scheduled processes do.
     func harness() -> Machine
-    /// Where the harness opens podrt's database with SQLite's own VFS (FUSE mode), else nil.
-    var databaseRoot: String? { get }
     /// The last database reading of this run, reused while the file's bytes stay the same (nil: read every
     /// time, as in FUSE mode where another process may hold the file).
     var lastReading: DatabaseReading? { get set }
@@ -122,7 +120,7 @@ extension ScenarioDriver {
     func checkInvariants() -> Violation? {
         let wanted = scenario.settings.invariants.filter { $0.hasPrefix("I") }
         guard !wanted.isEmpty else { return nil }
-        var reader = StateReader(machine: harness(), config: config, hostRoot: databaseRoot)
+        var reader = StateReader(machine: harness(), config: config)
         reader.remembered = lastReading
         let state = reader.read(bootID: bootID)
         lastReading = reader.reading

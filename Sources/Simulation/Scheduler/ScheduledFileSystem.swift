@@ -42,6 +42,14 @@ final class ScheduledFileSystem: ScheduledSeam<any FileSystem>, FileSystem {
         }
     }
 
+    /// Byte-range locks never wait (SQLite retries through its busy handler), so they pass straight through.
+    func lockRange(_ fd: Descriptor, _ operation: FileLockOperation, start: Int64, length: Int64) throws {
+        try inner.lockRange(fd, operation, start: start, length: length)
+    }
+    func mapShared(_ fd: Descriptor, offset: Int64, length: Int) throws -> UnsafeMutableRawPointer {
+        try inner.mapShared(fd, offset: offset, length: length)
+    }
+    func unmapShared(_ address: UnsafeMutableRawPointer, length: Int) throws { try inner.unmapShared(address, length: length) }
     func read(_ fd: Descriptor, into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try inner.read(fd, into: buffer) }
     func pread(_ fd: Descriptor, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         try inner.pread(fd, into: buffer, at: offset)

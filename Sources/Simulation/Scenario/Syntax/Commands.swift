@@ -69,4 +69,14 @@ public enum ConfigSetting: Hashable, Sendable {
     case staticDir(String)
     /// `shm` or `file` (podrt's `LockType`).
     case lockType(String)
+
+    /// As the scenario writes it: `num_locks=64`.
+    public var text: String {
+        switch self {
+        case let .numLocks(count): return "num_locks=\(count)"
+        case let .tmpDir(path): return "tmp_dir=\(path)"
+        case let .staticDir(path): return "static_dir=\(path)"
+        case let .lockType(type): return "lock_type=\(type)"
+        }
+    }
 }
