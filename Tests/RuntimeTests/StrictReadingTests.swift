@@ -80,26 +80,26 @@ final class StrictReadingTests: XCTestCase {
             XCTAssertEqual(listed.objects.map(\.name), ["a"])
             let ids = Dictionary(uniqueKeysWithValues: listed.unreadable.map { ($0.name ?? "b", String($0.id!.prefix(12))) })
             XCTAssertEqual(listed.unreadable.map(\.description), [
-                "state database \(path): container with id \(ids["b"]!): name is NULL, expected text",
-                "state database \(path): container c (id \(ids["c"]!)): lock_id is text \"seven\", expected an integer",
-                "state database \(path): container d (id \(ids["d"]!)): lock_id is 1099511627776, out of range for a lock id (0…4294967295)",
-                "state database \(path): container e (id \(ids["e"]!)): config is a blob of 2 bytes, expected text",
-                "state database \(path): container f (id \(ids["f"]!)): pid is real 1.5, expected an integer",
+                "state database \(RuntimeConfig().databasePath): container with id \(ids["b"]!): name is NULL, expected text",
+                "state database \(RuntimeConfig().databasePath): container c (id \(ids["c"]!)): lock_id is text \"seven\", expected an integer",
+                "state database \(RuntimeConfig().databasePath): container d (id \(ids["d"]!)): lock_id is 1099511627776, out of range for a lock id (0…4294967295)",
+                "state database \(RuntimeConfig().databasePath): container e (id \(ids["e"]!)): config is a blob of 2 bytes, expected text",
+                "state database \(RuntimeConfig().databasePath): container f (id \(ids["f"]!)): pid is real 1.5, expected an integer",
             ])
             XCTAssertEqual(listed.unreadable.map(\.lockID), [3, nil, nil, 6, 7], "the lock ids that read")
             // Without -a the unreadable rows are still reported: one of them might be running.
             XCTAssertEqual(try runtime.listContainers(all: false).unreadable.count, 5)
             XCTAssertEqual(try runtime.listPods().objects.map(\.name), ["p"])
             XCTAssertEqual(try runtime.listVolumes().unreadable.map(\.description),
-                           ["state database \(path): volume v: mount_count is text \"many\", expected an integer"])
+                           ["state database \(RuntimeConfig().databasePath): volume v: mount_count is text \"many\", expected an integer"])
 
             // Commands that act on what they read refuse, naming the row, and change nothing.
             XCTAssertThrowsMessage(try runtime.containers(all: true), "container with id \(ids["b"]!): name is NULL")
-            XCTAssertThrowsMessage(try runtime.lookupContainer("c"), "state database \(path): container c (id")
+            XCTAssertThrowsMessage(try runtime.lookupContainer("c"), "state database \(RuntimeConfig().databasePath): container c (id")
             XCTAssertThrowsMessage(try runtime.removeContainer("d", force: true), "container d (id \(ids["d"]!)): lock_id")
             XCTAssertThrowsMessage(try runtime.removeVolume("v", force: true), "volume v: mount_count")
-            XCTAssertThrowsMessage(try runtime.renumber(), "renumbering locks: state database \(path): container with id")
-            XCTAssertThrowsMessage(try runtime.reset(), "state database \(path)")
+            XCTAssertThrowsMessage(try runtime.renumber(), "renumbering locks: state database \(RuntimeConfig().databasePath): container with id")
+            XCTAssertThrowsMessage(try runtime.reset(), "state database \(RuntimeConfig().databasePath)")
             XCTAssertEqual(try runtime.lookupContainer("a").name, "a", "a good row still reads by name")
 
             let report = try runtime.lockReport()
@@ -132,7 +132,7 @@ final class StrictReadingTests: XCTestCase {
         let warnings = after.warnings.joined(separator: "\n")
         XCTAssertEqual(after.warnings.count, 5, warnings)
         XCTAssertTrue(after.warnings.contains {
-            $0.hasPrefix("state database \(path): container c (id") && $0.hasSuffix("refresh left the row as it is and could not reserve its lock")
+            $0.hasPrefix("state database \(RuntimeConfig().databasePath): container c (id") && $0.hasSuffix("refresh left the row as it is and could not reserve its lock")
         }, warnings)
         XCTAssertTrue(after.warnings.contains {
             $0.contains("container f (id") && $0.hasSuffix("pid is real 1.5, expected an integer; refresh left the row as it is and reserved its lock 7")

@@ -50,7 +50,7 @@ struct PathsCLITests {
         // A scenario outside the repository: its fixture is looked for above it, and not found.
         try "generator fixture=keydev-multiple\n".write(toFile: cwd + "/mine.scenario", atomically: true, encoding: .utf8)
         let lost = Self.bootsim(in: "/", ["run", cwd + "/mine.scenario", "--seeds", "1"])
-        #expect(lost.error.contains("\(cwd)/mine.scenario:1:21: found `keydev-multiple`, but there is no Fixtures/generator "
+        #expect(lost.error.contains("\(cwd)/mine.scenario:1:19: found `keydev-multiple`, but there is no Fixtures/generator "
                                     + "in \(cwd) or any directory above it"), "\(lost.error)")
 
         // With its own Fixtures/generator beside it, the scenario runs from anywhere.

@@ -56,20 +56,8 @@ extension ParseRun {
 
     /// `inject: kill=P reboot=P power=P limit=N`, a rate P from 0 to 1 or `swarm`.
     func injectSpec(_ cursor: inout WordCursor) throws -> InjectSpec {
-        let keys = ["kill", "reboot", "power", "limit"]
         var spec = InjectSpec()
-        var seen: Set<String> = []
-        guard !cursor.atEnd else { throw cursor.error(at: nil, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))") }
-        while !cursor.atEnd {
-            let word = try cursor.next("KEY=VALUE")
-            guard let (key, value) = WordCursor.pair(word) else {
-                throw cursor.error(at: word, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))",
-                                   suggestion: Spelling.nearest(word.text, in: keys).map { $0 + "=…" })
-            }
-            try WordCursor.check(key, oneOf: keys, "an injection", cursor)
-            guard seen.insert(key.text).inserted else {
-                throw cursor.error(at: key, found: "\(Quote.word(key.text)) a second time", expected: "each KEY once")
-            }
+        for (key, value) in try cursor.keyValuePairs(["kill", "reboot", "power", "limit"], what: "an injection") {
             if key.text == "limit" {
                 spec.limit = try cursor.wholeNumber(value, in: 0...1_000_000, "limit (injections per run)")
                 continue

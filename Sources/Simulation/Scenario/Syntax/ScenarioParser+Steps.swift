@@ -76,20 +76,9 @@ extension ParseRun {
 
     /// `config KEY=VALUE …`: `num_locks` (podrt's bounds), `tmp_dir`, `static_dir`, `lock_type` (`shm`, `file`).
     func configSettings(_ cursor: inout WordCursor) throws -> [ConfigSetting] {
-        let keys = ["num_locks", "tmp_dir", "static_dir", "lock_type"]
         var settings: [ConfigSetting] = []
-        var seen: Set<String> = []
-        guard !cursor.atEnd else { throw cursor.error(at: nil, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))") }
-        while !cursor.atEnd {
-            let word = try cursor.next("KEY=VALUE")
-            guard let (key, value) = WordCursor.pair(word) else {
-                throw cursor.error(at: word, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))",
-                                   suggestion: Spelling.nearest(word.text, in: keys).map { $0 + "=…" })
-            }
-            try WordCursor.check(key, oneOf: keys, "a config KEY", cursor)
-            guard seen.insert(key.text).inserted else {
-                throw cursor.error(at: key, found: "\(Quote.word(key.text)) a second time", expected: "each KEY once per line")
-            }
+        for (key, value) in try cursor.keyValuePairs(["num_locks", "tmp_dir", "static_dir", "lock_type"],
+                                                     what: "a config KEY") {
             switch key.text {
             case "num_locks":
                 settings.append(.numLocks(try cursor.wholeNumber(value, in: 1...vocabulary.maxNumLocks, "num_locks")))

@@ -52,6 +52,27 @@ struct WordCursor {
     // MARK: Values
 
     /// `KEY=VALUE` split into two words, each with its column; nil without `=`.
+    /// The rest of the line as `KEY=VALUE` words, each KEY one of `keys` and given once (`config`, `inject:`);
+    /// `what` names a KEY in the messages ("a config KEY").
+    mutating func keyValuePairs(_ keys: [String], what: String) throws -> [(key: Word, value: Word)] {
+        var pairs: [(key: Word, value: Word)] = []
+        var seen: Set<String> = []
+        guard !atEnd else { throw error(at: nil, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))") }
+        while !atEnd {
+            let word = try next("KEY=VALUE")
+            guard let (key, value) = WordCursor.pair(word) else {
+                throw error(at: word, expected: "KEY=VALUE (KEY one of \(Quote.choice(keys)))",
+                            suggestion: Spelling.nearest(word.text, in: keys).map { $0 + "=…" })
+            }
+            try WordCursor.check(key, oneOf: keys, what, self)
+            guard seen.insert(key.text).inserted else {
+                throw error(at: key, found: "\(Quote.word(key.text)) a second time", expected: "each KEY once per line")
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+
     static func pair(_ word: Word) -> (key: Word, value: Word)? {
         guard let equals = word.text.firstIndex(of: "=") else { return nil }
         let key = String(word.text[..<equals])
