@@ -15,7 +15,8 @@ bash scripts/crypttab-check-fuse.sh
 # A short libFuzzer run over the generator's parsers and planner (issue 3; the long run is in Fuzz/Package.swift).
 missing=$(comm -23 <(ls Sources/Core/Generator) <(ls Fuzz/Sources/generator-fuzz/Generator))
 [ -z "$missing" ] || { echo "Fuzz/Sources/generator-fuzz/Generator has no link to: $missing (the fuzz module compiles the generator's sources)"; exit 1; }
-(cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address --product generator-fuzz)
+# One -sanitize=fuzzer,address, last: swiftc keeps only its last -sanitize= flag (see the JSON and TOML runs below).
+(cd Fuzz && swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product generator-fuzz)
 corpus=$(mktemp -d)
 if ! Fuzz/.build/release/generator-fuzz -max_total_time=30 -max_len=4096 -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
     tail -40 "$corpus.log"; echo "generator-fuzz found a crash (the input is in crash-*)"; exit 1
