@@ -52,6 +52,9 @@ for bug in $("$bootsim" catalog | grep -E '^[a-z0-9-]+$'); do
     echo "== hunt $bug"
     "$bootsim" hunt "$bug" --seeds 1000
 done
+# The harness self-test (issue 23): generated random, valid scenarios on the clean build; any broken invariant is a
+# bug of the harness or of podrt (bootsim selftest --help).
+"$bootsim" selftest --scenarios 200 --seeds 20
 # Shards and their merge (issue 23, docs/reports.md): one scenario's seeds as 4 processes, merged to one result,
 # whose JUnit report must validate against the common schema.
 shards=$(mktemp -d)

@@ -27,10 +27,10 @@ extension Runtime {
                                           runtime: runtimeName)
                 container.state = .configured
                 try store.insert(container)
+                observer?(.created(.container, name: container.name))  // before the commit makes it visible (see observer)
                 return container
             }
         } then: { container in
-            observer?(.created(.container, name: container.name))
             try event(.container, "create", id: container.id, name: container.name)
         }
     }
@@ -42,10 +42,10 @@ extension Runtime {
                 let pod = Pod(id: Names.randomID(machine.random), name: try claimName(name), lockID: lockID,
                               created: nowNanoseconds)
                 try store.insert(pod)
+                observer?(.created(.pod, name: pod.name))  // before the commit makes it visible (see observer)
                 return pod
             }
         } then: { pod in
-            observer?(.created(.pod, name: pod.name))
             try event(.pod, "create", id: pod.id, name: pod.name)
         }
     }
@@ -59,10 +59,10 @@ extension Runtime {
                 if try store.volumeExists(chosen) { throw StateError.nameInUse(name: chosen, holder: .volume) }
                 let volume = Volume(name: chosen, lockID: lockID, created: nowNanoseconds)
                 try store.insert(volume)
+                observer?(.created(.volume, name: volume.name))  // before the commit makes it visible (see observer)
                 return volume
             }
         } then: { volume in
-            observer?(.created(.volume, name: volume.name))
             try event(.volume, "create", id: volume.name, name: volume.name)
         }
     }

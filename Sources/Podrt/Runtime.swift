@@ -16,9 +16,11 @@ public struct RuntimeOptions: Sendable {
 }
 
 /// What a runtime does to an object, told to `RuntimeOptions.observer` as it happens, for a harness that keeps
-/// its own books (bootsim's ledger): a create once its row is committed, a removal just before its row is
-/// deleted. So a process that is killed, or fails, half-way has still said every object it may have taken,
-/// and a forced removal says which containers it took along.
+/// its own books (bootsim's ledger): a create once its row is inserted, inside its transaction, so before any
+/// other process can see (and remove) it; a removal just before its row is deleted. So the changes of several
+/// processes arrive in the order they took effect; a create whose commit then fails has told of an object it
+/// never reported (the harness counts only creates that exit 0); a process that is killed, or fails, half-way
+/// has still said every object it may have taken; and a forced removal says which containers it took along.
 public enum ObjectChange: Hashable, Sendable {
     case created(ObjectKind, name: String)
     case removing(ObjectKind, name: String)
