@@ -62,5 +62,8 @@ for k in 1 2 3 4; do "$bootsim" run scenarios/refresh-race.scenario --seeds 400 
 "$bootsim" merge "$shards"/{1,2,3,4}.json --report junit "$shards/junit.xml" | tail -n 3
 xmllint --noout --schema Fixtures/junit/junit-10.xsd "$shards/junit.xml"
 rm -rf "$shards"
+# A real boot (issue 22): Debian 12's systemd in qemu runs our generator over real LUKS disks (and systemd's own, to
+# compare); podrt across real power cuts and a real reboot. The guest image is cached outside the clone.
+bash scripts/vm-test.sh
 # Last, so its closing line ("N passed, N failed") is the run's.
 "$bootsim" run --seeds 1000 --determinism 20

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Checks one power-cut round of scripts/vm-test.sh (issue 22, item 5).
 
-  powercut.py DIR ROUND RESULTS
+  powercut.py DIR ROUND CUTS RESULTS
 
-The ledger is every complete "VMTEST DONE <create|rm> <kind> <name>" line on the serial consoles of the rounds
-before ROUND (what podrt reported done before the host cut the power). Round ROUND's report (what podrt shows on
+Rounds 1…CUTS loop until the power is cut; round CUTS+1 starts a detached container and reboots cleanly; round
+CUTS+2 checks the reboot (issue 22, item 4): the container is exited, there is exactly one refresh event for the
+new boot id, `system locks` is clean and the container starts again.
+
+The ledger is every complete "VMTEST DONE <create|rm> <kind> <name>" line on the serial consoles of the loop
+rounds before ROUND (what podrt reported done before the host cut the power). Round ROUND's report (what podrt shows on
 the next boot, after its refresh) must hold every object created and not removed, none that was removed,
 `PRAGMA quick_check` must say ok and `podrt system locks` must be clean. An operation that had started and not
 reported done when the power went ("cut mid-flight") may or may not have survived; each is listed with its fate.
@@ -34,8 +38,29 @@ def names(report, file, key):
     return out
 
 
-def main(pc, rnd, results):
-    rnd = int(rnd)
+def load(report, file):
+    try:
+        return json.load(open(os.path.join(report, file), encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def text(report, file, default="(missing)"):
+    try:
+        return open(os.path.join(report, file), encoding="utf-8", errors="replace").read().strip()
+    except FileNotFoundError:
+        return default
+
+
+def container(report, file, name):
+    for row in load(report, file) or []:
+        if name in (row.get("Names") or []):
+            return row
+    return None
+
+
+def main(pc, rnd, cuts, results):
+    rnd, cuts = int(rnd), int(cuts)
     suite = "power cut"
     out = []
 
@@ -52,7 +77,7 @@ def main(pc, rnd, results):
         present = {k: set() for k in ("container", "pod", "volume")}
         removed = {k: set() for k in present}
         midflight = []
-        for r in range(1, rnd):
+        for r in range(1, min(rnd - 1, cuts) + 1):
             ops = console_ops(os.path.join(pc, "round-%d" % r, "console.log"))
             for phase, verb, kind, name in ops:
                 if phase != "DONE":
@@ -68,7 +93,7 @@ def main(pc, rnd, results):
                     midflight.append(starts[-1][1:])
         shown = {"container": names(report, "ps.json", "Names"), "pod": names(report, "pods.json", "Name"),
                  "volume": names(report, "volumes.json", "Name")}
-        subject = "after cut %d" % (rnd - 1)
+        subject = "after cut %d" % (rnd - 1) if rnd <= cuts + 1 else "after the reboot"
         done = sum(len(v) for v in present.values()) + sum(len(v) for v in removed.values())
         # The operation in flight at the cut may have finished without the host seeing its DONE line: a
         # removal in flight may have taken its object away.
@@ -95,12 +120,39 @@ def main(pc, rnd, results):
         for verb, kind, name in midflight:
             there = shown.get(kind) is not None and name in shown[kind]
             fates.append("%s %s %s: %s" % (verb, kind, name, "present" if there else "absent"))
-        prev = os.path.join(pc, "round-%d" % (rnd - 1))
-        ops_before = len([o for o in console_ops(os.path.join(prev, "console.log")) if o[0] == "DONE"])
-        result(subject, "summary", True, "", {"round": rnd - 1, "done_in_round": ops_before, "ledger_ops": done,
-               "midflight": fates, "cut": os.path.exists(os.path.join(prev, "cut"))})
-        print("    cut %d: %d operations reported done in that round; in flight at the cut: %s" %
-              (rnd - 1, ops_before, "; ".join(fates) or "none"))
+        if rnd <= cuts + 1:
+            prev = os.path.join(pc, "round-%d" % (rnd - 1))
+            ops_before = len([o for o in console_ops(os.path.join(prev, "console.log")) if o[0] == "DONE"])
+            cut = os.path.exists(os.path.join(prev, "cut"))
+            result(subject, "the power was cut during the loop", cut, "qemu was gone before the cut")
+            result(subject, "summary", True, "", {"round": rnd - 1, "done_in_round": ops_before, "ledger_ops": done,
+                   "midflight": fates, "cut": cut})
+            print("    cut %d: %d operations reported done in that round; in flight at the cut: %s" %
+                  (rnd - 1, ops_before, "; ".join(fates) or "none"))
+        if rnd == cuts + 1:
+            web = container(report, "running-ps.json", "web")
+            result("detached container", "podrt run -d starts it (runc)", text(report, "run.rc") == "0"
+                   and web is not None and web.get("State") == "running" and web.get("Pid", 0) > 0,
+                   "run exit %s: %s; ps: %s" % (text(report, "run.rc"), text(report, "run.out")[:200], web))
+        if rnd == cuts + 2:
+            boot_id = text(report, "boot_id")
+            web = container(report, "ps.json", "web")
+            result("after the reboot", "the running container is exited", web is not None and web.get("State") == "exited",
+                   "ps: %s" % web)
+            refreshes = []
+            for line in text(report, "events.json", "").splitlines():
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                if e.get("type") == "system" and e.get("status") == "refresh" and e.get("bootID") == boot_id:
+                    refreshes.append(e)
+            result("after the reboot", "exactly one refresh event for the new boot id", len(refreshes) == 1,
+                   "%d refresh events for boot %s" % (len(refreshes), boot_id))
+            started = container(report, "started-ps.json", "web")
+            result("after the reboot", "the container starts again", text(report, "start.rc") == "0"
+                   and started is not None and started.get("State") == "running",
+                   "start exit %s: %s; ps: %s" % (text(report, "start.rc"), text(report, "start.out")[:200], started))
     else:
         result("round 1", "the guest agent wrote a report", True)
     with open(results, "a", encoding="utf-8") as f:
@@ -108,6 +160,6 @@ def main(pc, rnd, results):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
     main(*sys.argv[1:])

@@ -12,32 +12,34 @@ cp "$stage/usr/local/bin/podrt" "$pc/files/usr/local/bin/podrt"
 install -m 0755 scripts/vm/agent-powercut.sh "$pc/files/etc/vmtest/run"
 inject "$image" "$pc/files"
 
-for ((r = 1; r <= cuts + 1; r++)); do
+# Rounds 1…cuts loop and lose their power; round cuts+1 checks the last cut, starts a detached container and
+# reboots cleanly; round cuts+2 checks the reboot (issue 22, item 4) and powers off.
+for ((r = 1; r <= cuts + 2; r++)); do
     dir=$pc/round-$r
     mkdir -p "$dir"
     if ((r > cuts)); then
-        echo "vm-test: power-cut round $r: boot, check, power off"
+        mode=reboot; ((r == cuts + 2)) && mode=last
+        echo "vm-test: podrt round $r: boot, check, $mode"
         status=0
-        boot "$dir" "vmtest.round=$r vmtest.last" "root=$image" || status=$?
+        boot "$dir" "vmtest.round=$r vmtest.mode=$mode" "root=$image" || status=$?
         echo "vm-test:   qemu exited $status after $(cat "$dir/seconds") s"
     else
-        # Cut times spread over the loop, not on a whole second: 4.3 s, 9.6 s, 14.9 s, …
-        cut=$(python3 -c "print(round(4.3 + 5.3 * ($r - 1), 1))")
-        echo "vm-test: power-cut round $r: boot, check, loop, cut the power ${cut} s into the loop"
-        boot "$dir" "vmtest.round=$r" "root=$image" &
+        # The cut comes after 4, 8, 12, … operations reported done in the round, and a fraction of a second
+        # more (0.15 s, 0.5 s, 0.85 s, …): so each round cuts at a different point, whatever the machine's speed.
+        target=$((4 * r)) extra=$(python3 -c "print(round(0.15 + (0.35 * ($r - 1)) % 1, 2))")
+        echo "vm-test: podrt round $r: boot, check, loop, cut the power after $target operations + ${extra} s"
+        boot "$dir" "vmtest.round=$r vmtest.mode=loop" "root=$image" &
         bootpid=$!
-        waited=0
-        until grep -qa "VMTEST LOOP $r" "$dir/console.log" 2>/dev/null; do
-            if ! kill -0 "$bootpid" 2>/dev/null || ((waited > ${VM_BOOT_TIMEOUT:-600})); then break; fi
-            sleep 0.5; waited=$((waited + 1))
+        t=$SECONDS
+        while kill -0 "$bootpid" 2>/dev/null && ((SECONDS - t < ${VM_BOOT_TIMEOUT:-600})); do
+            done_ops=$(grep -ac 'VMTEST DONE' "$dir/console.log" 2>/dev/null || true)
+            ((${done_ops:-0} >= target)) && break
+            sleep 0.2
         done
-        if grep -qa "VMTEST LOOP $r" "$dir/console.log" 2>/dev/null; then
-            sleep "$cut"
-            kill -9 "$(cat "$dir/qemu.pid")" 2>/dev/null || true
-            echo "cut" >"$dir/cut"
-        fi
-        wait "$bootpid" || true
-        echo "vm-test:   qemu gone after $(cat "$dir/seconds") s"
+        sleep "$extra"
+        kill -9 "$(cat "$dir/qemu.pid" 2>/dev/null)" 2>/dev/null && echo "cut" >"$dir/cut"
+        wait "$bootpid" 2>/dev/null || true
+        echo "vm-test:   power cut after $(cat "$dir/seconds") s"
     fi
-    python3 scripts/vm/powercut.py "$pc" "$r" "$results"
+    python3 scripts/vm/powercut.py "$pc" "$r" "$cuts" "$results"
 done
