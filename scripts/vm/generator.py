@@ -31,8 +31,8 @@ BOOT1 = [
     ("data", "UUID=" + uuid(1), "/etc/keys/data.key", "luks", (by_uuid(1), "/etc/keys/data.key", "luks"), "active"),
     ("legacy", "/dev/disk/by-id/virtio-legacy", "/etc/keys/legacy.key", "luks,header=/etc/keys/legacy.hdr",
      ("/dev/disk/by-id/virtio-legacy", "/etc/keys/legacy.key", "luks,header=/etc/keys/legacy.hdr"), "active"),
-    ("remote", "LABEL=remote", "/k.key:LABEL=KEYS", "luks,keyfile-timeout=60s",
-     ("/dev/disk/by-label/remote", "/run/systemd/cryptsetup/keydev-remote/k.key", "luks,keyfile-timeout=60s"), "active"),
+    ("remote", "LABEL=remote", "/k.key:LABEL=KEYS", "luks,keyfile-timeout=300s",
+     ("/dev/disk/by-label/remote", "/run/systemd/cryptsetup/keydev-remote/k.key", "luks,keyfile-timeout=300s"), "active"),
     ("ghost", "/dev/disk/by-id/virtio-nosuch", "/etc/keys/data.key", "luks,nofail,x-systemd.device-timeout=15s",
      ("/dev/disk/by-id/virtio-nosuch", "/etc/keys/data.key", "luks,nofail"), "inactive"),
     ("swapx", "/dev/disk/by-id/virtio-swap", "/dev/urandom", "swap,cipher=aes-xts-plain64,size=256",
@@ -53,6 +53,12 @@ BOOT1 = [
     ("50%off", "UUID=" + uuid(11), "/etc/keys/pct.key", "luks", (by_uuid(11), "/etc/keys/pct.key", "luks"), "active"),
 ]
 
+# headless=true on every LUKS entry: a key that cannot be read fails the unit instead of asking for a password on
+# the console forever (the boot must end, whichever generator wrote the units).
+# Right after "luks": systemd 252 moves header= to the end of the options it hands on.
+BOOT1 = [(n, d, k, o.replace("luks", "luks,headless=true", 1), (a[0], a[1], a[2].replace("luks", "luks,headless=true", 1)), w)
+         for n, d, k, o, a, w in BOOT1]
+
 
 def boot2():
     entries = []
@@ -60,22 +66,24 @@ def boot2():
         if name == "tmpx":
             continue
         if name == "data":
-            entries.append((name, dev, key, "luks,discard", (argv[0], argv[1], "luks,discard"), "active"))
+            entries.append((name, dev, key, opts + ",discard", (argv[0], argv[1], argv[2] + ",discard"), "active"))
         else:
             entries.append((name, dev, key, opts, argv, "absent"))
-    entries.append(("late", "UUID=" + uuid(10), "/etc/keys/late.key", "luks", (by_uuid(10), "/etc/keys/late.key", "luks"), "active"))
+    entries.append(("late", "UUID=" + uuid(10), "/etc/keys/late.key", "luks,headless=true",
+                    (by_uuid(10), "/etc/keys/late.key", "luks,headless=true"), "active"))
     return entries
 
 
 CMDLINE2 = " ".join([
     "luks.uuid=" + uuid(1), "luks.uuid=" + uuid(10),
-    "luks.name=%s=cmdname" % uuid(8), "luks.key=%s=/etc/keys/cmd.key" % uuid(8), "luks.options=%s=discard" % uuid(8),
+    "luks.name=%s=cmdname" % uuid(8), "luks.key=%s=/etc/keys/cmd.key" % uuid(8), "luks.options=%s=discard,headless=true" % uuid(8),
     "luks.name=%s=crypt-ü" % uuid(9), "luks.key=%s=/etc/keys/cmdutf.key" % uuid(9),
+    "luks.options=%s=headless=true" % uuid(9),
 ])
 # Entries that come from the command line alone: name, (device, key, options), outcome.
 CMDLINE_ENTRIES2 = [
-    ("cmdname", (by_uuid(8), "/etc/keys/cmd.key", "discard"), "active"),
-    ("crypt-ü", (by_uuid(9), "/etc/keys/cmdutf.key", ""), "active"),
+    ("cmdname", (by_uuid(8), "/etc/keys/cmd.key", "discard,headless=true"), "active"),
+    ("crypt-ü", (by_uuid(9), "/etc/keys/cmdutf.key", "headless=true"), "active"),
     ("tmpx", None, "absent"),  # removed from the crypttab
 ]
 

@@ -38,7 +38,8 @@ inject() { # inject IMAGE HOSTDIR
     rm -f "$commands" "$commands.log"
 }
 
-# One boot: its own qemu run under its own timeout, the disks given as NAME=FILE (the guest sees
+# One boot: its own qemu run under its own timeout (and systemd's device and start timeouts at 300 s: udev
+# probing a dozen disks under TCG on a loaded machine can take minutes), the disks given as NAME=FILE (the guest sees
 # /dev/disk/by-id/virtio-NAME; the first is the root disk, /dev/vda). The report disk is zeroed first and
 # unpacked into DIR/report afterwards. Returns qemu's status (124 on timeout).
 boot() { # boot DIR CMDLINE NAME=FILE…
@@ -55,7 +56,7 @@ boot() { # boot DIR CMDLINE NAME=FILE…
     timeout -k 10 "${VM_BOOT_TIMEOUT:-600}" qemu-system-x86_64 -nodefaults -no-user-config -accel tcg,thread=multi \
         -smp 2 -m 1024 -display none -monitor none -nic none -no-reboot -serial "file:$dir/console.log" -pidfile "$dir/qemu.pid" \
         -kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" \
-        -append "root=/dev/vda rw console=ttyS0 printk.devkmsg=on systemd.firstboot=off $cmdline" \
+        -append "root=/dev/vda rw console=ttyS0 printk.devkmsg=on systemd.firstboot=off systemd.default_timeout_start_sec=300 $cmdline" \
         "${drives[@]}" || status=$?
     echo "$((SECONDS - t))" >"$dir/seconds"
     tar -xf "$dir/report.img" -C "$dir/report" 2>/dev/null || true
