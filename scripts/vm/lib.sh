@@ -18,6 +18,9 @@ newkey() { head -c 64 /dev/urandom >"$1"; chmod 0400 "$1"; }
 # files replaced, symbolic links recreated, every mode kept, owned by root.
 inject() { # inject IMAGE HOSTDIR
     local image=$1 dir=$2 commands
+    # A guest that did not shut down cleanly (a boot that timed out) leaves a journal to replay: replay it first,
+    # as the kernel would on mount, or the next mount replays it over what debugfs writes now.
+    e2fsck -E journal_only -y "$image" >/dev/null 2>&1 || true
     commands=$(mktemp)
     (cd "$dir" && find . -mindepth 1 | sort) | while IFS= read -r rel; do
         local path=${rel#.} src=$dir/${rel#./}
