@@ -18,7 +18,7 @@ extension Runtime {
                     _ = try waitForExit(paths(of: current), oci, nanoseconds: 10_000_000_000)
                 }
             }
-            try removeRuntimeFiles(current)
+            if current.state != .configured { try removeRuntimeFiles(current) }  // never started: nothing to remove
             // Only the process that deletes the row frees the lock: a lock freed twice could be someone else's.
             observer?(.removing(.container, name: container.name))
             guard try store.transaction({ try store.deleteContainer(container.id) }) else {

@@ -78,7 +78,14 @@ extension Runtime {
                 }
             }
             try writeBundle(container, paths)
-            container.pid = try oci.create(id: container.id, paths: paths)
+            do {
+                container.pid = try oci.create(id: container.id, paths: paths)
+            } catch {
+                // Nothing runs: leave no files, so a container that never started has none (rm skips them).
+                try? removeTree(paths.bundle)
+                if container.state == .configured { try? removeTree(paths.logDirectory) }
+                throw error
+            }
             do {
                 try oci.start(id: container.id, paths: paths)
             } catch {
