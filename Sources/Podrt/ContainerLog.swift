@@ -27,9 +27,11 @@ public struct ContainerLogReader {
     var offset: Int64 = 0
     var pending: [UInt8] = []
 
-    public init(fileSystem: any FileSystem, path: String) throws {
+    /// With `fromEnd`, only what is written from now on (an attach to a container started again).
+    public init(fileSystem: any FileSystem, path: String, fromEnd: Bool = false) throws {
         self.fileSystem = fileSystem
         self.path = path
+        if fromEnd, let status = try? fileSystem.stat(path) { offset = Int64(status.size) }
     }
 
     /// The lines written since the last call; none while the log does not exist yet.

@@ -60,8 +60,10 @@ func startFailure(_ error: any Error) -> ExitFailure {
 
 /// Copies the container's log to stdout and stderr, each line to the stream it came from; with `follow`,
 /// until the container has exited and its log is read to the end.
-func printLog(_ runtime: Runtime, _ container: Container, follow: Bool) throws {
-    var reader = try ContainerLogReader(fileSystem: runtime.machine.fileSystem, path: runtime.paths(of: container).log)
+func printLog(_ runtime: Runtime, _ container: Container, follow: Bool,
+              from reader: ContainerLogReader? = nil) throws {
+    var reader = try reader ?? ContainerLogReader(fileSystem: runtime.machine.fileSystem,
+                                                  path: runtime.paths(of: container).log)
     while true {
         let running = follow ? try runtime.isContainerRunning(container.id) : false
         for line in try reader.readAvailable() {
@@ -138,8 +140,14 @@ struct Start: ParsableCommand {
         if attach {
             guard containers.count == 1 else { throw ValidationError("start --attach takes one container") }
             let container: Container
-            do { container = try runtime.startContainer(containers[0]) } catch { throw startFailure(error) }
-            try printLog(runtime, container, follow: true)
+            let reader: ContainerLogReader
+            do {
+                let found = try runtime.lookupContainer(containers[0])
+                reader = try ContainerLogReader(fileSystem: runtime.machine.fileSystem, path: runtime.paths(of: found).log,
+                                                fromEnd: true)
+                container = try runtime.startContainer(found.id)
+            } catch { throw startFailure(error) }
+            try printLog(runtime, container, follow: true, from: reader)
             throw ExitFailure(code: try runtime.waitContainer(container.id))
         }
         try removeEach(containers) { _ = try runtime.startContainer($0) }

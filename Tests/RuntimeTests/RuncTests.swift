@@ -26,6 +26,15 @@ final class RuncTests: XCTestCase {
         XCTAssertEqual(badRootfs.status, .exited(125), badRootfs.err)
         XCTAssertTrue(badRootfs.err.contains("--rootfs \(box.directory)/none is not a directory"), badRootfs.err)
 
+        XCTAssertEqual(try box.podrt("create --name once --rootfs $R sh -c 'echo again; exit 5'").status, .exited(0))
+        for _ in 0..<2 {
+            let attached = try box.podrt("start -a once")
+            XCTAssertEqual(attached.status, .exited(5), attached.err)
+            XCTAssertEqual(attached.out, "again\n", "start -a prints this run's output only")
+        }
+        XCTAssertEqual(try box.podrt("logs once").out, "again\nagain\n")
+        XCTAssertEqual(try box.podrt("rm once").status, .exited(0))
+
         let left = try box.podrt("ps -a --format json")
         XCTAssertEqual(try JSON.parse(left.out), .array([]), "--rm removed every one, the failed ones too")
     }
