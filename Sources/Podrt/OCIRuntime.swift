@@ -29,12 +29,10 @@ public struct ContainerExit: Hashable, Sendable {
 /// machine (`RuncRuntime`); in the simulated world, later, simulated processes. Every signal to a container goes
 /// through here, never to a pid read from the database.
 public protocol OCIRuntime: Sendable {
-    /// Creates container `id` from the bundle in `paths` under a monitor of its own, which logs its output and
-    /// records its exit; returns the pid of the container's init, which waits for `start`. A failure names
-    /// what was run and carries the runtime's message.
-    func create(id: String, paths: ContainerPaths) throws -> Int32
-    /// `runc start`: the init runs the container's command.
-    func start(id: String, paths: ContainerPaths) throws
+    /// Creates and starts container `id` from the bundle in `paths` under a monitor of its own, which logs its
+    /// output and records its exit; returns the pid of the container's init. A failure names what was run and
+    /// carries the runtime's message.
+    func run(id: String, paths: ContainerPaths) throws -> Int32
     /// `runc kill ID SIGNAL`. False when the runtime knows no running container of that id.
     func kill(id: String, signal: Int32, paths: ContainerPaths) throws -> Bool
     /// `runc delete --force`: forgets the container (killing it if it still runs). Gone already is fine.
@@ -60,9 +58,9 @@ public struct OCIRuntimeError: Error, Hashable, Sendable, CustomStringConvertibl
     }
 }
 
-/// runc, driven as podman drives it: `create` under a monitor (`podrt-monitor`, our conmon), then `start`,
-/// `kill` and `delete`, with runc's state directory (`--root`) under podrt's tmp dir and its messages in a JSON
-/// log that errors quote. Runs through the machine's `ProcessControl` and `FileSystem` only.
+/// runc, driven much as podman drives it: `run --detach` under a monitor (`podrt-monitor`, our conmon; one
+/// runc process where podman's `create` and `start` take two), then `kill` and `delete`, with runc's state
+/// directory (`--root`) under podrt's tmp dir and its messages in a JSON log that errors quote. Runs through the machine's `ProcessControl` and `FileSystem` only.
 public struct RuncRuntime: OCIRuntime {
     public var runc: String
     public var monitor: String
@@ -77,22 +75,18 @@ public struct RuncRuntime: OCIRuntime {
         self.machine = machine
     }
 
-    public func create(id: String, paths: ContainerPaths) throws -> Int32 {
+    public func run(id: String, paths: ContainerPaths) throws -> Int32 {
         let command = [monitor, runc, stateDirectory, paths.runtimeLog, paths.bundle, id, paths.pidFile, paths.log,
                        paths.exitFile]
         let status = try run(command)
         guard status == .exited(0) else {
-            throw OCIRuntimeError(command: [runc, "create", id], message: lastMessage(paths) ?? "monitor \(status)")
+            throw OCIRuntimeError(command: [runc, "run", "--detach", id], message: lastMessage(paths) ?? "monitor \(status)")
         }
         let text = try machine.fileSystem.readFile(paths.pidFile, limit: 64)
         guard let pid = Int32(String(decoding: text, as: UTF8.self).filter { !$0.isWhitespace }), pid > 0 else {
-            throw OCIRuntimeError(command: [runc, "create", id], message: "pid file \(paths.pidFile) holds no pid")
+            throw OCIRuntimeError(command: [runc, "run", "--detach", id], message: "pid file \(paths.pidFile) holds no pid")
         }
         return pid
-    }
-
-    public func start(id: String, paths: ContainerPaths) throws {
-        try runc(["start", id], paths: paths)
     }
 
     public func kill(id: String, signal: Int32, paths: ContainerPaths) throws -> Bool {

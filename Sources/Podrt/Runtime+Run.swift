@@ -11,7 +11,11 @@ extension Runtime {
     /// The OCI runtime for `container`: the given one, else runc (its configured paths) under podrt-monitor.
     func ociRuntime(for container: Container) throws -> any OCIRuntime {
         if let givenOCIRuntime { return givenOCIRuntime }
-        let runc = try ociRuntimes.require(container.runtime)
+        // Only this runtime's candidates: discovering every runtime and conmon costs two dozen stats.
+        let fs = machine.fileSystem
+        guard let runc = config.runtimes[container.runtime]?.first(where: { OCIRuntimes.isExecutable($0, fs) }) else {
+            throw RuntimeError.runtimeMissing(container.runtime)
+        }
         guard let monitor = config.monitorPath.first(where: { OCIRuntimes.isExecutable($0, machine.fileSystem) }) else {
             throw RuntimeError.monitorMissing(config.monitorPath)
         }
@@ -63,7 +67,7 @@ extension Runtime {
         return (container, try store.recordedExit(of: container.id))
     }
 
-    /// Starts the container: writes its bundle, has the runtime create it under a monitor, then starts it.
+    /// Starts the container: writes its bundle, and has the runtime create and start it under a monitor.
     public func startContainer(_ key: String) throws -> Container {
         let found = try lookupContainer(key)
         return try withLock(try locks.retrieve(found.lockID)) {
@@ -79,17 +83,11 @@ extension Runtime {
             }
             try writeBundle(container, paths)
             do {
-                container.pid = try oci.create(id: container.id, paths: paths)
+                container.pid = try oci.run(id: container.id, paths: paths)
             } catch {
                 // Nothing runs: leave no files, so a container that never started has none (rm skips them).
                 try? removeTree(paths.bundle)
                 if container.state == .configured { try? removeTree(paths.logDirectory) }
-                throw error
-            }
-            do {
-                try oci.start(id: container.id, paths: paths)
-            } catch {
-                try? oci.delete(id: container.id, paths: paths)
                 throw error
             }
             container.state = .running
@@ -168,7 +166,10 @@ extension Runtime {
     /// Removes what the runtime and the monitor left of the container: runc's state, the bundle, the log.
     func removeRuntimeFiles(_ container: Container) throws {
         let paths = paths(of: container)
-        if try hasRuntimeState(container) { try ociRuntime(for: container).delete(id: container.id, paths: paths) }
+        // An exited container's runc state went at its sync; only one that may still run needs a delete.
+        if [.running, .paused, .stopping, .created].contains(container.state), try hasRuntimeState(container) {
+            try ociRuntime(for: container).delete(id: container.id, paths: paths)
+        }
         try removeTree(paths.bundle)
         try removeTree(paths.logDirectory)
     }
@@ -187,4 +188,9 @@ extension Runtime {
 extension Runtime {
     /// Whether the container runs now (synced first), for `logs -f` and attached runs.
     public func isContainerRunning(_ key: String) throws -> Bool { try isRunning(try inspectContainer(key).container) }
+
+    /// Whether the monitor has recorded the container's exit: one stat, for a follower polling every ms.
+    public func exitRecorded(_ container: Container) throws -> Bool {
+        try machine.fileSystem.exists(paths(of: container).exitFile)
+    }
 }

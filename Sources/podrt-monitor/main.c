@@ -1,10 +1,11 @@
-// podrt-monitor: one per container, as conmon is for podman. It runs `RUNTIME create`, then stays as the
+// podrt-monitor: one per container, as conmon is for podman. It runs `RUNTIME run --detach` (create and start
+// in one runtime process: podman's create-then-start costs a second one), then stays as the
 // container's parent (a child subreaper, so runc's init is reparented to it), writes the container's stdout
 // and stderr to a log in the k8s-file format (podman's default) and, when the container exits, writes its exit
 // code and time to the exit file. No podrt process needs to be running for any of that.
 //
 // The process podrt spawns forks once: the child is the monitor, in a session of its own; the parent waits
-// for the create to finish and exits 0 when it succeeded, 1 when the runtime failed (its message is in the
+// for the start to finish and exits 0 when it succeeded, 1 when the runtime failed (its message is in the
 // runtime log, --log), so podrt waits for its own child as for any other program.
 //
 // usage: podrt-monitor RUNTIME RUNTIME_ROOT RUNTIME_LOG BUNDLE ID PID_FILE CTR_LOG EXIT_FILE
@@ -124,12 +125,12 @@ int main(int argc, char **argv) {
 
     pid_t create = fork();
     if (create < 0) die("fork");
-    if (create == 0) {  // runc create: its stdio become the container's (runc's pass-through mode)
+    if (create == 0) {  // runc run --detach: its stdio become the container's (runc's pass-through mode)
         dup2(null, 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        execl(runtime, runtime, "--root", root, "--log", runtimeLog, "--log-format", "json", "create", "--bundle",
-              bundle, "--pid-file", pidFile, id, (char *)NULL);
+        execl(runtime, runtime, "--root", root, "--log", runtimeLog, "--log-format", "json", "run", "--detach",
+              "--bundle", bundle, "--pid-file", pidFile, id, (char *)NULL);
         dprintf(2, "podrt-monitor: cannot run %s: %s\n", runtime, strerror(errno));
         _exit(127);
     }

@@ -64,8 +64,9 @@ func printLog(_ runtime: Runtime, _ container: Container, follow: Bool,
               from reader: ContainerLogReader? = nil) throws {
     var reader = try reader ?? ContainerLogReader(fileSystem: runtime.machine.fileSystem,
                                                   path: runtime.paths(of: container).log)
+    var running = follow ? try runtime.isContainerRunning(container.id) : false
     while true {
-        let running = follow ? try runtime.isContainerRunning(container.id) : false
+        if running { running = try !runtime.exitRecorded(container) }
         for line in try reader.readAvailable() {
             writeStream(line.stream == .stderr ? 2 : 1, line.text + (line.partial ? "" : "\n"))
         }

@@ -18,7 +18,7 @@ final class RuncTests: XCTestCase {
 
         let missing = try box.podrt("run --rm --rootfs $R /nope")
         XCTAssertEqual(missing.status, .exited(127), missing.err)
-        XCTAssertTrue(missing.err.contains("runc create") && missing.err.contains("/nope"), missing.err)
+        XCTAssertTrue(missing.err.contains("runc run --detach") && missing.err.contains("/nope"), missing.err)
         let notExecutable = try box.podrt("run --rm --rootfs $R /notexec")
         XCTAssertEqual(notExecutable.status, .exited(126), notExecutable.err)
         XCTAssertTrue(notExecutable.err.contains("permission denied"), notExecutable.err)
