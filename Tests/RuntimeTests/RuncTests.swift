@@ -190,4 +190,18 @@ final class RuncTests: XCTestCase {
         XCTAssertEqual(report["allocated"], .number(2))
         for key in ["conflicts", "unreserved", "orphaned"] { XCTAssertEqual(report[key], .array([]), key) }
     }
+
+    /// A named volume is the directory `<static_dir>/volumes/NAME/_data`, bind-mounted; `:ro` makes it read-only.
+    func testVolumesAreBindMountedDirectories() throws {
+        let box = try RealContainers()
+        XCTAssertEqual(try box.podrt("volume create data").status, .exited(0))
+        let wrote = try box.podrt("run --rm -v data:/data --rootfs $R sh -c 'echo kept > /data/file'")
+        XCTAssertEqual(wrote.status, .exited(0), wrote.err)
+        XCTAssertEqual(box.read("lib/volumes/data/_data/file"), "kept\n")
+        let read = try box.podrt("run --rm -v data:/data:ro --rootfs $R sh -c 'cat /data/file; echo no > /data/file'")
+        XCTAssertEqual(read.out, "kept\n")
+        XCTAssertNotEqual(read.status, .exited(0), "a read-only volume refuses the write")
+        XCTAssertTrue(read.err.contains("Read-only file system"), read.err)
+        XCTAssertEqual(box.read("lib/volumes/data/_data/file"), "kept\n")
+    }
 }
