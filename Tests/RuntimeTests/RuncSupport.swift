@@ -41,6 +41,10 @@ final class RealContainers {
         _ = try? runShell("for c in \(directory)/run/runc/*/; do [ -d \"$c\" ] && runc --root \(directory)/run/runc "
                           + "delete --force $(basename $c); done 2>/dev/null; true", machine: Machine.host())
         try? FileManager.default.removeItem(atPath: directory)
+        // The store's lock segment is in the real /dev/shm, named after the store: remove it too.
+        var config = RuntimeConfig()
+        config.staticDir = directory + "/lib"
+        try? FileManager.default.removeItem(atPath: config.lockSegmentPath)
     }
 
     static var monitorBinary: String { (podrtBinary as NSString).deletingLastPathComponent + "/podrt-monitor" }
