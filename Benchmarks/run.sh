@@ -46,3 +46,6 @@ print("RESULT run --rm /bin/true: podman median %.1f ms, podrt median %.1f ms, r
       % (theirs["median"] * 1e3, ours["median"] * 1e3, theirs["median"] / ours["median"],
          theirs["mean"] * 1e3, ours["mean"] * 1e3, theirs["mean"] / ours["mean"]))
 PY
+# podrt's store has its own lock segment in /dev/shm, named after the store: remove it with the store.
+segment=$($PODRT --root "$WORK/podrt/lib" --runroot "$WORK/podrt/run" system info | awk '/lockSegment:/ {print $2}')
+rm -rf "$WORK" "$segment"
