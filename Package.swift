@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "systemd-cryptsetup-generator", targets: ["generator"]),
         .executable(name: "crypttab-check", targets: ["crypttab-check"]),
         .executable(name: "podrt", targets: ["runtime"]),
+        .executable(name: "podrt-monitor", targets: ["podrt-monitor"]),
         .executable(name: "bootsim", targets: ["bootsim"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
         ),
         // podrt's core: its own module, so the static generator links neither SQLite nor Foundation.
         .target(name: "Podrt", dependencies: ["Core", "CSQLite"]),
+        // The container monitor (our conmon): C, since it is fork, poll and waitpid in one small process.
+        .executableTarget(name: "podrt-monitor"),
         .target(name: "SimFS", dependencies: ["Core"], swiftSettings: harnessSettings),
         // crypttab-check: libcryptsetup and libblkid stay out of Core, which the static generator links.
         .target(name: "CryptCheck", dependencies: ["Core", "CCryptSetup", "CBlkid"]),
@@ -68,7 +71,7 @@ let package = Package(
             name: "GeneratorTests", dependencies: ["Core", "SimFS", "Simulation", "generator"],
             exclude: ["record-divergent.sh"]
         ),
-        .testTarget(name: "RuntimeTests", dependencies: ["Core", "CSQLite", "Podrt", "SimFS", "runtime"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "CSQLite", "Podrt", "SimFS", "runtime", "podrt-monitor"]),
         .testTarget(name: "SimulationTests", dependencies: ["CSQLite", "Simulation"]),
     ],
     swiftLanguageModes: [.v6]

@@ -51,7 +51,7 @@ podrt_populate() {  # name containers volumes pods [parallel]
 
 podrt_reboot() {  # root
     cat /proc/sys/kernel/random/uuid > "$1/proc/sys/kernel/random/boot_id"
-    rm -rf "$1/run/podrt" "$1/dev/shm/podrt_lock"
+    rm -rf "$1/run/podrt" "$1"/dev/shm/podrt_lock*
 }
 
 # --- podman ------------------------------------------------------------------------------------------

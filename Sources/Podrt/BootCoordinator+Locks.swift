@@ -17,6 +17,7 @@ extension BootCoordinator {
                 }
                 return try SHMLockManager.open(
                     mutexes: machine.mutexes, clock: machine.clock, path: path, numLocks: config.numLocks,
+                    store: config.staticDir,
                     rebuildIfMismatched: rebooted || (options.forRenumber && !bugs.contains(.renumberRefusesResize)),  // BugInjection: #16119
                     bugs: bugs)
             }

@@ -14,12 +14,16 @@ public struct RuntimeConfig: Hashable, Sendable {
     public var staticDir = "/var/lib/podrt"
     /// Where events go; empty means `<static_dir>/events/events.log` (persistent, so a boot's refresh stays visible).
     public var eventsLogfilePath = ""
-    /// The SHM lock segment.
-    public var lockSegmentPath = "/dev/shm/podrt_lock"
+    /// The SHM lock segment as configured (`[engine] lock_path`); empty means one derived from the store
+    /// (`lockSegmentPath`).
+    public var lockPath = ""
     /// The default OCI runtime, a key of `runtimes`.
     public var runtime = "runc"
     /// Candidate paths of conmon; empty means the built-in search list.
     public var conmonPath: [String] = []
+    /// Candidate paths of podrt's container monitor (`[engine] monitor_path`); the command line puts the one
+    /// beside the podrt binary first.
+    public var monitorPath: [String] = ["/usr/libexec/podrt/podrt-monitor", "/usr/local/libexec/podrt/podrt-monitor"]
     /// OCI runtime name → candidate paths, searched in order.
     public var runtimes: [String: [String]] = RuntimeConfig.defaultRuntimes
 
@@ -42,6 +46,17 @@ public struct RuntimeConfig: Hashable, Sendable {
     public var alivePath: String { tmpDir + "/alive" }
     public var aliveLockPath: String { tmpDir + "/alive.lck" }
     public var fileLocksDir: String { tmpDir + "/locks" }
+    /// The SHM lock segment: `lock_path`, else `/dev/shm/podrt_lock_` and a hash of `static_dir`, so every
+    /// store on a machine has its own (podman shares one `/libpod_lock` per machine).
+    public var lockSegmentPath: String { lockPath.isEmpty ? "/dev/shm/podrt_lock_" + Self.storeHash(staticDir) : lockPath }
+
+    /// 16 hex digits of the FNV-1a hash of `text`: stable across runs and machines.
+    static func storeHash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
 }
 
 /// A bad configuration value. `file` and `line` name where it was written, when it came from a file.
@@ -91,10 +106,12 @@ extension RuntimeConfig {
             case ("engine", "tmp_dir"): tmpDir = try string()
             case ("engine", "static_dir"): staticDir = try string()
             case ("engine", "events_logfile_path"): eventsLogfilePath = try string()
-            case ("engine", "lock_path"): lockSegmentPath = try string()
+            case ("engine", "lock_path"): lockPath = try string()
             case ("engine", "runtime"): runtime = try string()
             case ("engine", "conmon_path"):
                 if case .string = entry.value { conmonPath = [try string()] } else { conmonPath = try strings() }
+            case ("engine", "monitor_path"):
+                if case .string = entry.value { monitorPath = [try string()] } else { monitorPath = try strings() }
             case ("engine.runtimes", _): runtimes[entry.key] = try strings()
             default: continue
             }

@@ -7,6 +7,7 @@ public enum Listings {
             .object([
                 ("Id", .string(container.id)), ("Names", .array([.string(container.name)])),
                 ("State", .string(container.state.rawValue)), ("LockID", .number(Int64(container.lockID))),
+                ("Pid", .number(Int64(container.pid))),
                 ("Pod", .string(container.podID ?? "")),
                 ("PodName", .string(container.podID.flatMap { podNames[$0] } ?? "")),
                 ("Created", .number(container.created / 1_000_000_000)),
@@ -33,6 +34,32 @@ public enum Listings {
                 ("LockID", .number(Int64(volume.lockID))), ("Created", .number(volume.created / 1_000_000_000)),
             ])
         })
+    }
+
+    /// `inspect`: the container's config, its state and pid, the exit its monitor recorded, and its files.
+    public static func inspect(_ container: Container, exit: ContainerExit?, paths: ContainerPaths) -> JSON {
+        .object([
+            ("Id", .string(container.id)), ("Name", .string(container.name)),
+            ("Created", .string(Timestamp.rfc3339(wall(container.created)))),
+            ("State", .object([
+                ("Status", .string(container.state.rawValue)),
+                ("Running", .bool(container.state == .running)),
+                ("Pid", .number(Int64(container.pid))),
+                ("ExitCode", .number(Int64(exit?.code ?? 0))),
+                ("FinishedAt", exit.map { .string(Timestamp.rfc3339($0.time)) } ?? .null),
+            ])),
+            ("Rootfs", .string(container.rootfs)),
+            ("Config", .object([
+                ("Cmd", .array(container.command.map(JSON.string))),
+                ("Env", .array(container.environment.map(JSON.string))),
+                ("WorkingDir", .string(container.workingDirectory)),
+            ])),
+            ("Mounts", .array(container.volumes.map {
+                .object([("Name", .string($0.volume)), ("Destination", .string($0.destination)), ("RW", .bool(!$0.readOnly))])
+            })),
+            ("LockID", .number(Int64(container.lockID))), ("OCIRuntime", .string(container.runtime)),
+            ("LogPath", .string(paths.log)), ("Bundle", .string(paths.bundle)),
+        ])
     }
 
     static func wall(_ nanoseconds: Int64) -> WallTime {

@@ -54,6 +54,8 @@ public enum LockError: Error, Hashable, Sendable, CustomStringConvertible {
     case segmentSizeMismatch(path: String, segmentLocks: UInt32, configuredLocks: UInt32, roundedLocks: UInt32)
     /// The segment is not one of ours, or from another layout version.
     case segmentLayout(path: String, detail: String)
+    /// The segment records another store as its owner.
+    case segmentOfAnotherStore(path: String, owner: String, store: String)
 
     public var description: String {
         switch self {
@@ -67,6 +69,10 @@ public enum LockError: Error, Hashable, Sendable, CustomStringConvertible {
                 + "rebuild it with the new size"
         case let .segmentLayout(path, detail):
             return "lock segment \(path) is unusable (\(detail)); run `podrt system renumber` to rebuild it"
+        case let .segmentOfAnotherStore(path, owner, store):
+            return "lock segment \(path) belongs to the store at \(owner), not to this one at \(store); "
+                + "give this store a segment of its own ([engine] lock_path, or leave it unset to derive one "
+                + "from static_dir)"
         }
     }
 }

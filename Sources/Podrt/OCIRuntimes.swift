@@ -43,6 +43,10 @@ public enum RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownRuntime(String)
     case containersRunning([String])
     case resetNeedsForce
+    case monitorMissing([String])
+    case alreadyRunning(String)
+    case notRunning(String)
+    case badRootfs(String)
 
     public var description: String {
         switch self {
@@ -52,6 +56,11 @@ public enum RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .containersRunning(names):
             return "containers are still running (\(names.joined(separator: ", "))): shut down with force"
         case .resetNeedsForce: return "system reset removes every container, pod and volume: pass --force"
+        case let .monitorMissing(paths):
+            return "podrt-monitor not found: none of [engine] monitor_path (\(paths.joined(separator: ", "))) is an executable"
+        case let .alreadyRunning(name): return "container \(name) is already running"
+        case let .notRunning(name): return "container \(name) is not running"
+        case let .badRootfs(path): return "--rootfs \(path) is not a directory given by its absolute path"
         }
     }
 }

@@ -17,9 +17,12 @@ public enum ContainerState: String, Hashable, Sendable, CaseIterable {
 public struct VolumeMount: Hashable, Sendable {
     public var volume: String
     public var destination: String
-    public init(volume: String, destination: String) {
+    /// `-v NAME:/dst:ro`.
+    public var readOnly: Bool
+    public init(volume: String, destination: String, readOnly: Bool = false) {
         self.volume = volume
         self.destination = destination
+        self.readOnly = readOnly
     }
 }
 
@@ -35,6 +38,10 @@ public struct Container: Hashable, Sendable {
     public var command: [String]
     public var volumes: [VolumeMount]
     public var runtime: String
+    /// `-e K=V`, added to the process's environment after podman's default `PATH`.
+    public var environment: [String] = []
+    /// `-w DIR`, the process's working directory.
+    public var workingDirectory = "/"
 
     // Per-boot state.
     public var state: ContainerState = .configured
@@ -60,8 +67,10 @@ public struct Container: Hashable, Sendable {
         .object([
             ("rootfs", .string(rootfs)),
             ("command", .array(command.map(JSON.string))),
-            ("volumes", .array(volumes.map { .object([("name", .string($0.volume)), ("dest", .string($0.destination))]) })),
+            ("volumes", .array(volumes.map { .object([("name", .string($0.volume)), ("dest", .string($0.destination)), ("ro", .bool($0.readOnly))]) })),
             ("runtime", .string(runtime)),
+            ("env", .array(environment.map(JSON.string))),
+            ("workdir", .string(workingDirectory)),
         ])
     }
 }

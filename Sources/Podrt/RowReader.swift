@@ -133,6 +133,17 @@ struct JSONFields {
         return strings
     }
 
+    /// A member podrt added later: nil when a row from before has none.
+    func optionalStrings(_ key: String) throws -> [String]? { json[key] == nil ? nil : try strings(key) }
+
+    func optionalString(_ key: String) throws -> String? { json[key] == nil ? nil : try string(key) }
+
+    func optionalBool(_ key: String) throws -> Bool? {
+        guard let value = json[key] else { return nil }
+        guard case let .bool(flag) = value else { throw problem(key, "is not true or false") }
+        return flag
+    }
+
     func objects(_ key: String) throws -> [JSONFields] {
         guard let value = json[key] else { throw problem(key, "is missing") }
         guard let items = value.arrayValue else { throw problem(key, "is not an array") }

@@ -10,7 +10,7 @@ extension Runtime {
 
     public func createContainer(
         name: String? = nil, pod: String? = nil, volumes: [VolumeMount] = [], rootfs: String, command: [String] = [],
-        runtime: String? = nil
+        runtime: String? = nil, environment: [String] = [], workingDirectory: String = "/"
     ) throws -> Container {
         let runtimeName = runtime ?? config.runtime
         guard config.runtimes[runtimeName] != nil else { throw RuntimeError.unknownRuntime(runtimeName) }
@@ -26,6 +26,8 @@ extension Runtime {
                                           created: nowNanoseconds, rootfs: rootfs, command: command, volumes: volumes,
                                           runtime: runtimeName)
                 container.state = .configured
+                container.environment = environment
+                container.workingDirectory = workingDirectory
                 try store.insert(container)
                 observer?(.created(.container, name: container.name))  // before the commit makes it visible (see observer)
                 return container

@@ -1,9 +1,6 @@
 import Core
 /// Removing objects: under the object's lock, delete the row, then free the lock and log the event.
 extension Runtime {
-    static let signalKill: Int32 = 9
-    static let signalTerminate: Int32 = 15
-
     public func removeContainer(_ key: String, force: Bool = false) throws {
         let container = try lookupContainer(key)
         try remove(container, force: force)
@@ -12,10 +9,16 @@ extension Runtime {
     func remove(_ container: Container, force: Bool) throws {
         let lock = try locks.retrieve(container.lockID)
         try withLock(lock) {
-            if isRunning(container) {
+            let current = try sync(container)
+            if try isRunning(current) {
                 guard force else { throw RuntimeError.containersRunning([container.name]) }
-                try? machine.processes.kill(ProcessID(rawValue: container.pid), signal: Self.signalKill)
+                // Through runc, which signals only the container's own init, never a recorded pid.
+                let oci = try ociRuntime(for: current)
+                if try oci.kill(id: current.id, signal: Self.signalKill, paths: paths(of: current)) {
+                    _ = try waitForExit(paths(of: current), oci, nanoseconds: 10_000_000_000)
+                }
             }
+            if current.state != .configured { try removeRuntimeFiles(current) }  // never started: nothing to remove
             // Only the process that deletes the row frees the lock: a lock freed twice could be someone else's.
             observer?(.removing(.container, name: container.name))
             guard try store.transaction({ try store.deleteContainer(container.id) }) else {
@@ -63,12 +66,6 @@ extension Runtime {
         do { try locks.free(id) } catch LockError.notAllocated {}
     }
 
-    /// Whether the container's recorded process is alive in this boot.
-    func isRunning(_ container: Container) -> Bool {
-        guard [.running, .paused, .stopping].contains(container.state), container.pid > 0 else { return false }
-        return machine.processes.isAlive(ProcessID(rawValue: container.pid))
-    }
-
     // MARK: Listings
 
     /// Containers, oldest first; only running ones unless `all`. A row that does not read is an error: for
@@ -83,7 +80,12 @@ extension Runtime {
     /// (reported, and never rewritten). A container that does not read is reported even without `all`: it
     /// might be running.
     public func listContainers(all: Bool = true) throws -> ObjectRows<Container> {
-        let every = try store.containers()
+        var every = try store.containers()
+        // A running container whose monitor recorded its exit is shown exited, as podman syncs each one.
+        for (index, container) in every.objects.enumerated() where [.running, .paused, .stopping].contains(container.state) {
+            guard try hasRuntimeState(container) else { continue }
+            every.objects[index] = try withLock(try locks.retrieve(container.lockID)) { try sync(container) }
+        }
         return all ? every : every.filter { $0.state == .running }
     }
 
@@ -102,20 +104,14 @@ extension Runtime {
     // MARK: Shutdown
 
     /// Ends the runtime's use of running containers. Without `force`, running containers are an error; with
-    /// it, each is sent SIGTERM, then SIGKILL if it outlives `grace`, and is marked exited.
+    /// it, each is stopped through the runtime (SIGTERM, then SIGKILL once `grace` passes) and ends up exited
+    /// with the code its monitor recorded.
     public func shutdown(force: Bool, graceNanoseconds: UInt64 = 10_000_000_000) throws {
         let running = try containers(all: true).filter(isRunning)
         guard !running.isEmpty else { return }
         guard force else { throw RuntimeError.containersRunning(running.map(\.name)) }
         for container in running {
-            let pid = ProcessID(rawValue: container.pid)
-            try? machine.processes.kill(pid, signal: Self.signalTerminate)
-            let deadline = machine.clock.monotonicNow().advanced(byNanoseconds: graceNanoseconds)
-            while machine.processes.isAlive(pid), machine.clock.monotonicNow() < deadline {
-                try machine.clock.sleep(until: machine.clock.monotonicNow().advanced(byNanoseconds: 10_000_000))
-            }
-            if machine.processes.isAlive(pid) { try? machine.processes.kill(pid, signal: Self.signalKill) }
-            try setState(container, .exited)
+            try stopContainer(container.id, timeoutSeconds: (graceNanoseconds + 999_999_999) / 1_000_000_000)
         }
     }
 }

@@ -11,6 +11,8 @@ public struct RuntimeOptions: Sendable {
     /// Told of every object this runtime creates or removes, as it happens (`ObjectChange`); nil outside
     /// harnesses.
     public var observer: (@Sendable (ObjectChange) -> Void)?
+    /// The OCI runtime to run containers with instead of runc under podrt-monitor (a simulated one).
+    public var ociRuntime: (any OCIRuntime)?
 
     public init(config: RuntimeConfig) { self.config = config }
 }
@@ -46,6 +48,8 @@ public final class Runtime {
     let injectedBugs: InjectedBugs
     /// `RuntimeOptions.observer`.
     let observer: (@Sendable (ObjectChange) -> Void)?
+    /// `RuntimeOptions.ociRuntime`.
+    let givenOCIRuntime: (any OCIRuntime)?
     /// What opening did about the boot: nothing, a repair of the reservations, or a full refresh.
     public private(set) var startup: Startup = .nothing
     /// Problems that did not stop the command (lock conflicts found while reserving).
@@ -71,6 +75,7 @@ public final class Runtime {
         bootID = Self.readBootID(fs)
         injectedBugs = options.injectedBugs
         observer = options.observer
+        givenOCIRuntime = options.ociRuntime
 
         // Under the alive lock: decide about the boot and open the lock manager, then refresh or repair.
         let boot = try BootCoordinator(machine: machine, options: options, store: store, bootID: bootID)

@@ -1,22 +1,25 @@
 import Core
 /// Opening, creating and rebuilding the SHM lock segment.
 extension SHMLockManager {
-    /// Opens the segment at `path`, creating it when missing. A segment of another size or layout is an
-    /// error that advises renumbering, unless `rebuildIfMismatched`, when it is replaced by a fresh one.
+    /// Opens the segment at `path` for the store `store` (its static dir), creating it when missing. A
+    /// segment of another size or layout is an error that advises renumbering, unless `rebuildIfMismatched`,
+    /// when it is replaced by a fresh one. A segment another store recorded as its own is always refused:
+    /// rebuilding it would free that store's locks.
     public static func open(
         mutexes: any MutexSegments, clock: any MachineClock, path: String, numLocks configured: UInt32,
-        rebuildIfMismatched: Bool = false
+        store: String, rebuildIfMismatched: Bool = false
     ) throws -> SHMLockManager {
-        try open(mutexes: mutexes, clock: clock, path: path, numLocks: configured,
+        try open(mutexes: mutexes, clock: clock, path: path, numLocks: configured, store: store,
                  rebuildIfMismatched: rebuildIfMismatched, bugs: [])
     }
 
     /// `open` with historical bugs put back (the runtime passes its own set).
     static func open(
         mutexes: any MutexSegments, clock: any MachineClock, path: String, numLocks configured: UInt32,
-        rebuildIfMismatched: Bool, bugs: InjectedBugs
+        store: String, rebuildIfMismatched: Bool, bugs: InjectedBugs
     ) throws -> SHMLockManager {
         let wanted = rounded(configured)
+        let owner = ownerRecord(store)
         var unreadable = 0
         for _ in 0..<200 {
             let segment: any MutexSegment
@@ -24,7 +27,7 @@ extension SHMLockManager {
                 segment = try mutexes.open(path)
             } catch Errno.noSuchFileOrDirectory {
                 do {
-                    return try create(mutexes: mutexes, path: path, numLocks: wanted, bugs: bugs)
+                    return try create(mutexes: mutexes, path: path, numLocks: wanted, owner: owner, bugs: bugs)
                 } catch Errno.fileExists {
                     continue  // another process created it first: open theirs
                 }
@@ -46,10 +49,14 @@ extension SHMLockManager {
                 // The creator has not written the header yet; give it a moment.
                 segment.close()
                 try clock.sleep(until: clock.monotonicNow().advanced(byNanoseconds: 1_000_000))
-            case let .valid(found) where found == wanted:
+            case let .valid(_, recorded) where recorded != owner:
+                segment.close()
+                throw LockError.segmentOfAnotherStore(path: path, owner: String(decoding: recorded, as: UTF8.self),
+                                                      store: store)
+            case let .valid(found, _) where found == wanted:
                 let count = bugs.contains(.openerUsesConfiguredCount) ? configured : found  // BugInjection: rounding
                 return SHMLockManager(segment: segment, numLocks: count, wasCreated: false, bugs: bugs)
-            case let .valid(found):
+            case let .valid(found, _):
                 segment.close()
                 guard rebuildIfMismatched else {
                     throw LockError.segmentSizeMismatch(path: path, segmentLocks: found, configuredLocks: configured,
@@ -65,28 +72,31 @@ extension SHMLockManager {
         throw LockError.segmentLayout(path: path, detail: "its header was never written")
     }
 
-    /// Removes the segment at `path` and creates a new, empty one.
-    public static func rebuild(mutexes: any MutexSegments, path: String, numLocks: UInt32) throws -> SHMLockManager {
-        try removeIfPresent(mutexes, path)
-        return try create(mutexes: mutexes, path: path, numLocks: rounded(numLocks))
-    }
-
     static func removeIfPresent(_ mutexes: any MutexSegments, _ path: String) throws {
         do { try mutexes.remove(path) } catch Errno.noSuchFileOrDirectory {}
     }
 
-    static func create(mutexes: any MutexSegments, path: String, numLocks: UInt32,
+    /// The owner as the header records it: the store's static dir, or when longer than the field, `fnv:` and
+    /// its hash.
+    static func ownerRecord(_ store: String) -> [UInt8] {
+        let bytes = Array(store.utf8)
+        return bytes.count <= ownerCapacity ? bytes : Array(("fnv:" + RuntimeConfig.storeHash(store)).utf8)
+    }
+
+    static func create(mutexes: any MutexSegments, path: String, numLocks: UInt32, owner: [UInt8],
                        bugs: InjectedBugs = []) throws -> SHMLockManager {
         let segment = try mutexes.create(path, mutexCount: Int(numLocks) + 1,
                                          dataSize: headerSize + Int(numLocks / 8))
         _ = try segment.lock(0)
         defer { try? segment.unlock(0) }
-        let header = [magic, layoutVersion, numLocks, 0]
+        // The owner first: an opener that sees the magic sees the owner too (both under mutex 0 anyway).
+        try owner.withUnsafeBytes { try segment.writeData(at: 16, $0) }
+        let header = [magic, layoutVersion, numLocks, UInt32(owner.count)]
         try header.withUnsafeBytes { try segment.writeData(at: 0, $0) }
         return SHMLockManager(segment: segment, numLocks: numLocks, wasCreated: true, bugs: bugs)
     }
 
-    enum Header { case uninitialised, valid(UInt32), invalid(String) }
+    enum Header { case uninitialised, valid(UInt32, owner: [UInt8]), invalid(String) }
 
     static func readHeader(_ segment: any MutexSegment) throws -> Header {
         guard segment.dataSize >= headerSize else { return .invalid("data area too small") }
@@ -101,6 +111,9 @@ extension SHMLockManager {
         guard count % 32 == 0, segment.mutexCount == Int(count) + 1,
               segment.dataSize >= headerSize + Int(count / 8)
         else { return .invalid("header and size disagree") }
-        return .valid(count)
+        guard header[3] <= UInt32(ownerCapacity) else { return .invalid("owner record too long") }
+        var owner = [UInt8](repeating: 0, count: Int(header[3]))
+        try owner.withUnsafeMutableBytes { try segment.readData(at: 16, into: $0) }
+        return .valid(count, owner: owner)
     }
 }

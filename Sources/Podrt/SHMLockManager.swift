@@ -1,8 +1,9 @@
 import Core
 /// Locks in one shared-memory mutex segment (podman's SHM manager, laid out our own way).
 ///
-/// The segment's data area holds a header — magic, layout version, and `num_locks` rounded up to a multiple
-/// of 32, written once by the creator — followed by the allocation bitmap. Mutex 0 guards the bitmap; the
+/// The segment's data area holds a header — magic, layout version, `num_locks` rounded up to a multiple of
+/// 32, and the store that owns the segment (its static dir), written once by the creator — followed by the
+/// allocation bitmap. Mutex 0 guards the bitmap; the
 /// lock numbered `i` is mutex `i + 1`. Every process takes the lock count from the header it reads, so the
 /// creator and every opener agree on it.
 public final class SHMLockManager: LockManager {
@@ -17,8 +18,10 @@ public final class SHMLockManager: LockManager {
     let injectedBugs: InjectedBugs
 
     static let magic: UInt32 = 0x7064_7274  // "pdrt"
-    static let layoutVersion: UInt32 = 1
-    static let headerSize = 16
+    static let layoutVersion: UInt32 = 2
+    /// Four words (magic, version, count, owner length), then the owner's bytes; the bitmap follows.
+    public static let headerSize = 256
+    static let ownerCapacity = headerSize - 16
 
     /// `num_locks` rounded up to a multiple of 32, the size every process uses.
     public static func rounded(_ numLocks: UInt32) -> UInt32 { (numLocks + 31) / 32 * 32 }

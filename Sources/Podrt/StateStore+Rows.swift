@@ -103,8 +103,11 @@ extension Container {
     mutating func applyConfig(_ config: JSONFields) throws {
         rootfs = try config.string("rootfs")
         command = try config.strings("command")
-        volumes = try config.objects("volumes").map { VolumeMount(volume: try $0.string("name"), destination: try $0.string("dest")) }
+        volumes = try config.objects("volumes").map { VolumeMount(volume: try $0.string("name"), destination: try $0.string("dest"),
+                                                                       readOnly: try $0.optionalBool("ro") ?? false) }
         runtime = try config.string("runtime")
+        environment = try config.optionalStrings("env") ?? []
+        workingDirectory = try config.optionalString("workdir") ?? "/"
     }
 }
 

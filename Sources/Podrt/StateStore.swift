@@ -127,6 +127,22 @@ final class StateStore {
                             .integer(Int64(container.conmonPID)), .text(container.id)])
     }
 
+    /// Records how the container's process ended (podman 5 keeps exit codes in a table of their own).
+    func recordExit(of id: String, _ exit: ContainerExit) throws {
+        try database.query("INSERT OR REPLACE INTO container_exit_codes (id, exit_code, timestamp) VALUES (?, ?, ?)",
+                           [.text(id), .integer(Int64(exit.code)),
+                            .integer(exit.time.seconds * 1_000_000_000 + exit.time.nanoseconds)])
+    }
+
+    /// The recorded exit of container `id`, nil when none is.
+    func recordedExit(of id: String) throws -> ContainerExit? {
+        guard let row = try database.query("SELECT exit_code, timestamp FROM container_exit_codes WHERE id = ?",
+                                           [.text(id)]).first,
+              let code = row[0].integerValue, let time = row[1].integerValue else { return nil }
+        return ContainerExit(code: Int32(truncatingIfNeeded: code),
+                             time: WallTime(seconds: time / 1_000_000_000, nanoseconds: time % 1_000_000_000))
+    }
+
     /// False when the row was already gone (another process removed it first).
     func deleteContainer(_ id: String) throws -> Bool {
         try database.query("DELETE FROM containers WHERE id = ?", [.text(id)])

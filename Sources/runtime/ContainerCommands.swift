@@ -4,35 +4,17 @@ import Podrt
 
 struct ContainerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "container", abstract: "Manage containers.", subcommands: [Create.self, Remove.self, PS.self, SetState.self])
+        commandName: "container", abstract: "Manage containers.", subcommands: [Create.self, Run.self, Start.self, Stop.self, Kill.self, Wait.self, Logs.self,
+                                         Inspect.self, Remove.self, PS.self, SetState.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a container.")
 
         @ParentCommand var podrt: PodrtCommand
-        @Option(help: "Name of the container (a random adjective_surname when missing).")
-        var name: String?
-        @Option(help: "Pod (name or id) to put the container in.")
-        var pod: String?
-        @Option(name: [.customShort("v"), .long], help: "A named volume to mount, NAME:/destination.")
-        var volume: [String] = []
-        @Option(help: "Directory holding the container's root file system.")
-        var rootfs: String
-        @Argument(parsing: .postTerminator, help: "The command to run.")
-        var command: [String] = []
+        @OptionGroup var spec: ContainerSpecOptions
 
         func run() throws {
-            let mounts = try volume.map { spec -> VolumeMount in
-                let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, parts[1].hasPrefix("/") else {
-                    throw ValidationError("--volume wants NAME:/destination, not \(spec)")
-                }
-                return VolumeMount(volume: parts[0], destination: parts[1])
-            }
-            let runtime = try podrt.global.open()
-            let container = try runtime.createContainer(name: name, pod: pod, volumes: mounts, rootfs: rootfs,
-                                                        command: command)
-            print(container.id)
+            print(try spec.create(try podrt.global.open()).id)
         }
     }
 
@@ -40,14 +22,17 @@ struct ContainerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove containers.")
 
         @ParentCommand var podrt: PodrtCommand
-        @Flag(name: .shortAndLong, help: "Remove running containers too.")
+        @Flag(name: .shortAndLong, help: "Remove running containers too (killed through the OCI runtime).")
         var force = false
+        @Flag(name: .shortAndLong, help: "Remove every container.")
+        var all = false
         @Argument(help: "Names or ids of the containers.")
-        var containers: [String]
+        var containers: [String] = []
 
         func run() throws {
             let runtime = try podrt.global.open()
-            try removeEach(containers) {
+            let keys = all ? try runtime.containers(all: true).map(\.id) : containers
+            try removeEach(keys) {
                 try runtime.removeContainer($0, force: force)
             }
         }

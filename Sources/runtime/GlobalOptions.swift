@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Glibc
 import Podrt
 
 /// The global flags, podman-style. They belong to the root command (`PodrtCommand`), whose parser takes them
@@ -46,13 +47,26 @@ struct GlobalOptions: ParsableArguments {
         overrides.numLocks = numLocks
         overrides.lockType = lockType?.rawValue
         overrides.runtime = runtime
-        let config = try RuntimeConfig.load(fileSystem: machine.fileSystem, path: config, overrides: overrides,
+        let loaded = try RuntimeConfig.load(fileSystem: machine.fileSystem, path: config, overrides: overrides,
                                             defaultPath: Self.defaultConfigPath)
+        var config = loaded
+        config.monitorPath.insert(Self.monitorBesideBinary, at: 0)
         var options = RuntimeOptions(config: config)
         options.forRenumber = forRenumber
         let runtime = try Runtime(machine: machine, options: options)
         for warning in runtime.warnings { printError("Warning: \(warning)") }
         return runtime
+    }
+}
+
+extension GlobalOptions {
+    /// `podrt-monitor` in the directory of the running podrt binary (`/proc/self/exe`), as built or installed.
+    static var monitorBesideBinary: String {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink("/proc/self/exe", &buffer, 4096)
+        guard count > 0 else { return "/usr/libexec/podrt/podrt-monitor" }
+        let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) + "/podrt-monitor"
     }
 }
 

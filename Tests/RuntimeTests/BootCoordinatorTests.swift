@@ -88,9 +88,9 @@ final class BootCoordinatorTests: XCTestCase {
     func testSegmentDeletedInTheSameBootRepairs() throws {
         let (world, ids) = try bootedWorld(seed: 5)
         let rm = world.machine(for: world.spawn(name: "rm"))
-        try rm.mutexes.remove("/dev/shm/podrt_lock")
+        try rm.mutexes.remove(RuntimeConfig().lockSegmentPath)
         XCTAssertEqual(try coordinate(world, options()), .repair(segmentWasCreated: true))
-        try rm.mutexes.remove("/dev/shm/podrt_lock")
+        try rm.mutexes.remove(RuntimeConfig().lockSegmentPath)
         let runtime = try Runtime(machine: try process(world), options: options())
         XCTAssertEqual(runtime.startup, .repaired)
         XCTAssertEqual(try runtime.lookupContainer("ctr").state, .running)

@@ -16,7 +16,16 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.tmpDir, "/run/podrt")
         XCTAssertEqual(config.staticDir, "/var/lib/podrt")
         XCTAssertEqual(config.runtime, "runc")
-        XCTAssertEqual(config.lockSegmentPath, "/dev/shm/podrt_lock")
+        XCTAssertEqual(config.lockSegmentPath, "/dev/shm/podrt_lock_" + RuntimeConfig.storeHash("/var/lib/podrt"))
+    }
+
+    /// The segment's name derives from the store, so two stores never meet in one segment; `lock_path` sets it.
+    func testLockSegmentDerivesFromTheStore() throws {
+        let other = try parse("[engine]\nstatic_dir = \"/srv/store2\"\n")
+        XCTAssertTrue(other.lockSegmentPath.hasPrefix("/dev/shm/podrt_lock_"))
+        XCTAssertNotEqual(other.lockSegmentPath, try parse("").lockSegmentPath)
+        XCTAssertEqual(RuntimeConfig.storeHash("a"), "af63dc4c8601ec8c", "FNV-1a 64")
+        XCTAssertEqual(try parse("[engine]\nlock_path = \"/dev/shm/mine\"\n").lockSegmentPath, "/dev/shm/mine")
     }
 
     func testEngineTableAndRuntimes() throws {

@@ -6,7 +6,8 @@ import XCTest
 final class LockManagerTests: XCTestCase {
     func shm(_ scratch: ScratchMachine, _ numLocks: UInt32, rebuild: Bool = false) throws -> SHMLockManager {
         try SHMLockManager.open(mutexes: scratch.machine.mutexes, clock: scratch.machine.clock,
-                                path: "/dev/shm/podrt_lock", numLocks: numLocks, rebuildIfMismatched: rebuild)
+                                path: "/dev/shm/podrt_lock", numLocks: numLocks, store: "/var/lib/podrt",
+                                rebuildIfMismatched: rebuild)
     }
 
     /// First fit, reuse of the lowest freed id, exhaustion with podman's message, and the other calls.
@@ -97,5 +98,35 @@ final class LockManagerTests: XCTestCase {
         }
         XCTAssertThrowsMessage(try shm(scratch, 64), "run `podrt system renumber` to rebuild it")
         XCTAssertEqual(try shm(scratch, 64, rebuild: true).numLocks, 64)
+    }
+
+    /// The segment records its store; another store opening it is refused, even where a mismatch would rebuild.
+    func testSegmentOfAnotherStoreIsRefused() throws {
+        let scratch = try ScratchMachine()
+        let mine = try shm(scratch, 64)
+        XCTAssertEqual(try mine.allocate(), 0)
+        for rebuild in [false, true] {
+            XCTAssertThrowsError(try SHMLockManager.open(
+                mutexes: scratch.machine.mutexes, clock: scratch.machine.clock, path: "/dev/shm/podrt_lock",
+                numLocks: 64, store: "/srv/other", rebuildIfMismatched: rebuild)) { error in
+                XCTAssertEqual(error as? LockError, .segmentOfAnotherStore(
+                    path: "/dev/shm/podrt_lock", owner: "/var/lib/podrt", store: "/srv/other"))
+                XCTAssertTrue("\(error)".contains("belongs to the store at /var/lib/podrt, not to this one at /srv/other"))
+            }
+        }
+        XCTAssertEqual(try shm(scratch, 64).allocated(), [0], "the owner's reservation survived")
+    }
+
+    /// A static dir longer than the owner field is recorded by its hash, and still told apart.
+    func testLongStorePathsAreRecordedByHash() throws {
+        let scratch = try ScratchMachine()
+        let long = "/" + String(repeating: "d", count: 300)
+        func open(_ store: String) throws -> SHMLockManager {
+            try SHMLockManager.open(mutexes: scratch.machine.mutexes, clock: scratch.machine.clock,
+                                    path: "/dev/shm/long", numLocks: 32, store: store)
+        }
+        XCTAssertTrue(try open(long).wasCreated)
+        XCTAssertFalse(try open(long).wasCreated)
+        XCTAssertThrowsError(try open(long + "e"))
     }
 }

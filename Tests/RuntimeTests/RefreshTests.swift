@@ -83,7 +83,7 @@ final class RefreshTests: XCTestCase {
     func testSegmentRemovedInTheSameBootIsRepaired() throws {
         let scratch = try ScratchMachine()
         let ids = try populate(try scratch.open())
-        try FileManager.default.removeItem(atPath: scratch.root + "/dev/shm/podrt_lock")
+        try FileManager.default.removeItem(atPath: scratch.root + RuntimeConfig().lockSegmentPath)
         let again = try scratch.open()
         XCTAssertEqual(again.startup, .repaired)
         XCTAssertEqual(try again.locks.allocated(), ids.sorted())

@@ -4,23 +4,19 @@ import XCTest
 @testable import Podrt
 
 final class ShutdownTests: XCTestCase {
-    func testShutdownStopsRunningContainersOnlyWithForce() throws {
+    /// A state recorded without a runtime (no container behind it) is not running: shutdown has nothing to stop
+    /// and signals nobody, whatever pid the row holds. Real containers: RuncTests.
+    func testARecordedStateWithoutARuntimeIsNotStopped() throws {
         let scratch = try ScratchMachine()
         let runtime = try scratch.open()
         let processes = scratch.machine.processes
         let child = try processes.spawn(["/bin/sleep", "60"], environment: [], directory: nil)
+        defer { try? processes.kill(child, signal: 9); _ = try? processes.wait(child) }
         try runtime.setState(try runtime.createContainer(name: "busy", rootfs: "/r"), .running, pid: child.rawValue)
-        _ = try runtime.createContainer(name: "idle", rootfs: "/r")
-
-        XCTAssertThrowsMessage(try runtime.shutdown(force: false), "containers are still running (busy)")
+        XCTAssertNoThrow(try runtime.shutdown(force: false))
+        try runtime.shutdown(force: true)
         XCTAssertTrue(processes.isAlive(child))
-        XCTAssertThrowsMessage(try runtime.removeContainer("busy"), "containers are still running (busy)")
-
-        try runtime.shutdown(force: true, graceNanoseconds: 5_000_000_000)
-        XCTAssertEqual(try processes.wait(child), .signaled(15), "SIGTERM was enough")
-        XCTAssertEqual(try runtime.lookupContainer("busy").state, .exited)
-        XCTAssertEqual(try runtime.lookupContainer("idle").state, .configured)
-        XCTAssertNoThrow(try runtime.shutdown(force: false), "nothing runs any more")
+        XCTAssertEqual(try runtime.lookupContainer("busy").state, .running, "left as recorded")
     }
 
     func testRemovingTheSameContainerTwiceFreesItsLockOnce() throws {

@@ -135,7 +135,7 @@ final class SimRefreshTests: XCTestCase {
         let machine = try process(world)
         let manager: any LockManager = try SHMLockManager.open(
             mutexes: machine.mutexes, clock: machine.clock, path: "/dev/shm/podrt_lock", numLocks: 2048,
-            rebuildIfMismatched: false)
+            store: "/var/lib/podrt", rebuildIfMismatched: false)
         let before = world.opCount
         let failures = try manager.allocateGiven(Array(0..<200) + [5, 4096])
         XCTAssertEqual(failures.map(\.id), [5, 4096])

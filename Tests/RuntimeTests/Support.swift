@@ -29,7 +29,7 @@ final class ScratchMachine {
     /// A real reboot as tmpfs sees it: the tmp dir and the lock segment are gone, and the boot id is new.
     func reboot() throws {
         try? FileManager.default.removeItem(atPath: root + "/run/podrt")
-        try? FileManager.default.removeItem(atPath: root + "/dev/shm/podrt_lock")
+        try? FileManager.default.removeItem(atPath: root + RuntimeConfig().lockSegmentPath)
         try setBootID(UUID().uuidString.lowercased())
     }
 

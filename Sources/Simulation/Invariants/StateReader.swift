@@ -102,9 +102,10 @@ struct StateReader {
             guard segment.dataSize >= 16,
                   (try? header.withUnsafeMutableBytes { try segment.readData(at: 0, into: $0) }) != nil else { return [] }
             let count = Int(header[2])
-            guard count % 32 == 0, segment.dataSize >= 16 + count / 8 else { return [] }
+            let bitmap = SHMLockManager.headerSize
+            guard count % 32 == 0, segment.dataSize >= bitmap + count / 8 else { return [] }
             var words = [UInt32](repeating: 0, count: count / 32)
-            guard (try? words.withUnsafeMutableBytes { try segment.readData(at: 16, into: $0) }) != nil else { return [] }
+            guard (try? words.withUnsafeMutableBytes { try segment.readData(at: bitmap, into: $0) }) != nil else { return [] }
             var ids: Set<UInt32> = []
             for (index, bits) in words.enumerated() where bits != 0 {
                 for bit in 0..<32 where bits & (1 << bit) != 0 { ids.insert(UInt32(index * 32 + bit)) }

@@ -1,0 +1,148 @@
+import Core
+/// Where one container's per-boot runtime files live: the bundle (`config.json`), runc's pid file and log, and
+/// the exit file the monitor writes, all under `<tmp_dir>/containers/ID` (tmpfs: a reboot clears them with the
+/// processes); the container's log under `<static_dir>/containers/ID`, which outlives a reboot as podman's
+/// `ctr.log` does.
+public struct ContainerPaths: Hashable, Sendable {
+    public var bundle: String
+    public var log: String
+
+    public init(config: RuntimeConfig, id: String) {
+        bundle = config.tmpDir + "/containers/" + id
+        log = config.staticDir + "/containers/" + id + "/ctr.log"
+    }
+
+    public var configFile: String { bundle + "/config.json" }
+    public var pidFile: String { bundle + "/pid" }
+    public var runtimeLog: String { bundle + "/runtime.log" }
+    public var exitFile: String { bundle + "/exit" }
+    public var logDirectory: String { String(log.dropLast("/ctr.log".count)) }
+}
+
+/// How a container's process ended, as its monitor recorded it.
+public struct ContainerExit: Hashable, Sendable {
+    public var code: Int32
+    public var time: WallTime
+}
+
+/// The seam between podrt and the OCI runtime that runs container processes: runc under a monitor on a real
+/// machine (`RuncRuntime`); in the simulated world, later, simulated processes. Every signal to a container goes
+/// through here, never to a pid read from the database.
+public protocol OCIRuntime: Sendable {
+    /// Creates and starts container `id` from the bundle in `paths` under a monitor of its own, which logs its
+    /// output and records its exit; returns the pid of the container's init. A failure names what was run and
+    /// carries the runtime's message.
+    func run(id: String, paths: ContainerPaths) throws -> Int32
+    /// `runc kill ID SIGNAL`. False when the runtime knows no running container of that id.
+    func kill(id: String, signal: Int32, paths: ContainerPaths) throws -> Bool
+    /// `runc delete --force`: forgets the container (killing it if it still runs). Gone already is fine.
+    func delete(id: String, paths: ContainerPaths) throws
+    /// The exit the monitor recorded, nil while the container runs (or never ran in this boot).
+    func exit(paths: ContainerPaths) throws -> ContainerExit?
+}
+
+/// A runtime or monitor failure: what was run, and the runtime's own message.
+public struct OCIRuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var command: [String]
+    public var message: String
+    public var description: String { "\(command.joined(separator: " ")): \(message)" }
+
+    /// podman's exit codes for a container that did not start: 127 when its command is not found, 126 when it
+    /// cannot be invoked, else 125 (podrt's own error).
+    public var exitCode: Int32 {
+        if message.contains("executable file not found") || message.contains("no such file or directory") {
+            return 127
+        }
+        if message.contains("permission denied") { return 126 }
+        return 125
+    }
+}
+
+/// runc, driven much as podman drives it: `run --detach` under a monitor (`podrt-monitor`, our conmon; one
+/// runc process where podman's `create` and `start` take two), then `kill` and `delete`, with runc's state
+/// directory (`--root`) under podrt's tmp dir and its messages in a JSON log that errors quote. Runs through the machine's `ProcessControl` and `FileSystem` only.
+public struct RuncRuntime: OCIRuntime {
+    public var runc: String
+    public var monitor: String
+    /// runc's `--root`: `<tmp_dir>/runc`.
+    public var stateDirectory: String
+    let machine: Machine
+
+    public init(runc: String, monitor: String, stateDirectory: String, machine: Machine) {
+        self.runc = runc
+        self.monitor = monitor
+        self.stateDirectory = stateDirectory
+        self.machine = machine
+    }
+
+    public func run(id: String, paths: ContainerPaths) throws -> Int32 {
+        let command = [monitor, runc, stateDirectory, paths.runtimeLog, paths.bundle, id, paths.pidFile, paths.log,
+                       paths.exitFile]
+        let status = try run(command)
+        guard status == .exited(0) else {
+            throw OCIRuntimeError(command: [runc, "run", "--detach", id], message: lastMessage(paths) ?? "monitor \(status)")
+        }
+        let text = try machine.fileSystem.readFile(paths.pidFile, limit: 64)
+        guard let pid = Int32(String(decoding: text, as: UTF8.self).filter { !$0.isWhitespace }), pid > 0 else {
+            throw OCIRuntimeError(command: [runc, "run", "--detach", id], message: "pid file \(paths.pidFile) holds no pid")
+        }
+        return pid
+    }
+
+    public func kill(id: String, signal: Int32, paths: ContainerPaths) throws -> Bool {
+        do {
+            try runc(["kill", id, String(signal)], paths: paths)
+            return true
+        } catch let error as OCIRuntimeError
+            where error.message.contains("not running") || error.message.contains("does not exist") {
+            return false
+        }
+    }
+
+    public func delete(id: String, paths: ContainerPaths) throws {
+        do {
+            try runc(["delete", "--force", id], paths: paths)
+        } catch let error as OCIRuntimeError where error.message.contains("does not exist") {}
+    }
+
+    public func exit(paths: ContainerPaths) throws -> ContainerExit? {
+        let bytes: [UInt8]
+        do { bytes = try machine.fileSystem.readFile(paths.exitFile, limit: 256) } catch Errno.noSuchFileOrDirectory {
+            return nil
+        }
+        let fields = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard fields.count == 3, let code = Int32(fields[0]), let seconds = Int64(fields[1]),
+              let nanoseconds = Int64(fields[2]) else {
+            throw OCIRuntimeError(command: [monitor], message: "exit file \(paths.exitFile) does not read as "
+                + "\"CODE SECONDS NANOSECONDS\"")
+        }
+        return ContainerExit(code: code, time: WallTime(seconds: seconds, nanoseconds: nanoseconds))
+    }
+
+    /// `runc --root R --log L --log-format json ARGS`; a failure carries runc's last logged message.
+    func runc(_ arguments: [String], paths: ContainerPaths) throws {
+        try? machine.fileSystem.unlink(paths.runtimeLog)
+        let command = [runc, "--root", stateDirectory, "--log", paths.runtimeLog, "--log-format", "json"] + arguments
+        let status = try run(command)
+        guard status == .exited(0) else {
+            throw OCIRuntimeError(command: [runc] + arguments, message: lastMessage(paths) ?? "exited with \(status)")
+        }
+    }
+
+    func run(_ command: [String]) throws -> ExitStatus {
+        let pid: ProcessID
+        do { pid = try machine.processes.spawn(command, environment: [], directory: nil) } catch let error as Errno {
+            throw OCIRuntimeError(command: command, message: "cannot run \(command[0]): \(error)")
+        }
+        return try machine.processes.wait(pid)
+    }
+
+    /// The `msg` of the last line of runc's JSON log.
+    func lastMessage(_ paths: ContainerPaths) -> String? {
+        guard let bytes = try? machine.fileSystem.readFile(paths.runtimeLog, limit: 1 << 16) else { return nil }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").reversed() {
+            if let json = try? JSON.parse(String(line)), let message = json["msg"]?.stringValue { return message }
+        }
+        return nil
+    }
+}

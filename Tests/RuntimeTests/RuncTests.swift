@@ -1,0 +1,207 @@
+import Foundation
+import XCTest
+@testable import Core
+@testable import Podrt
+
+/// podrt with real runc on a busybox-static rootfs: the container's output and exit code, podman's 126 and
+/// 127, the life cycle of a detached container, signals only through runc, a repair, and Shutdown(force:).
+final class RuncTests: XCTestCase {
+    func testRunRmPrintsAndExitsWithTheCommandsCode() throws {
+        let box = try RealContainers()
+        let ran = try box.podrt("run --rm --rootfs $R sh -c 'echo out; echo err >&2; exit 3'")
+        XCTAssertEqual(ran.status, .exited(3), ran.err)
+        XCTAssertEqual(ran.out, "out\n")
+        XCTAssertEqual(ran.err, "err\n")
+        let env = try box.podrt("run --rm -e GREETING=hi -w /tmp --rootfs $R sh -c 'echo $GREETING $(pwd)'")
+        XCTAssertEqual(env.status, .exited(0), env.err)
+        XCTAssertEqual(env.out, "hi /tmp\n")
+
+        let missing = try box.podrt("run --rm --rootfs $R /nope")
+        XCTAssertEqual(missing.status, .exited(127), missing.err)
+        XCTAssertTrue(missing.err.contains("runc run --detach") && missing.err.contains("/nope"), missing.err)
+        let notExecutable = try box.podrt("run --rm --rootfs $R /notexec")
+        XCTAssertEqual(notExecutable.status, .exited(126), notExecutable.err)
+        XCTAssertTrue(notExecutable.err.contains("permission denied"), notExecutable.err)
+        let badRootfs = try box.podrt("run --rm --rootfs $D/none /bin/true")
+        XCTAssertEqual(badRootfs.status, .exited(125), badRootfs.err)
+        XCTAssertTrue(badRootfs.err.contains("--rootfs \(box.directory)/none is not a directory"), badRootfs.err)
+
+        XCTAssertEqual(try box.podrt("create --name once --rootfs $R sh -c 'echo again; exit 5'").status, .exited(0))
+        for _ in 0..<2 {
+            let attached = try box.podrt("start -a once")
+            XCTAssertEqual(attached.status, .exited(5), attached.err)
+            XCTAssertEqual(attached.out, "again\n", "start -a prints this run's output only")
+        }
+        XCTAssertEqual(try box.podrt("logs once").out, "again\nagain\n")
+        XCTAssertEqual(try box.podrt("rm once").status, .exited(0))
+
+        let left = try box.podrt("ps -a --format json")
+        XCTAssertEqual(try JSON.parse(left.out), .array([]), "--rm removed every one, the failed ones too")
+    }
+
+    func testDetachedContainerLifeCycle() throws {
+        let box = try RealContainers()
+        let script = "echo started; trap 'echo bye; exit 7' TERM; while true; do sleep 0.05; done"
+        let started = try box.podrt("run -d --name web --rootfs $R sh -c \"\(script)\"")
+        XCTAssertEqual(started.status, .exited(0), started.err)
+        XCTAssertEqual(started.out.count, 65, "the id and a newline: \(started.out)")
+
+        let listing = try JSON.parse(try box.podrt("ps --format json").out).arrayValue ?? []
+        XCTAssertEqual(listing.count, 1)
+        XCTAssertEqual(listing.first?["State"], .string("running"))
+        let pid = try XCTUnwrap(listing.first?["Pid"]?.intValue)
+        XCTAssertTrue(box.isAlive(pid), "ps shows the container's real pid \(pid)")
+        XCTAssertTrue(try box.eventually { try box.podrt("logs web").out == "started\n" })
+
+        let stopped = try box.podrt("stop -t 5 web")
+        XCTAssertEqual(stopped.status, .exited(0), stopped.err)
+        let state = try box.inspect("web")["State"]
+        XCTAssertEqual(state?["Status"], .string("exited"))
+        XCTAssertEqual(state?["ExitCode"], .number(7), "SIGTERM ran the trap")
+        XCTAssertFalse(box.isAlive(pid))
+        XCTAssertEqual(try box.podrt("wait web").out, "7\n")
+        XCTAssertEqual(try box.podrt("logs web").out, "started\nbye\n")
+        XCTAssertTrue(box.read("lib/containers/\(started.out.prefix(64))/ctr.log")
+            .contains(" stdout F bye\n"), "k8s-file lines: TIME STREAM F TEXT")
+
+        XCTAssertEqual(try box.podrt("start web").status, .exited(0), "start again")
+        let again = try XCTUnwrap(try box.inspect("web")["State"])
+        XCTAssertEqual(again["Status"], .string("running"))
+        let secondPID = try XCTUnwrap(again["Pid"]?.intValue)
+        XCTAssertTrue(box.isAlive(secondPID))
+        XCTAssertEqual(try box.podrt("kill -s USR1 web").status, .exited(0))
+        usleep(100_000)
+        XCTAssertTrue(box.isAlive(secondPID), "init of a pid namespace ignores a signal it has no handler for")
+
+        let removed = try box.podrt("rm web")
+        XCTAssertNotEqual(removed.status, .exited(0), "a running container needs -f")
+        XCTAssertEqual(try box.podrt("rm -f web").status, .exited(0))
+        XCTAssertFalse(box.isAlive(secondPID), "rm -f killed it through runc")
+        XCTAssertEqual(try JSON.parse(try box.podrt("ps -a --format json").out), .array([]))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: box.directory + "/run/runc/" + String(started.out.prefix(64))),
+                       "runc forgot it")
+    }
+
+    /// The container goes on after podrt exits; its monitor records the exit code and time with no podrt
+    /// running, and the next podrt command moves the container to exited with that code.
+    func testContainerOutlivesPodrtAndItsExitIsRecordedWithoutIt() throws {
+        let box = try RealContainers()
+        let started = try box.podrt("run -d --name short --rootfs $R sh -c 'sleep 0.5; echo done; exit 4'")
+        XCTAssertEqual(started.status, .exited(0), started.err)
+        let id = String(started.out.prefix(64))
+        let exitFile = box.directory + "/run/containers/\(id)/exit"
+        XCTAssertFalse(FileManager.default.fileExists(atPath: exitFile), "still running after podrt exited")
+        XCTAssertTrue(box.eventually { FileManager.default.fileExists(atPath: exitFile) }, "the monitor wrote the exit")
+        XCTAssertTrue(box.read("run/containers/\(id)/exit").hasPrefix("4 "))
+        let state = try box.inspect("short")["State"]
+        XCTAssertEqual(state?["Status"], .string("exited"))
+        XCTAssertEqual(state?["ExitCode"], .number(4))
+        XCTAssertNotEqual(state?["FinishedAt"], .null)
+        XCTAssertEqual(try box.podrt("logs short").out, "done\n")
+    }
+
+    /// `rm -f` of a container whose recorded pid belongs to an unrelated process kills nothing: signals go
+    /// through runc, which knows no such container.
+    func testRemoveForceOfAStaleRecordedPidKillsNothing() throws {
+        let box = try RealContainers()
+        let bystander = Process()
+        bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        bystander.arguments = ["60"]
+        try bystander.run()
+        defer { bystander.terminate() }
+        XCTAssertEqual(try box.podrt("create --name stale --rootfs $R /bin/true").status, .exited(0))
+        XCTAssertEqual(try box.podrt("container set-state stale running --pid \(bystander.processIdentifier)").status,
+                       .exited(0))
+        let removed = try box.podrt("rm -f stale")
+        XCTAssertEqual(removed.status, .exited(0), removed.err)
+        usleep(100_000)
+        XCTAssertTrue(bystander.isRunning, "the process behind the recorded pid lives")
+    }
+
+    /// A repair after the alive file was deleted, in the same boot, leaves a running container running.
+    func testRepairAfterADeletedAliveFileKeepsTheContainerRunning() throws {
+        let box = try RealContainers()
+        XCTAssertEqual(try box.podrt("run -d --name keep --rootfs $R sleep 30").status, .exited(0))
+        let pid = try XCTUnwrap(try box.inspect("keep")["State"]?["Pid"]?.intValue)
+        try FileManager.default.removeItem(atPath: box.directory + "/run/alive")
+        let runtime = try box.open()
+        XCTAssertEqual(runtime.startup, .repaired)
+        XCTAssertTrue(try runtime.lockReport().isClean)
+        XCTAssertEqual(try runtime.lookupContainer("keep").state, .running)
+        XCTAssertTrue(box.isAlive(pid))
+        XCTAssertEqual(try box.inspect("keep")["State"]?["Status"], .string("running"))
+        XCTAssertEqual(try box.podrt("rm -f keep").status, .exited(0))
+    }
+
+    /// Shutdown without force refuses running containers; with it, they are stopped through runc.
+    func testShutdownStopsRealContainersOnlyWithForce() throws {
+        let box = try RealContainers()
+        let runtime = try box.open()
+        let busy = try runtime.createContainer(name: "busy", rootfs: box.rootfs,
+                                               command: ["sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.05; done"])
+        _ = try runtime.createContainer(name: "idle", rootfs: box.rootfs, command: ["true"])
+        let pid = Int64(try runtime.startContainer("busy").pid)
+        XCTAssertTrue(box.isAlive(pid))
+
+        XCTAssertThrowsMessage(try runtime.shutdown(force: false), "containers are still running (busy)")
+        XCTAssertTrue(box.isAlive(pid))
+        XCTAssertThrowsMessage(try runtime.removeContainer("busy"), "containers are still running (busy)")
+
+        try runtime.shutdown(force: true, graceNanoseconds: 5_000_000_000)
+        XCTAssertFalse(box.isAlive(pid))
+        let (after, exit) = try runtime.inspectContainer(busy.id)
+        XCTAssertEqual(after.state, .exited)
+        XCTAssertEqual(exit?.code, 7, "SIGTERM was enough")
+        XCTAssertEqual(try runtime.lookupContainer("idle").state, .configured)
+        XCTAssertNoThrow(try runtime.shutdown(force: false), "nothing runs any more")
+    }
+
+    /// A reboot as podrt sees it, in `unshare -m`: fresh tmpfs on the tmp dir and /dev/shm, a new boot id. A real
+    /// reboot kills the container and its monitor, so the test kills both first (the monitor first, so no exit
+    /// is recorded). After it, the container is exited and the locks are clean.
+    func testSimulatedRebootMarksTheRunningContainerExited() throws {
+        let box = try RealContainers()
+        guard try box.run("unshare -m true 2>/dev/null") == .exited(0) else { throw XCTSkip("unshare -m is not permitted here") }
+        XCTAssertEqual(try box.podrt("run -d --name doomed --rootfs $R sleep 30").status, .exited(0))
+        XCTAssertEqual(try box.podrt("volume create v1").status, .exited(0))
+        let pid = try XCTUnwrap(try box.inspect("doomed")["State"]?["Pid"]?.intValue)
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let monitor = try XCTUnwrap(Int32(stat.split(separator: ")").last?.split(separator: " ")[1] ?? ""))
+        kill(monitor, SIGKILL)
+        kill(pid_t(pid), SIGKILL)
+        XCTAssertTrue(box.eventually { !box.isAlive(pid) && !box.isAlive(Int64(monitor)) })
+
+        let newBoot = UUID().uuidString.lowercased()
+        XCTAssertEqual(try box.run("""
+            echo \(newBoot) > "$D/boot_id"
+            unshare -m sh -c '
+                set -e
+                mount -t tmpfs tmpfs "$0/run"
+                mount -t tmpfs tmpfs /dev/shm
+                mount --bind "$0/boot_id" /proc/sys/kernel/random/boot_id
+                $1 ps -a --format json > "$0/ps-after"
+                $1 system locks --format json > "$0/locks-after"
+            ' "$D" "$P"
+            """), .exited(0), box.read("locks-after"))
+        let listing = try XCTUnwrap(try JSON.parse(box.read("ps-after")).arrayValue)
+        XCTAssertEqual(listing.first?["State"], .string("exited"))
+        XCTAssertEqual(listing.first?["Pid"], .number(0))
+        let report = try JSON.parse(box.read("locks-after"))
+        XCTAssertEqual(report["allocated"], .number(2))
+        for key in ["conflicts", "unreserved", "orphaned"] { XCTAssertEqual(report[key], .array([]), key) }
+    }
+
+    /// A named volume is the directory `<static_dir>/volumes/NAME/_data`, bind-mounted; `:ro` makes it read-only.
+    func testVolumesAreBindMountedDirectories() throws {
+        let box = try RealContainers()
+        XCTAssertEqual(try box.podrt("volume create data").status, .exited(0))
+        let wrote = try box.podrt("run --rm -v data:/data --rootfs $R sh -c 'echo kept > /data/file'")
+        XCTAssertEqual(wrote.status, .exited(0), wrote.err)
+        XCTAssertEqual(box.read("lib/volumes/data/_data/file"), "kept\n")
+        let read = try box.podrt("run --rm -v data:/data:ro --rootfs $R sh -c 'cat /data/file; echo no > /data/file'")
+        XCTAssertEqual(read.out, "kept\n")
+        XCTAssertNotEqual(read.status, .exited(0), "a read-only volume refuses the write")
+        XCTAssertTrue(read.err.contains("Read-only file system"), read.err)
+        XCTAssertEqual(box.read("lib/volumes/data/_data/file"), "kept\n")
+    }
+}
