@@ -11,7 +11,8 @@
 # - podrt, crypttab-check and bootsim: DIR/PREFIX/bin (PREFIX defaults to /usr/local), linked with Swift's standard
 #   library and Foundation statically (--static-swift-stdlib), so they run on a Debian 12 machine without the Swift
 #   toolchain. They still need the C libraries Debian ships: libc, and libfuse3 (bootsim) and libcryptsetup
-#   (crypttab-check, bootsim).
+#   (crypttab-check, bootsim). podrt's container monitor, podrt-monitor, goes to DIR/usr/libexec/podrt/, where podrt
+#   looks for it (after beside itself and [engine] monitor_path).
 #
 # DIR defaults to / ; --products installs (and builds) only the named ones. The VM test (scripts/vm-test.sh) installs into its guest image through this script.
 set -euo pipefail
@@ -60,5 +61,11 @@ for product in $products; do
     else
         install -D -m 0755 "$binary" "$destdir/${prefix#/}/bin/$product"
         echo "installed $destdir/${prefix#/}/bin/$product" | sed 's#//*#/#g'
+    fi
+    # podrt's container monitor (C, no Swift runtime), where podrt looks for it when it is not beside podrt.
+    if [ "$product" = podrt ]; then
+        ((build)) && swift build -c release --product podrt-monitor --scratch-path .build-install
+        install -D -m 0755 "$release/podrt-monitor" "$destdir/usr/libexec/podrt/podrt-monitor"
+        echo "installed $destdir/usr/libexec/podrt/podrt-monitor" | sed 's#//*#/#g'
     fi
 done

@@ -5,10 +5,10 @@
 # host saw on the serial console before the cut. Only the image is kept between rounds: nothing on the host
 # touches it (the round and the last-round flag go on the kernel command line).
 pc=$work/powercut
-mkdir -p "$pc/files/usr/local/bin" "$pc/files/etc/vmtest"
+mkdir -p "$pc/files/etc/vmtest"
 image=$pc/root.img
 cp --sparse=always "$cache/root.img" "$image"
-cp "$stage/usr/local/bin/podrt" "$pc/files/usr/local/bin/podrt"
+cp -a "$stage/usr" "$pc/files/"
 install -m 0755 scripts/vm/agent-powercut.sh "$pc/files/etc/vmtest/run"
 inject "$image" "$pc/files"
 
