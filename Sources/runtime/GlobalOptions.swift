@@ -21,8 +21,8 @@ struct GlobalOptions: ParsableArguments {
                                + "default: \(builtIn.tmpDir))."))
     var runroot: String?
 
-    @Option(help: ArgumentHelp("Path of a containers.conf-style file, read after podman's files in place of "
-                               + "\(defaultConfigPath) (docs/configuration.md)."))
+    @Option(help: ArgumentHelp("Path of a containers.conf-style file, read after podman's containers.conf files "
+                               + "(default: \(defaultConfigPath), if it exists; see docs/configuration.md)."))
     var config: String?
 
     @Option(name: .customLong("num-locks"),

@@ -166,6 +166,29 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(try load(scratch, ConfigSources(environment: ["CONTAINERS_CONF": "", "CONTAINERS_CONF_OVERRIDE": ""])).numLocks, 300)
     }
 
+    /// The built binary reads CONTAINERS_CONF and CONTAINERS_CONF_OVERRIDE from its environment, and the drop-ins.
+    func testTheBinaryReadsTheVariablesAndTheDropIns() throws {
+        try requirePodrtBinary()
+        let scratch = try ScratchMachine()
+        func podrt(_ environment: String, _ arguments: String) throws -> (ExitStatus, String) {
+            let out = scratch.root + "/out"
+            let status = try runShell("env -u CONTAINERS_CONF -u CONTAINERS_CONF_OVERRIDE \(environment) '\(podrtBinary)' "
+                                      + "--machine-root '\(scratch.root)' \(arguments) > '\(out)' 2>&1", machine: scratch.machine)
+            return (status, try String(contentsOfFile: out, encoding: .utf8))
+        }
+        try write(scratch, "/c.conf", "[engine]\nlock_type = \"file\"")
+        var (status, output) = try podrt("CONTAINERS_CONF=/c.conf", "system info --format json")
+        XCTAssertEqual(status, .exited(0), output)
+        XCTAssertEqual(try JSON.parse(output)["locks"]?["lockType"], .string("file"))
+        try write(scratch, "/o.conf", "engine.lock_type = 'shm'")
+        (status, output) = try podrt("CONTAINERS_CONF=/c.conf CONTAINERS_CONF_OVERRIDE=/o.conf", "system info --format json")
+        XCTAssertEqual(try JSON.parse(output)["locks"]?["lockType"], .string("shm"), output)
+        try write(scratch, "/etc/containers/containers.conf.d/9.conf", "[engine]\nnum_locks = 1.5")
+        (status, output) = try podrt("", "ps")
+        XCTAssertNotEqual(status, .exited(0))
+        XCTAssertTrue(output.contains("/etc/containers/containers.conf.d/9.conf:2: engine.num_locks must be an integer, not a float"), output)
+    }
+
     func testNamedFilesMustExistAndErrorsNameTheFile() throws {
         let scratch = try ScratchMachine()
         XCTAssertThrowsMessage(try load(scratch, ConfigSources(environment: ["CONTAINERS_CONF": "/missing.conf"])),
