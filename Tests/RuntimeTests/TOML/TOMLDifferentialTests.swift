@@ -43,9 +43,23 @@ final class TOMLDifferentialTests: XCTestCase {
                                       context: "seed \(seed) (replay: TOML_DIFF_SEED=\(seed))")
             // The generator must exercise both paths, or the comparison proves little.
             let accepted = results.filter { $0 }.count
-            XCTAssertGreaterThan(accepted, Self.documentsPerSeed / 3, "seed \(seed): accepted")
-            XCTAssertGreaterThan(results.count - accepted, Self.documentsPerSeed / 10, "seed \(seed): rejected")
+            print("TOML differential, seed \(seed): \(documents.count) documents, \(accepted) accepted by both, "
+                  + "\(documents.count - accepted) rejected by both")
+            XCTAssertGreaterThan(accepted, Self.documentsPerSeed / 4, "seed \(seed): accepted (about 37 % are)")
+            XCTAssertGreaterThan(results.count - accepted, Self.documentsPerSeed / 4, "seed \(seed): rejected (about 63 % are)")
         }
+    }
+
+    /// The comparison sees kinds and values, not only acceptance: values that differ only in kind, or by one bit,
+    /// are told apart by the oracle, and podrt's reading matches each.
+    func testTheComparisonTellsKindsAndValuesApart() throws {
+        let documents = ["a = 1", "a = 1.0", "a = '1'", "a = true", "a = 1979-05-27", "a = 1979-05-27T00:00:00",
+                         "a = 1979-05-27T00:00:00Z", "a = 1979-05-27T00:00:00+00:01", "a = 00:00:00", "a = [1]",
+                         "a = {b = 1}", "[[a]]\nb = 1", "a = 0.1", "a = 0.10000000000000002", "a = -0.0", "a = 0.0",
+                         "a = \"\\u00e9\"", "a = \"e\\u0301\"", "a = 1\nb = 1", "a = 1\nb = 2"]
+        let oracle = try tomllib(documents).map { $0["ok"]?.stringValue }
+        XCTAssertEqual(Set(oracle.compactMap { $0 }).count, documents.count, "\(oracle)")
+        _ = try compare(documents, names: documents, context: "kinds")
     }
 
     /// Compares each document's reading by both; returns whether each was accepted.
