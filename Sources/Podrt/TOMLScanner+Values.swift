@@ -36,8 +36,11 @@ extension TOMLScanner {
         default: break
         }
         let bytes = Array(token)
-        if bytes.count >= 10, bytes[4] == UInt8(ascii: "-") { return try dateTime(bytes, start: start) }
-        if bytes.count >= 8, bytes[2] == UInt8(ascii: ":") {
+        // Four digits and a dash begin a date; `929e-5_2_2`, also ten bytes with a dash fifth, is a float.
+        if bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[..<4].allSatisfy(isDigit) {
+            return try dateTime(bytes, start: start)
+        }
+        if bytes.count >= 8, bytes[2] == UInt8(ascii: ":"), bytes[..<2].allSatisfy(isDigit) {
             var cursor = 0
             guard let time = try time(bytes, &cursor, start: start), cursor == bytes.count else { return nil }
             return .localTime(time)
