@@ -82,56 +82,93 @@ public struct ConfigOverrides: Hashable, Sendable {
 }
 
 extension RuntimeConfig {
-    /// Applies the entries of a containers.conf-style file. Unknown keys are ignored, as podman does.
-    public mutating func apply(_ entries: [TOMLEntry], file: String) throws {
-        for entry in entries {
-            func fail(_ message: String) -> ConfigError { ConfigError(file: file, line: entry.line, message: message) }
-            func string() throws -> String {
-                guard case let .string(value) = entry.value else { throw fail("\(entry.key) must be a string") }
-                return value
+    /// Applies a containers.conf-style document: the keys podrt knows in `[engine]` and `[engine.runtimes]`.
+    /// Unknown keys and tables are ignored, as podman does; a known key of the wrong type names file, line and key.
+    /// Returns where the document sets `engine.runtime`, if it does (for `checkRuntime`).
+    @discardableResult
+    public mutating func apply(_ document: TOMLTable, file: String) throws -> (file: String, line: Int)? {
+        guard let engine = try table(document, "engine", file: file, line: 1) else { return nil }
+        for key in engine.keys {
+            let line = engine.line(of: key) ?? 1
+            let value = engine[key]!
+            func fail(_ expected: String) -> ConfigError {
+                ConfigError(file: file, line: line, message: "engine.\(key) must be \(expected), not \(value.kindName)")
             }
-            func strings() throws -> [String] {
-                guard case let .array(items) = entry.value else { throw fail("\(entry.key) must be an array") }
+            func string() throws -> String {
+                guard case let .string(text) = value else { throw fail("a string") }
+                return text
+            }
+            func strings(_ value: TOMLValue, name: String) throws -> [String] {
+                guard case let .array(items) = value else {
+                    throw ConfigError(file: file, line: line, message: "\(name) must be an array of strings, not \(value.kindName)")
+                }
                 return try items.map {
-                    guard case let .string(value) = $0 else { throw fail("\(entry.key) must hold strings") }
-                    return value
+                    guard case let .string(text) = $0 else {
+                        throw ConfigError(file: file, line: line,
+                                          message: "\(name) must be an array of strings; it holds \($0.kindName)")
+                    }
+                    return text
                 }
             }
-            switch (entry.table, entry.key) {
-            case ("engine", "num_locks"):
-                guard case let .integer(value) = entry.value else { throw fail("num_locks must be an integer") }
-                numLocks = try Self.checkedNumLocks(value, file: file, line: entry.line)
-            case ("engine", "lock_type"):
-                lockType = try Self.checkedLockType(try string(), file: file, line: entry.line)
-            case ("engine", "tmp_dir"): tmpDir = try string()
-            case ("engine", "static_dir"): staticDir = try string()
-            case ("engine", "events_logfile_path"): eventsLogfilePath = try string()
-            case ("engine", "lock_path"): lockPath = try string()
-            case ("engine", "runtime"): runtime = try string()
-            case ("engine", "conmon_path"):
-                if case .string = entry.value { conmonPath = [try string()] } else { conmonPath = try strings() }
-            case ("engine", "monitor_path"):
-                if case .string = entry.value { monitorPath = [try string()] } else { monitorPath = try strings() }
-            case ("engine.runtimes", _): runtimes[entry.key] = try strings()
+            switch key {
+            case "num_locks":
+                guard case let .integer(number) = value else { throw fail("an integer") }
+                numLocks = try Self.checkedNumLocks(number, file: file, line: line)
+            case "lock_type": lockType = try Self.checkedLockType(try string(), file: file, line: line)
+            case "tmp_dir": tmpDir = try string()
+            case "static_dir": staticDir = try string()
+            case "events_logfile_path": eventsLogfilePath = try string()
+            case "lock_path": lockPath = try string()
+            case "runtime": runtime = try string()
+            case "conmon_path":
+                if case let .string(path) = value { conmonPath = [path] } else {
+                    conmonPath = try strings(value, name: "engine.conmon_path")
+                }
+            case "monitor_path":
+                if case let .string(path) = value { monitorPath = [path] } else {
+                    monitorPath = try strings(value, name: "engine.monitor_path")
+                }
+            case "runtimes":
+                guard let table = try self.table(engine, key, file: file, line: line, name: "engine.runtimes") else { break }
+                for name in table.keys {
+                    let line = table.line(of: name) ?? line
+                    do { runtimes[name] = try strings(table[name]!, name: "engine.runtimes.\(dotted([name]))") } catch var error as ConfigError {
+                        error.line = line
+                        throw error
+                    }
+                }
             default: continue
             }
         }
-        if runtimes[runtime] == nil {
-            let line = entries.last { $0.table == "engine" && $0.key == "runtime" }?.line
-            throw ConfigError(file: file, line: line, message: "unknown default runtime \"\(runtime)\": not in [engine.runtimes]")
-        }
+        return engine.line(of: "runtime").map { (file, $0) }
     }
 
-    /// Applies command-line overrides and checks the result.
-    public mutating func apply(_ overrides: ConfigOverrides) throws {
+    /// `parent[key]` when it is a table; nil when absent; an error when it is something else.
+    private func table(_ parent: TOMLTable, _ key: String, file: String, line: Int, name: String? = nil) throws -> TOMLTable? {
+        guard let value = parent[key] else { return nil }
+        guard case let .table(table) = value else {
+            throw ConfigError(file: file, line: parent.line(of: key) ?? line,
+                              message: "\(name ?? key) must be a table, not \(value.kindName)")
+        }
+        return table
+    }
+
+    /// The default runtime must be one of `runtimes`: checked once every file and flag has been applied.
+    /// `setAt` is the file and line that last set `runtime`, if a file did.
+    public func checkRuntime(setAt: (file: String, line: Int)? = nil) throws {
+        guard runtimes[runtime] == nil else { return }
+        throw ConfigError(file: setAt?.file, line: setAt?.line,
+                          message: "unknown default runtime \"\(runtime)\": not in [engine.runtimes]")
+    }
+
+    /// Applies command-line overrides and checks the result (`runtimeSetAt`: as for `checkRuntime`).
+    public mutating func apply(_ overrides: ConfigOverrides, runtimeSetAt: (file: String, line: Int)? = nil) throws {
         if let value = overrides.staticDir { staticDir = value }
         if let value = overrides.tmpDir { tmpDir = value }
         if let value = overrides.numLocks { numLocks = try Self.checkedNumLocks(value, file: nil, line: nil) }
         if let value = overrides.lockType { lockType = try Self.checkedLockType(value, file: nil, line: nil) }
         if let value = overrides.runtime { runtime = value }
-        if runtimes[runtime] == nil {
-            throw ConfigError(message: "unknown default runtime \"\(runtime)\": not in [engine.runtimes]")
-        }
+        try checkRuntime(setAt: overrides.runtime == nil ? runtimeSetAt : nil)
     }
 
     static func checkedNumLocks(_ value: Int64, file: String?, line: Int?) throws -> UInt32 {
@@ -147,27 +184,5 @@ extension RuntimeConfig {
             throw ConfigError(file: file, line: line, message: "unknown lock type \"\(value)\": use shm or file")
         }
         return type
-    }
-
-    /// Reads the configuration: the file at `path` (if given, or if the default exists), then the overrides.
-    public static func load(
-        fileSystem: any FileSystem, path: String?, overrides: ConfigOverrides,
-        defaultPath: String = "/etc/podrt/containers.conf"
-    ) throws -> RuntimeConfig {
-        var config = RuntimeConfig()
-        let file = path ?? defaultPath
-        let bytes: [UInt8]
-        do {
-            bytes = try fileSystem.readFile(file, limit: 1 << 20)
-        } catch Errno.noSuchFileOrDirectory where path == nil {
-            bytes = []
-        } catch let error as Errno {
-            throw ConfigError(file: file, message: "cannot read: \(error)")
-        }
-        if !bytes.isEmpty || path != nil {
-            try config.apply(try parseTOML(String(decoding: bytes, as: UTF8.self), file: file), file: file)
-        }
-        try config.apply(overrides)
-        return config
     }
 }

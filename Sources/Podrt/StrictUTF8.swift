@@ -27,3 +27,13 @@ extension String {
         return true
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs (and a trailing CR).
+    func trimmingSpaces() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice.removeLast() }
+        return String(slice)
+    }
+}

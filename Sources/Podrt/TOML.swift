@@ -1,175 +1,98 @@
 import Core
-/// A value in the TOML subset that containers.conf uses.
-public enum TOMLValue: Hashable, Sendable {
+/// A TOML 1.0 value (https://toml.io/en/v1.0.0). The four date-time kinds stay apart, as the spec keeps them.
+public indirect enum TOMLValue: Hashable, Sendable {
     case string(String)
     case integer(Int64)
+    case float(Double)
     case bool(Bool)
+    /// `1979-05-27T07:32:00-07:00`; the offset in minutes east of UTC (`Z` is 0).
+    case offsetDateTime(TOMLDate, TOMLTime, offsetMinutes: Int)
+    case localDateTime(TOMLDate, TOMLTime)
+    case localDate(TOMLDate)
+    case localTime(TOMLTime)
     case array([TOMLValue])
+    case table(TOMLTable)
+
+    /// The kind's name for messages: "a string", "an integer", "a table", …
+    public var kindName: String {
+        switch self {
+        case .string: "a string"
+        case .integer: "an integer"
+        case .float: "a float"
+        case .bool: "a boolean"
+        case .offsetDateTime: "an offset date-time"
+        case .localDateTime: "a local date-time"
+        case .localDate: "a local date"
+        case .localTime: "a local time"
+        case .array: "an array"
+        case .table: "a table"
+        }
+    }
 }
 
-/// One `key = value` line, with the table it sits in and where it was written.
-public struct TOMLEntry: Hashable, Sendable {
-    public var table: String
-    public var key: String
-    public var value: TOMLValue
-    public var line: Int
+public struct TOMLDate: Hashable, Sendable {
+    public var year: Int, month: Int, day: Int
 }
 
-/// A syntax error, naming the file and the line.
+public struct TOMLTime: Hashable, Sendable {
+    /// Fractional seconds beyond nanoseconds are dropped (the spec lets readers truncate).
+    public var hour: Int, minute: Int, second: Int, nanosecond: Int
+}
+
+/// A table: keys in the order they were written, each with the line that defined it.
+public struct TOMLTable: Hashable, Sendable {
+    public private(set) var keys: [String] = []
+    private var values: [String: TOMLValue] = [:]
+    private var lines: [String: Int] = [:]
+
+    public init() {}
+
+    public subscript(key: String) -> TOMLValue? { values[key] }
+
+    /// The line of the key's `key = value`, or of the `[header]` that opened it.
+    public func line(of key: String) -> Int? { lines[key] }
+
+    mutating func insert(_ key: String, _ value: TOMLValue, line: Int) {
+        if values.updateValue(value, forKey: key) == nil { keys.append(key) }
+        lines[key] = line
+    }
+}
+
+/// Invalid TOML, naming the file, the line and the column (1-based, in characters) and what is wrong.
 public struct TOMLError: Error, Hashable, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
+    public var column: Int
     public var message: String
-    public var description: String { "\(file):\(line): \(message)" }
+    public var description: String { "\(file):\(line):\(column): invalid TOML: \(message)" }
 }
 
-/// Parses `[table]` headers, `key = value` lines, `#` comments, basic and literal strings, integers, booleans
-/// and (possibly multi-line) arrays. Enough for containers.conf; not all of TOML.
-public func parseTOML(_ text: String, file: String) throws -> [TOMLEntry] {
-    var entries: [TOMLEntry] = []
-    var table = ""
-    var scanner = TOMLScanner(bytes: Array(text.utf8), file: file)
+/// Reads a whole TOML 1.0 document. Integers are 64-bit (out of range is an error, as the spec requires).
+public func parseTOML(_ text: String, file: String) throws -> TOMLTable {
+    var builder = TOMLDocumentBuilder(scanner: TOMLScanner(bytes: Array(text.utf8), file: file))
+    return try builder.document()
+}
+
+/// Reads a file's bytes: invalid UTF-8 is an error (TOML documents are UTF-8), never repaired.
+public func parseTOML(bytes: [UInt8], file: String) throws -> TOMLTable {
+    let text = bytes.withUnsafeBufferPointer { String(strictUTF8: $0) }
+    guard let text else {
+        var scanner = TOMLScanner(bytes: bytes, file: file)
+        scanner.position = firstInvalidUTF8(bytes)
+        throw scanner.error("not valid UTF-8")
+    }
+    return try parseTOML(text, file: file)
+}
+
+/// The offset of the first byte that does not begin a valid UTF-8 sequence.
+private func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
+    var decoder = UTF8()
+    var iterator = bytes.makeIterator()
+    var offset = 0
     while true {
-        scanner.skipBlankLines()
-        guard let byte = scanner.peek() else { return entries }
-        if byte == UInt8(ascii: "[") {
-            scanner.position += 1
-            let name = scanner.take { $0 != UInt8(ascii: "]") && $0 != 0x0A }
-            guard scanner.peek() == UInt8(ascii: "]") else { throw scanner.error("unterminated table header") }
-            scanner.position += 1
-            table = name.split(separator: ".").map { $0.trimmingSpaces() }.joined(separator: ".")
-            guard !table.isEmpty else { throw scanner.error("empty table name") }
-        } else {
-            let line = scanner.line
-            let key = scanner.take { $0 != UInt8(ascii: "=") && $0 != 0x0A }.trimmingSpaces()
-            guard scanner.peek() == UInt8(ascii: "="), !key.isEmpty else { throw scanner.error("expected key = value") }
-            scanner.position += 1
-            let unquoted = key.hasPrefix("\"") && key.hasSuffix("\"") && key.count >= 2
-                ? String(key.dropFirst().dropLast()) : key
-            let value = try scanner.readValue()
-            entries.append(TOMLEntry(table: table, key: unquoted, value: value, line: line))
+        switch decoder.decode(&iterator) {
+        case let .scalarValue(scalar): offset += UTF8.width(scalar)
+        case .emptyInput, .error: return min(offset, bytes.count)
         }
-        try scanner.endLine()
-    }
-}
-
-private struct TOMLScanner {
-    let bytes: [UInt8]
-    let file: String
-    var position = 0
-    var line = 1
-    /// How many arrays `readArray` is inside: deeper than `maximumDepth` is refused, so no input exhausts the stack.
-    var depth = 0
-    static let maximumDepth = 64
-
-    init(bytes: [UInt8], file: String) {
-        self.bytes = bytes
-        self.file = file
-    }
-
-    func error(_ message: String) -> TOMLError { TOMLError(file: file, line: line, message: message) }
-
-    func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
-
-    mutating func take(while keep: (UInt8) -> Bool) -> String {
-        let start = position
-        while position < bytes.count, keep(bytes[position]) { position += 1 }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
-    }
-
-    mutating func skipSpaces() {
-        while let byte = peek(), byte == 0x20 || byte == 0x09 || byte == 0x0D { position += 1 }
-    }
-
-    mutating func skipComment() {
-        if peek() == UInt8(ascii: "#") { while let byte = peek(), byte != 0x0A { position += 1 } }
-    }
-
-    /// Skips spaces, comments and newlines.
-    mutating func skipBlankLines() {
-        while true {
-            skipSpaces()
-            skipComment()
-            guard peek() == 0x0A else { return }
-            position += 1
-            line += 1
-        }
-    }
-
-    /// After a value only spaces and a comment may follow on the line.
-    mutating func endLine() throws {
-        skipSpaces()
-        skipComment()
-        guard let byte = peek() else { return }
-        guard byte == 0x0A else { throw error("unexpected text after value") }
-    }
-
-    mutating func readValue() throws -> TOMLValue {
-        skipSpaces()
-        guard let byte = peek() else { throw error("missing value") }
-        switch byte {
-        case UInt8(ascii: "\""): return .string(try readBasicString())
-        case UInt8(ascii: "'"):
-            position += 1
-            let text = take { $0 != UInt8(ascii: "'") && $0 != 0x0A }
-            guard peek() == UInt8(ascii: "'") else { throw error("unterminated string") }
-            position += 1
-            return .string(text)
-        case UInt8(ascii: "["): return try readArray()
-        default:
-            let word = take { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != UInt8(ascii: "#")
-                && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "]") }
-            if word == "true" { return .bool(true) }
-            if word == "false" { return .bool(false) }
-            if let number = Int64(word.filter { $0 != "_" }) { return .integer(number) }
-            throw error("invalid value \(word.isEmpty ? "(empty)" : word)")
-        }
-    }
-
-    mutating func readArray() throws -> TOMLValue {
-        guard depth < Self.maximumDepth else { throw error("arrays nested deeper than \(Self.maximumDepth) levels") }
-        depth += 1
-        defer { depth -= 1 }
-        position += 1
-        var items: [TOMLValue] = []
-        while true {
-            skipBlankLines()
-            guard let byte = peek() else { throw error("unterminated array") }
-            if byte == UInt8(ascii: "]") { position += 1; return .array(items) }
-            items.append(try readValue())
-            skipBlankLines()
-            if peek() == UInt8(ascii: ",") { position += 1 } else if peek() != UInt8(ascii: "]") {
-                throw error("expected , or ] in array")
-            }
-        }
-    }
-
-    mutating func readBasicString() throws -> String {
-        position += 1
-        var out: [UInt8] = []
-        while let byte = peek(), byte != 0x0A {
-            position += 1
-            if byte == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
-            guard byte == UInt8(ascii: "\\") else { out.append(byte); continue }
-            guard let escape = peek() else { break }
-            position += 1
-            switch escape {
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(escape)
-            default: throw error("unsupported escape \\\(Unicode.Scalar(escape))")
-            }
-        }
-        throw error("unterminated string")
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs.
-    func trimmingSpaces() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -10,8 +10,8 @@ struct GlobalOptions: ParsableArguments {
     /// The built-in values, for the help texts: what applies when neither a flag nor the file sets a key.
     private static let builtIn = RuntimeConfig()
 
-    /// Read when `--config` is not given, and only if it exists.
-    static let defaultConfigPath = "/etc/podrt/containers.conf"
+    /// podrt's own file: read when `--config` is not given, and only if it exists (after podman's files).
+    static let defaultConfigPath = ConfigSources().podrtFile
 
     @Option(help: ArgumentHelp("Path of the persistent state directory (overrides [engine] static_dir; "
                                + "default: \(builtIn.staticDir))."))
@@ -21,7 +21,8 @@ struct GlobalOptions: ParsableArguments {
                                + "default: \(builtIn.tmpDir))."))
     var runroot: String?
 
-    @Option(help: "Path of a containers.conf-style configuration file (default: \(defaultConfigPath), if it exists).")
+    @Option(help: ArgumentHelp("Path of a containers.conf-style file, read after podman's containers.conf files "
+                               + "(default: \(defaultConfigPath), if it exists; see docs/configuration.md)."))
     var config: String?
 
     @Option(name: .customLong("num-locks"),
@@ -47,9 +48,12 @@ struct GlobalOptions: ParsableArguments {
         overrides.numLocks = numLocks
         overrides.lockType = lockType?.rawValue
         overrides.runtime = runtime
-        let loaded = try RuntimeConfig.load(fileSystem: machine.fileSystem, path: config, overrides: overrides,
-                                            defaultPath: Self.defaultConfigPath)
-        var config = loaded
+        var environment: [String: String] = [:]
+        for name in ["CONTAINERS_CONF", "CONTAINERS_CONF_OVERRIDE"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        let sources = ConfigSources(environment: environment, explicitFile: config)
+        var config = try RuntimeConfig.load(fileSystem: machine.fileSystem, sources: sources, overrides: overrides)
         config.monitorPath.insert(Self.monitorBesideBinary, at: 0)
         var options = RuntimeOptions(config: config)
         options.forRenumber = forRenumber

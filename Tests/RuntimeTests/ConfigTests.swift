@@ -5,7 +5,9 @@ import XCTest
 final class ConfigTests: XCTestCase {
     func parse(_ text: String) throws -> RuntimeConfig {
         var config = RuntimeConfig()
-        try config.apply(try parseTOML(text, file: "/etc/podrt/containers.conf"), file: "/etc/podrt/containers.conf")
+        let file = "/etc/podrt/containers.conf"
+        let setAt = try config.apply(try parseTOML(text, file: file), file: file)
+        try config.checkRuntime(setAt: setAt)
         return config
     }
 
@@ -63,9 +65,12 @@ final class ConfigTests: XCTestCase {
         XCTAssertThrowsMessage(try parse("[engine]\nnum_locks = 1048577"), "containers.conf:2: num_locks must be")
         XCTAssertThrowsMessage(try parse("[engine]\nruntime = \"nope\""),
                                "containers.conf:2: unknown default runtime \"nope\"")
-        XCTAssertThrowsMessage(try parse("[engine]\nnum_locks = \"many\""), "containers.conf:2: num_locks must be an integer")
-        XCTAssertThrowsMessage(try parse("[engine\n"), "containers.conf:1: unterminated table header")
-        XCTAssertThrowsMessage(try parse("[engine]\ntmp_dir = \"/x"), "containers.conf:2: unterminated string")
+        XCTAssertThrowsMessage(try parse("[engine]\nnum_locks = \"many\""),
+                               "/etc/podrt/containers.conf:2: engine.num_locks must be an integer, not a string")
+        XCTAssertThrowsMessage(try parse("[engine\n"),
+                               "/etc/podrt/containers.conf:1:8: invalid TOML: expected ] to close the table header, found end of line")
+        XCTAssertThrowsMessage(try parse("[engine]\ntmp_dir = \"/x"),
+                               "/etc/podrt/containers.conf:2:14: invalid TOML: unterminated string (it began at column 11)")
     }
 
     func testOverridesWinAndAreChecked() throws {
@@ -85,19 +90,6 @@ final class ConfigTests: XCTestCase {
         overrides.lockType = nil
         overrides.numLocks = 0
         XCTAssertThrowsMessage(try config.apply(overrides), "num_locks must be between 1 and 1048576")
-    }
-
-    func testLoadFromMachineFile() throws {
-        let scratch = try ScratchMachine()
-        try "[engine]\nnum_locks = 100\n".write(toFile: scratch.root + "/podrt.conf", atomically: true, encoding: .utf8)
-        let config = try RuntimeConfig.load(fileSystem: scratch.machine.fileSystem, path: "/podrt.conf",
-                                            overrides: ConfigOverrides())
-        XCTAssertEqual(config.numLocks, 100)
-        // No file given and the default missing: the defaults.
-        XCTAssertEqual(try RuntimeConfig.load(fileSystem: scratch.machine.fileSystem, path: nil,
-                                              overrides: ConfigOverrides()).numLocks, 2048)
-        XCTAssertThrowsMessage(try RuntimeConfig.load(fileSystem: scratch.machine.fileSystem, path: "/missing.conf",
-                                                      overrides: ConfigOverrides()), "/missing.conf: cannot read")
     }
 
     func testJSONRoundTrip() throws {

@@ -83,8 +83,13 @@ final class JSONReaderTests: XCTestCase {
 
     func testTOMLNeverTrapsOnDeepOrOddInput() {
         XCTAssertThrowsMessage(try parseTOML("a = " + String(repeating: "[", count: 100_000), file: "f"),
-                               "f:1: arrays nested deeper than 64 levels")
-        for text in ["[", "a = \"\\", "a = '", "= 1", "a = [1,", "a = \"\u{0}\"\n[b", "\u{FF}", "a = 99999999999999999999"] {
+                               "f:1:69: invalid TOML: arrays and inline tables nested deeper than 64 levels")
+        XCTAssertThrowsMessage(try parseTOML("a = " + String(repeating: "{b = ", count: 100_000), file: "f"),
+                               "nested deeper than 64 levels")
+        XCTAssertThrowsMessage(try parseTOML("[" + Array(repeating: "a", count: 100_000).joined(separator: ".") + "]", file: "f"),
+                               "f:1:2: invalid TOML: a key of more than 64 dotted parts")
+        for text in ["[", "a = \"\\", "a = '", "= 1", "a = [1,", "a = \"\u{0}\"\n[b", "\u{FF}", "a = 99999999999999999999",
+                     "a = '''", "a = \"\"\"\\", "a = {", "a = {b", "a = {b = 1", "[[a]", "a = 1979-", "a = 0x", "a = \"\\u"] {
             XCTAssertThrowsError(try parseTOML(text, file: "f"), text.debugDescription)
         }
     }

@@ -1,1 +1,0 @@
-../../../../Sources/Podrt/TOML.swift

@@ -1,0 +1,1 @@
+../../../../Sources/Podrt/StrictUTF8.swift

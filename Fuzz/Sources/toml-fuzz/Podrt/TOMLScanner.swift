@@ -1,0 +1,1 @@
+../../../../Sources/Podrt/TOMLScanner.swift
