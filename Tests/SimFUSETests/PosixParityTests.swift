@@ -115,7 +115,7 @@ struct PosixParityTests {
             #expect(tail.output == " 00 00 00 00\nhead\n")
             let past = FUSETest.sh("dd if=/dev/zero of=\(m)/f bs=1 count=1 seek=9223372036854775807 conv=notrunc 2>&1")
             #expect(past.status != 0)
-            #expect(past.output.contains("File too large"), "\(past.output)")
+            #expect(past.output.contains("Invalid argument"), "\(past.output)")  // the end overflows
             #expect(FUSETest.sh("truncate -s 0 \(m)/f && stat -c %s \(m)/f").output == "0\n")
             #expect(FUSETest.isMounted(m))
             #expect(FUSETest.sh("ls \(m)/etc").status == 0, "the server still answers")

@@ -2,8 +2,9 @@
 /// as tmpfs keeps a sparse file.
 ///
 /// Limits (docs/ARCHITECTURE.md, "POSIX parity"):
-/// - The largest size is tmpfs's `MAX_LFS_FILESIZE`, 2^63-1: a write that would reach past it is EFBIG
-///   (a write that starts before it is cut short), as `generic_write_check_limits` does.
+/// - The largest size is tmpfs's `MAX_LFS_FILESIZE`, 2^63-1: a write that starts there is EFBIG and one
+///   that would reach past it is cut short (`generic_write_check_limits`); one whose end is not a 64-bit
+///   offset at all is EINVAL first (`rw_verify_area`).
 /// - Only the trailing hole is free. Bytes from 0 to the last one written are kept in memory, holes
 ///   among them too, and past `maxWrittenBytes` a write or `mmap` fails with ENOSPC, as a full tmpfs does.
 extension SimWorld {
@@ -28,6 +29,8 @@ extension SimWorld {
     /// Writes `bytes` at `start`, growing the file; returns the count written (short at the maximum size).
     func writeContents(_ node: Inode, _ bytes: UnsafeRawBufferPointer, at start: Int64) throws -> Int {
         if bytes.isEmpty { return 0 }
+        // `rw_verify_area`: an end past 2^63-1 is EINVAL before any size limit is looked at.
+        if start > Int64.max - Int64(bytes.count) { throw Errno.invalidArgument }
         if start >= Self.maxFileSize { throw Errno.fileTooLarge }
         let count = Int(min(Int64(bytes.count), Self.maxFileSize - start))
         let end = start + Int64(count)

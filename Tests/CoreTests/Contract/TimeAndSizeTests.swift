@@ -67,7 +67,7 @@ struct TimeAndSizeTests {
                 let before = try fs.stat("/t/f").changeTime
                 try change()
                 let after = try fs.stat("/t/f")
-                #expect(after.modificationTime != Self.past == mtime, "mtime after \(what)")
+                #expect((after.modificationTime != Self.past) == mtime, "mtime after \(what)")
                 #expect(after.changeTime > before, "ctime after \(what)")
                 #expect(after.accessTime == Self.past, "atime after \(what)")
             }
@@ -147,7 +147,7 @@ struct TimeAndSizeTests {
             #expect(try fs.text("/t/f") == "he")
             try fs.ftruncate(fd, to: 5)
             #expect(try fs.readFile("/t/f") == Array("he".utf8) + [0, 0, 0])
-            #expect(throws: Errno.fileTooLarge) { try fs.pwrite(fd, "x", at: Int64.max) }
+            #expect(throws: Errno.invalidArgument) { try fs.pwrite(fd, "x", at: Int64.max) }  // the end overflows
             #expect(throws: Errno.invalidArgument) { try fs.ftruncate(fd, to: -1) }
         }
     }
