@@ -85,13 +85,15 @@ extension FUSEServer {
     /// setattr: mode, owner (of the node itself: a symbolic link's own), size, then times. The kernel has
     /// checked the caller's right to each (default_permissions). A size change with a time is a truncate,
     /// which sets the times itself; `FUSE_SET_ATTR_CTIME` alone is implied by every change.
-    func setAttributes(_ fs: any FileSystem, _ node: UInt64, _ attributes: stat, _ fields: Int32, _ handle: UInt64?) throws {
+    func setAttributes(_ fs: any FileSystem, _ node: UInt64, _ attributes: stat, _ fields: Int32, _ handle: UInt64?,
+                       _ caller: Caller, _ req: fuse_req_t) throws {
         let path = try path(node)
         let open = handle.flatMap { handles.openFile($0, node: node) }
         if fields & FUSE_SET_ATTR_MODE != 0 {
             try fs.chmod(path, permissions: FilePermissions(rawValue: attributes.st_mode & 0o7777))
         }
         if fields & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID) != 0 {
+            try dropSetgidOnChown(fs, path, caller, req)
             let uid = fields & FUSE_SET_ATTR_UID != 0 ? attributes.st_uid : UInt32.max
             let gid = fields & FUSE_SET_ATTR_GID != 0 ? attributes.st_gid : UInt32.max
             try fs.lchown(path, uid: uid, gid: gid)
@@ -116,6 +118,21 @@ extension FUSEServer {
             } else {
                 try fs.setTimes(path, access: access, modification: modification, follow: false)
             }
+        }
+    }
+
+    /// FUSE's kernel drops setgid at a chown only with group execute; Linux also drops it when a caller
+    /// other than root is not in the file's group (`setattr_should_drop_sgid`), which needs the caller's
+    /// groups, so the server does that part.
+    func dropSetgidOnChown(_ fs: any FileSystem, _ path: String, _ caller: Caller, _ req: fuse_req_t) throws {
+        guard caller.uid != 0 else { return }
+        let status = try fs.lstat(path)
+        guard status.kind != .directory, status.permissions.rawValue & 0o2010 == 0o2000 else { return }
+        var groups = [gid_t](repeating: 0, count: 64)
+        let count = fuse_req_getgroups(req, Int32(groups.count), &groups)
+        let member = caller.gid == status.gid || (count > 0 && groups.prefix(Int(min(count, 64))).contains(status.gid))
+        if !member {
+            try fs.chmod(path, permissions: FilePermissions(rawValue: status.permissions.rawValue & ~0o2000))
         }
     }
 

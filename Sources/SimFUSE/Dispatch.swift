@@ -12,7 +12,7 @@ extension FUSEServer {
         case .getattr(let node, let handle):
             return .attributes(stat(try status(fs, node, handle)))
         case .setattr(let node, let attributes, let fields, let handle):
-            try setAttributes(fs, node, attributes, fields, handle)
+            try setAttributes(fs, node, attributes, fields, handle, caller, req)
             return .attributes(stat(try status(fs, node, handle)))
         case .readlink(let node):
             return .link(try fs.readlink(try path(node)))

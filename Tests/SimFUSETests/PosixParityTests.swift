@@ -28,7 +28,7 @@ struct PosixParityTests {
         let prelude = """
             cd '\(directory)' || exit 99
             r() { if out=$("$@" 2>&1); then echo "ok: $*"; else echo "refused: $* (${out##*: })"; fi; }
-            s() { stat -c '%n %F %a %u:%g %s %h' "$@" 2>&1 | sed 's/.*: //'; }
+            s() { stat -c '%n %F %a %u:%g %s %h' "$@" 2>&1 | sed 's/.*: //' | awk '$2 == "directory" { $5 = "-" } 1'; }
 
             """
         let shell = ["/bin/sh", "-c", prelude + script]
@@ -90,7 +90,7 @@ struct PosixParityTests {
             }
             let ours = FUSETest.run([workload, mount, String(seed), "2000"], timeout: 120)
             let theirs = FUSETest.run([workload, tmpfs, String(seed), "2000"], timeout: 120)
-            try #require(ours.status == 0 && theirs.status == 0, "\(ours.error) \(theirs.error)")
+            try #require(ours.status == 0 && theirs.status == 0, "\(ours.error) \(theirs.error)\(ours.timedOut ? " (timed out)" : "")")
             let a = ours.output.split(separator: "\n")
             let b = theirs.output.split(separator: "\n")
             #expect(b.count > 2000)

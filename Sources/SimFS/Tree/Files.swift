@@ -28,6 +28,11 @@ extension SimWorld {
                 node.data.removeAll(keepingCapacity: true)
                 node.hole = 0
                 changedData(node, by: process)
+                // Over FUSE an O_TRUNC open comes whole (atomic_o_trunc): the kernel leaves the set-id bits
+                // to the server, which drops what `do_truncate` would (without the caller's groups).
+                if process.checkedByKernel && !process.credentials.isRoot && node.permissions & 0o6000 != 0 {
+                    dropSetIDBits(node)
+                }
             }
         } else {
             guard create else { throw Errno.noSuchFileOrDirectory }

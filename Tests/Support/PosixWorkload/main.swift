@@ -138,9 +138,16 @@ struct Workload {
             let size = random.pick(sizes)
             return "truncate \(a) \(size) \(result(Int(truncate(a, off_t(size))))) " + describe(a)
         case 11:
-            let fd = open(a, random.below(2) == 0 ? O_WRONLY : O_WRONLY | O_APPEND)
+            let append = random.below(2) == 0
+            let fd = open(a, O_WRONLY | O_NONBLOCK | (append ? O_APPEND : 0))  // a FIFO without reader: ENXIO
             guard fd >= 0 else { return "write \(a) \(errnoName(errno))" }
             defer { close(fd) }
+            var before = stat()
+            if append && fstat(fd, &before) == 0 && before.st_size > 1 << 30 {
+                // SimFS keeps the bytes up to the last one written in memory, at most 1 GiB of them: past
+                // that it says ENOSPC where tmpfs allocates one page (a documented difference).
+                return "write \(a) skipped: an append past 1 GiB"
+            }
             let bytes = [UInt8](repeating: UInt8(random.below(256)), count: 1 + random.below(300))
             let offset = off_t(random.pick([0, 7, 4096, 1 << 20]))
             let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, offset) }
