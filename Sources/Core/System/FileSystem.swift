@@ -71,7 +71,7 @@ public protocol FileSystem: AnyObject, Sendable {
     /// `lchown(2)`: the owner of a symbolic link itself. `UInt32.max` (-1) leaves uid or gid unchanged.
     func lchown(_ path: String, uid: UInt32, gid: UInt32) throws
     /// `mknod(2)`: a regular file, FIFO, socket, or character or block node whose `st_rdev` is `device`
-    /// (before the umask, as `open` applies it). A directory or symbolic link is EINVAL.
+    /// (before the umask, as `open` applies it). A directory is EPERM, a symbolic link EINVAL.
     func mknod(_ path: String, kind: FileKind, permissions: FilePermissions, device: UInt64) throws
     /// `utimensat(2)`: sets the access and modification times (with nanoseconds) of `path`, or of the
     /// symbolic link itself without `follow` (`AT_SYMLINK_NOFOLLOW`).

@@ -113,11 +113,12 @@ extension SimWorld {
     }
 
     /// `mknod(2)`: a regular file, FIFO, socket or device node. Devices need root (CAP_MKNOD); a directory
-    /// or symbolic link is EINVAL; the umask applies.
+    /// is EPERM and a symbolic link EINVAL (`may_mknod`); the umask applies.
     func makeNode(_ path: String, kind: FileKind, permissions: FilePermissions, device: UInt64,
                   for process: SimProcess) throws {
         switch kind {
-        case .directory, .symbolicLink: throw Errno.invalidArgument
+        case .directory: throw Errno.notPermitted  // `may_mknod`
+        case .symbolicLink: throw Errno.invalidArgument
         case .characterDevice, .blockDevice:
             if !process.credentials.isRoot && !process.checkedByKernel { throw Errno.notPermitted }
         default: break

@@ -22,6 +22,12 @@ extension SimWorld {
                 throw Errno.isDirectory
             }
             if existing.region == .proc && writable { throw Errno.permissionDenied }
+            // A socket cannot be opened (Linux: ENXIO). FIFOs and devices have no I/O in SimFS: ENXIO too,
+            // a documented limit (over FUSE the kernel opens them itself).
+            if existing.kind == .socket || existing.kind == .fifo || existing.kind == .characterDevice
+                || existing.kind == .blockDevice {
+                throw Errno.noSuchAddressOrDevice
+            }
             node = existing
             // O_TRUNC of an existing file sets mtime and ctime even when it was empty (`handle_truncate`).
             if options.contains(.truncate) && node.kind == .regular {
