@@ -122,6 +122,22 @@ struct PosixParityTests {
         }
     }
 
+    @Test("file times in the mount follow the real clock; with --virtual-clock they keep the seeded one")
+    func clocks() throws {
+        try FUSETest.withMount("clock") { m in
+            let real = FUSETest.sh("touch \(m)/tmp/a && sleep 1.1 && touch \(m)/tmp/b && test \(m)/tmp/b -nt \(m)/tmp/a"
+                                   + " && echo $(( $(stat -c %Y \(m)/tmp/b) - $(date +%s) ))")
+            #expect(real.status == 0, "b is newer than a after a second: \(real.error)")
+            let skew = Int(real.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? Int.max
+            #expect(abs(skew) <= 2, "mtime minus the real time: \(real.output)")
+        }
+        try FUSETest.withMount("virtual", ["--virtual-clock"]) { m in
+            let virtual = FUSETest.sh("touch \(m)/tmp/a && echo $(( $(stat -c %Y \(m)/tmp/a) - $(date +%s) ))")
+            let skew = Int(virtual.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            #expect(abs(skew) > 3600, "the seeded clock of seed 1 is nowhere near the real one: \(virtual.output)")
+        }
+    }
+
     @Test("a UNIX socket bound in the mount takes a connection from a client in the mount; a FIFO carries data")
     func socketAndFIFO() throws {
         try FUSETest.withMount("socket") { m in
