@@ -4,7 +4,7 @@ import Glibc
 
 /// The operations on open handles, and setattr.
 extension FUSEServer {
-    func performOnHandle(_ operation: Operation, _ req: fuse_req_t) throws -> Reply {
+    func performOnHandle(_ operation: Operation, _ caller: Caller, _ req: fuse_req_t) throws -> Reply {
         switch operation {
         case .read(_, let size, let offset, let handle):
             let (fs, fd) = try file(handle)
@@ -12,8 +12,9 @@ extension FUSEServer {
             let count = try buffer.withUnsafeMutableBytes { try fs.pread(fd, into: $0, at: offset) }
             buffer.removeLast(size - count)
             return .data(buffer)
-        case .write(_, let data, let offset, let handle):
+        case .write(let node, let data, let offset, let handle):
             let (fs, fd) = try file(handle)
+            if caller.uid != 0, let path = nodes.path(node) { try? dropSetgidOfOutsider(fs, path, caller, req) }
             let count = try data.withUnsafeBytes { try fs.pwrite(fd, $0, at: offset) }
             return .written(count)
         case .flush(_, let handle):
@@ -93,12 +94,13 @@ extension FUSEServer {
             try fs.chmod(path, permissions: FilePermissions(rawValue: attributes.st_mode & 0o7777))
         }
         if fields & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID) != 0 {
-            try dropSetgidOnChown(fs, path, caller, req)
+            try dropSetgidOfOutsider(fs, path, caller, req)
             let uid = fields & FUSE_SET_ATTR_UID != 0 ? attributes.st_uid : UInt32.max
             let gid = fields & FUSE_SET_ATTR_GID != 0 ? attributes.st_gid : UInt32.max
             try fs.lchown(path, uid: uid, gid: gid)
         }
         if fields & FUSE_SET_ATTR_SIZE != 0 {
+            try dropSetgidOfOutsider(fs, path, caller, req)
             if let (owner, fd) = open {
                 try owner.ftruncate(fd, to: Int64(attributes.st_size))
             } else if fields & FUSE_SET_ATTR_MTIME != 0 {
@@ -121,10 +123,10 @@ extension FUSEServer {
         }
     }
 
-    /// FUSE's kernel drops setgid at a chown only with group execute; Linux also drops it when a caller
-    /// other than root is not in the file's group (`setattr_should_drop_sgid`), which needs the caller's
-    /// groups, so the server does that part.
-    func dropSetgidOnChown(_ fs: any FileSystem, _ path: String, _ caller: Caller, _ req: fuse_req_t) throws {
+    /// FUSE's kernel drops setgid at a chown, write or truncate only with group execute; Linux also drops
+    /// it when a caller other than root is not in the file's group (`setattr_should_drop_sgid`), which
+    /// needs the caller's groups, so the server does that part.
+    func dropSetgidOfOutsider(_ fs: any FileSystem, _ path: String, _ caller: Caller, _ req: fuse_req_t) throws {
         guard caller.uid != 0 else { return }
         let status = try fs.lstat(path)
         guard status.kind != .directory, status.permissions.rawValue & 0o2010 == 0o2000 else { return }

@@ -53,6 +53,7 @@ extension FUSEServer {
             try fs.link(try path(node), at: target)
             return try entry(fs, target)
         case .open(let node, var info):
+            if caller.uid != 0 && info.flags & O_TRUNC != 0 { try? dropSetgidOfOutsider(fs, try path(node), caller, req) }
             let fd = try fs.open(try path(node), Self.options(info.flags), permissions: FilePermissions(rawValue: 0))
             info.fh = handles.add(.file(fs: fs, fd: fd))
             handles.attach(info.fh, to: node)
@@ -87,7 +88,7 @@ extension FUSEServer {
             _ = try fs.lstat(try path(node))
             return .ok
         case .read, .write, .flush, .release, .fsync, .readdir, .releasedir, .fsyncdir:
-            return try performOnHandle(operation, req)
+            return try performOnHandle(operation, caller, req)
         }
     }
 
