@@ -60,11 +60,13 @@ let package = Package(
         ),
         // Contract/ links to CoreTests' suite; FUSEContractBackend.swift runs it over a FUSE mount instead.
         .testTarget(
-            name: "SimFUSETests", dependencies: ["SimFUSE", "SimFS", "bootsim", "mutex-holder"],
+            name: "SimFUSETests", dependencies: ["SimFUSE", "SimFS", "bootsim", "mutex-holder", "posix-workload"],
             exclude: ["Contract/Backends.swift", "Contract/SimVersusKernelFuzz.swift"]
         ),
         // A real separate process for the contract suite: it dies holding a mutex (owner-died cases).
         .executableTarget(name: "mutex-holder", dependencies: ["Core"], path: "Tests/Support/MutexHolder"),
+        // Random file operations from root and two users, for comparing the FUSE mount with tmpfs.
+        .executableTarget(name: "posix-workload", path: "Tests/Support/PosixWorkload"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SimFS", "mutex-holder"]),
         .testTarget(name: "SimFSTests", dependencies: ["SimFS"]),
         .testTarget(

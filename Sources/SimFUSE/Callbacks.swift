@@ -33,7 +33,9 @@ enum Callbacks {
         ops.symlink = { req, target, parent, name in
             Callbacks.receive(req, .symlink(target: Callbacks.text(target), parent: parent, name: Callbacks.text(name)))
         }
-        ops.mknod = { req, parent, name, mode, _ in Callbacks.receive(req, .mknod(parent: parent, name: Callbacks.text(name), mode: mode)) }
+        ops.mknod = { req, parent, name, mode, device in
+            Callbacks.receive(req, .mknod(parent: parent, name: Callbacks.text(name), mode: mode, device: UInt64(device)))
+        }
         ops.mkdir = { req, parent, name, mode in Callbacks.receive(req, .mkdir(parent: parent, name: Callbacks.text(name), mode: mode)) }
         ops.unlink = { req, parent, name in Callbacks.receive(req, .unlink(parent: parent, name: Callbacks.text(name))) }
         ops.rmdir = { req, parent, name in Callbacks.receive(req, .rmdir(parent: parent, name: Callbacks.text(name))) }

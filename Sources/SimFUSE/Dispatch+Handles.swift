@@ -4,7 +4,7 @@ import Glibc
 
 /// The operations on open handles, and setattr.
 extension FUSEServer {
-    func performOnHandle(_ operation: Operation, _ req: fuse_req_t) throws -> Reply {
+    func performOnHandle(_ operation: Operation, _ caller: Caller, _ req: fuse_req_t) throws -> Reply {
         switch operation {
         case .read(_, let size, let offset, let handle):
             let (fs, fd) = try file(handle)
@@ -12,8 +12,9 @@ extension FUSEServer {
             let count = try buffer.withUnsafeMutableBytes { try fs.pread(fd, into: $0, at: offset) }
             buffer.removeLast(size - count)
             return .data(buffer)
-        case .write(_, let data, let offset, let handle):
+        case .write(let node, let data, let offset, let handle):
             let (fs, fd) = try file(handle)
+            if caller.uid != 0, let path = nodes.path(node) { try? dropSetgidOfOutsider(fs, path, caller, req) }
             let count = try data.withUnsafeBytes { try fs.pwrite(fd, $0, at: offset) }
             return .written(count)
         case .flush(_, let handle):
@@ -82,24 +83,65 @@ extension FUSEServer {
         return buffer
     }
 
-    /// setattr: mode, owner, size; times are accepted and ignored (FileSystem has no utimens).
-    func setAttributes(_ fs: any FileSystem, _ node: UInt64, _ attributes: stat, _ fields: Int32, _ handle: UInt64?) throws {
+    /// setattr: mode, owner (of the node itself: a symbolic link's own), size, then times. The kernel has
+    /// checked the caller's right to each (default_permissions). A size change with a time is a truncate,
+    /// which sets the times itself; `FUSE_SET_ATTR_CTIME` alone is implied by every change.
+    func setAttributes(_ fs: any FileSystem, _ node: UInt64, _ attributes: stat, _ fields: Int32, _ handle: UInt64?,
+                       _ caller: Caller, _ req: fuse_req_t) throws {
         let path = try path(node)
+        let open = handle.flatMap { handles.openFile($0, node: node) }
         if fields & FUSE_SET_ATTR_MODE != 0 {
             try fs.chmod(path, permissions: FilePermissions(rawValue: attributes.st_mode & 0o7777))
         }
         if fields & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID) != 0 {
-            let current = try fs.lstat(path)
-            let uid = fields & FUSE_SET_ATTR_UID != 0 ? attributes.st_uid : current.uid
-            let gid = fields & FUSE_SET_ATTR_GID != 0 ? attributes.st_gid : current.gid
-            try fs.chown(path, uid: uid, gid: gid)
+            try dropSetgidOfOutsider(fs, path, caller, req)
+            let uid = fields & FUSE_SET_ATTR_UID != 0 ? attributes.st_uid : UInt32.max
+            let gid = fields & FUSE_SET_ATTR_GID != 0 ? attributes.st_gid : UInt32.max
+            try fs.lchown(path, uid: uid, gid: gid)
         }
         if fields & FUSE_SET_ATTR_SIZE != 0 {
-            if let handle, case .file(let owner, let fd)? = handles[handle] {
+            try dropSetgidOfOutsider(fs, path, caller, req)
+            if let (owner, fd) = open {
                 try owner.ftruncate(fd, to: Int64(attributes.st_size))
+            } else if fields & FUSE_SET_ATTR_MTIME != 0 {
+                // ftruncate through a handle the kernel did not pass on, or O_TRUNC: times change anyway.
+                try fs.truncate(path, to: Int64(attributes.st_size))
+                try fs.setTimes(path, access: .omit, modification: .now, follow: false)
             } else {
                 try fs.truncate(path, to: Int64(attributes.st_size))
             }
+            return
         }
+        let access = Self.timeChange(fields, FUSE_SET_ATTR_ATIME, FUSE_SET_ATTR_ATIME_NOW, attributes.st_atim)
+        let modification = Self.timeChange(fields, FUSE_SET_ATTR_MTIME, FUSE_SET_ATTR_MTIME_NOW, attributes.st_mtim)
+        if access != .omit || modification != .omit {
+            if let (owner, fd) = open {
+                try owner.setTimes(fd, access: access, modification: modification)
+            } else {
+                try fs.setTimes(path, access: access, modification: modification, follow: false)
+            }
+        }
+    }
+
+    /// FUSE's kernel drops setgid at a chown, write or truncate only with group execute; Linux also drops
+    /// it when a caller other than root is not in the file's group (`setattr_should_drop_sgid`), which
+    /// needs the caller's groups, so the server does that part.
+    func dropSetgidOfOutsider(_ fs: any FileSystem, _ path: String, _ caller: Caller, _ req: fuse_req_t) throws {
+        guard caller.uid != 0 else { return }
+        let status = try fs.lstat(path)
+        guard status.kind != .directory, status.permissions.rawValue & 0o2010 == 0o2000 else { return }
+        var groups = [gid_t](repeating: 0, count: 64)
+        let count = fuse_req_getgroups(req, Int32(groups.count), &groups)
+        let member = caller.gid == status.gid || (count > 0 && groups.prefix(Int(min(count, 64))).contains(status.gid))
+        if !member {
+            try fs.chmod(path, permissions: FilePermissions(rawValue: status.permissions.rawValue & ~0o2000))
+        }
+    }
+
+    /// One time of a setattr request.
+    static func timeChange(_ fields: Int32, _ set: Int32, _ now: Int32, _ time: timespec) -> TimeChange {
+        if fields & now != 0 { return .now }
+        if fields & set != 0 { return .to(WallTime(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))) }
+        return .omit
     }
 }

@@ -12,7 +12,7 @@ extension FUSEServer {
         case .getattr(let node, let handle):
             return .attributes(stat(try status(fs, node, handle)))
         case .setattr(let node, let attributes, let fields, let handle):
-            try setAttributes(fs, node, attributes, fields, handle)
+            try setAttributes(fs, node, attributes, fields, handle, caller, req)
             return .attributes(stat(try status(fs, node, handle)))
         case .readlink(let node):
             return .link(try fs.readlink(try path(node)))
@@ -20,10 +20,10 @@ extension FUSEServer {
             let path = try child(parent, name)
             try fs.symlink(target, at: path)
             return try entry(fs, path)
-        case .mknod(let parent, let name, let mode):
-            guard mode & S_IFMT == S_IFREG || mode & S_IFMT == 0 else { return .error(EPERM) }
+        case .mknod(let parent, let name, let mode, let device):
             let path = try child(parent, name)
-            try fs.close(try fs.open(path, [.write, .create, .exclusive], permissions: permissions(mode)))
+            let kind = mode & S_IFMT == 0 ? FileKind.regular : FileKind(modeBits: mode & S_IFMT)
+            try fs.mknod(path, kind: kind, permissions: permissions(mode), device: device)
             try keepMode(fs, path, mode)
             return try entry(fs, path)
         case .mkdir(let parent, let name, let mode):
@@ -53,6 +53,7 @@ extension FUSEServer {
             try fs.link(try path(node), at: target)
             return try entry(fs, target)
         case .open(let node, var info):
+            if caller.uid != 0 && info.flags & O_TRUNC != 0 { try? dropSetgidOfOutsider(fs, try path(node), caller, req) }
             let fd = try fs.open(try path(node), Self.options(info.flags), permissions: FilePermissions(rawValue: 0))
             info.fh = handles.add(.file(fs: fs, fd: fd))
             handles.attach(info.fh, to: node)
@@ -87,7 +88,7 @@ extension FUSEServer {
             _ = try fs.lstat(try path(node))
             return .ok
         case .read, .write, .flush, .release, .fsync, .readdir, .releasedir, .fsyncdir:
-            return try performOnHandle(operation, req)
+            return try performOnHandle(operation, caller, req)
         }
     }
 
@@ -117,10 +118,12 @@ extension FUSEServer {
 
     func permissions(_ mode: UInt32) -> FilePermissions { FilePermissions(rawValue: mode_t(mode & 0o7777)) }
 
-    /// The kernel already applied the caller's umask; if the backend masked again, put the exact mode back.
+    /// The kernel already applied the caller's umask; if the backend masked again, put the permission bits
+    /// back (the set-id bits are the backend's to decide: a setgid directory passes its bit on).
     func keepMode(_ fs: any FileSystem, _ path: String, _ mode: UInt32) throws {
-        let wanted = permissions(mode)
-        if try fs.lstat(path).permissions != wanted { try fs.chmod(path, permissions: wanted) }
+        let current = try fs.lstat(path).permissions.rawValue
+        let wanted = (current & ~0o777) | mode_t(mode & 0o777)
+        if current != wanted { try fs.chmod(path, permissions: FilePermissions(rawValue: wanted)) }
     }
 
     /// `RENAME_NOREPLACE` of renameat2(2); the only rename flag served (EXCHANGE and WHITEOUT are EINVAL).

@@ -83,7 +83,7 @@ public final class FUSEServer {
         func at(_ node: UInt64) -> String { nodes.path(node) ?? "?" }
         func under(_ parent: UInt64, _ name: String) -> String { nodes.child(parent, name) ?? "?/" + name }
         switch operation {
-        case .lookup(let parent, let name), .mknod(let parent, let name, _), .mkdir(let parent, let name, _),
+        case .lookup(let parent, let name), .mknod(let parent, let name, _, _), .mkdir(let parent, let name, _),
              .unlink(let parent, let name), .rmdir(let parent, let name), .create(let parent, let name, _, _),
              .symlink(_, let parent, let name):
             return (under(parent, name), nil)

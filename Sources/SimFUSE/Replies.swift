@@ -11,6 +11,7 @@ extension stat {
         st_nlink = UInt(status.linkCount)
         st_uid = status.uid
         st_gid = status.gid
+        st_rdev = UInt(status.specialDevice)
         st_size = Int(status.size)
         st_blksize = 4096
         st_blocks = Int((status.size + 511) / 512)
@@ -32,6 +33,19 @@ extension FileKind {
         case .blockDevice: S_IFBLK
         case .fifo: S_IFIFO
         case .socket: S_IFSOCK
+        }
+    }
+
+    /// The kind of `S_IF*` bits (anything unknown is a regular file, as `mknod` with type 0 makes).
+    init(modeBits: mode_t) {
+        switch modeBits {
+        case S_IFDIR: self = .directory
+        case S_IFLNK: self = .symbolicLink
+        case S_IFCHR: self = .characterDevice
+        case S_IFBLK: self = .blockDevice
+        case S_IFIFO: self = .fifo
+        case S_IFSOCK: self = .socket
+        default: self = .regular
         }
     }
 

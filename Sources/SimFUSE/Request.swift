@@ -9,7 +9,7 @@ enum Operation {
     case setattr(node: UInt64, attributes: stat, fields: Int32, handle: UInt64?)
     case readlink(node: UInt64)
     case symlink(target: String, parent: UInt64, name: String)
-    case mknod(parent: UInt64, name: String, mode: UInt32)
+    case mknod(parent: UInt64, name: String, mode: UInt32, device: UInt64)
     case mkdir(parent: UInt64, name: String, mode: UInt32)
     case unlink(parent: UInt64, name: String)
     case rmdir(parent: UInt64, name: String)

@@ -7,12 +7,23 @@ import SimFS
 /// and the next request of a real pid gets a fresh one.
 public final class SimMachine: MountedMachine {
     public let world: SimWorld
-    private var views: [Int32: any FileSystem] = [:]
+    private var views: [Int32: (pid: ProcessID, fs: any FileSystem)] = [:]
     private var powerLosses: UInt64 = 0
 
     public init(world: SimWorld) { self.world = world }
 
     public var seed: UInt64 { world.seed }
+
+    /// File times from the real clock (`CLOCK_REALTIME`): real programs in the mount live in real time
+    /// (`sleep 1` and compare mtimes, or compare them with `date`). `bootsim mount --virtual-clock` skips
+    /// this and keeps the seeded clock; the simulation never calls it.
+    public func followRealClock() {
+        world.useWallClock {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            return WallTime(seconds: Int64(now.tv_sec), nanoseconds: Int64(now.tv_nsec))
+        }
+    }
 
     /// A fresh world, or the one saved at `worldFile` when that file exists.
     public static func load(worldFile: String?, seed: UInt64, commandLine: String?) throws -> SimMachine {
@@ -24,12 +35,19 @@ public final class SimMachine: MountedMachine {
         return SimMachine(world: SimWorld(seed: seed, commandLine: commandLine ?? ""))
     }
 
+    /// The caller's view, acting with the caller's fsuid and fsgid (from the request, so a process that
+    /// changed its ids since is seen as it is now); the kernel has checked its permissions already.
     public func fileSystem(for caller: Caller) -> any FileSystem {
-        if let view = views[caller.pid] { return view }
-        let pid = world.spawn(name: caller.command)
-        let view = world.machine(for: pid).fileSystem
-        views[caller.pid] = view
-        return view
+        let view: (pid: ProcessID, fs: any FileSystem)
+        if let known = views[caller.pid] {
+            view = known
+        } else {
+            let pid = world.spawn(name: caller.command)
+            view = (pid, world.machine(for: pid).fileSystem)
+            views[caller.pid] = view
+        }
+        world.setCredentials(view.pid, Credentials(uid: caller.uid, gid: caller.gid), checkedByKernel: true)
+        return view.fs
     }
 
     public func reboot(powerLoss: Bool, commandLine: String?) throws {

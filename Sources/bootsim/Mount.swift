@@ -24,6 +24,11 @@ struct Mount: ParsableCommand {
     @Option(help: "Serve this host directory instead of a simulated machine (no reboots; for tests).")
     var host: String?
 
+    @Flag(help: ArgumentHelp(
+        "Keep the machine's seeded virtual clock for file times.",
+        discussion: "By default file times in the mount follow the real clock, as real programs expect."))
+    var virtualClock = false
+
     @Flag(help: "Return once the mount is ready and keep serving in the background.")
     var background = false
 
@@ -44,7 +49,9 @@ struct Mount: ParsableCommand {
             umask(0)
             machine = FixedMachine(HostFileSystem(root: host), seed: seed)
         } else {
-            machine = try SimMachine.load(worldFile: world, seed: seed, commandLine: cmdline)
+            let simulated = try SimMachine.load(worldFile: world, seed: seed, commandLine: cmdline)
+            if !virtualClock { simulated.followRealClock() }
+            machine = simulated
         }
         let server = FUSEServer(machine: machine)
         do {

@@ -10,7 +10,7 @@ extension FileStatus {
             linkCount: UInt64(status.st_nlink), uid: status.st_uid, gid: status.st_gid,
             size: Int64(status.st_size),
             accessTime: WallTime(status.st_atim), modificationTime: WallTime(status.st_mtim),
-            changeTime: WallTime(status.st_ctim))
+            changeTime: WallTime(status.st_ctim), specialDevice: UInt64(status.st_rdev))
     }
 }
 
@@ -46,5 +46,31 @@ extension FileKind {
 extension WallTime {
     init(_ time: timespec) {
         self.init(seconds: Int64(time.tv_sec), nanoseconds: Int64(time.tv_nsec))
+    }
+}
+
+extension TimeChange {
+    /// The `timespec` of `utimensat(2)` for this change.
+    var timespec: Glibc.timespec {
+        switch self {
+        case .to(let time): return Glibc.timespec(tv_sec: Int(time.seconds), tv_nsec: Int(time.nanoseconds))
+        case .now: return Glibc.timespec(tv_sec: 0, tv_nsec: Int((1 << 30) - 1))  // UTIME_NOW
+        case .omit: return Glibc.timespec(tv_sec: 0, tv_nsec: Int((1 << 30) - 2))  // UTIME_OMIT
+        }
+    }
+}
+
+extension FileKind {
+    /// The `S_IFMT` bits of this kind.
+    var hostModeBits: mode_t {
+        switch self {
+        case .regular: return 0o100000
+        case .directory: return 0o040000
+        case .symbolicLink: return 0o120000
+        case .characterDevice: return 0o020000
+        case .blockDevice: return 0o060000
+        case .fifo: return 0o010000
+        case .socket: return 0o140000
+        }
     }
 }

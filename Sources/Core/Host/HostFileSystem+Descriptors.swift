@@ -56,6 +56,11 @@ extension HostFileSystem {
         try Syscall.ftruncate(fd.rawValue, size)
     }
 
+    public func setTimes(_ fd: Descriptor, access: TimeChange, modification: TimeChange) throws {
+        let times = [access.timespec, modification.timespec]
+        _ = try Syscall.retryingOnInterrupt { times.withUnsafeBufferPointer { futimens(fd.rawValue, $0.baseAddress) } }
+    }
+
     public func fstat(_ fd: Descriptor) throws -> FileStatus {
         FileStatus(try Syscall.fstat(fd.rawValue))
     }

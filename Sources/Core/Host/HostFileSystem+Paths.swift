@@ -63,6 +63,25 @@ extension HostFileSystem {
         try withFollowed(path) { try Syscall.fchownat($0.directory, $0.name, uid, gid, $0.flags) }
     }
 
+    public func lchown(_ path: String, uid: UInt32, gid: UInt32) throws {
+        try withParent(path, lookup: true) { try Syscall.fchownat($0, $1, uid, gid, AT_SYMLINK_NOFOLLOW) }
+    }
+
+    public func mknod(_ path: String, kind: FileKind, permissions: FilePermissions, device: UInt64) throws {
+        try withParent(path) {
+            try Syscall.mknodat($0, $1, kind.hostModeBits | permissions.rawValue, dev_t(device))
+        }
+    }
+
+    public func setTimes(_ path: String, access: TimeChange, modification: TimeChange, follow: Bool) throws {
+        let times = [access.timespec, modification.timespec]
+        if follow {
+            try withFollowed(path) { try Syscall.utimensat($0.directory, $0.name, times, $0.flags) }
+        } else {
+            try withParent(path, lookup: true) { try Syscall.utimensat($0, $1, times, AT_SYMLINK_NOFOLLOW) }
+        }
+    }
+
     public func truncate(_ path: String, to size: Int64) throws {
         try withFollowed(path) { try Syscall.truncate($0.path, size) }
     }

@@ -60,4 +60,14 @@ extension Syscall {
     static func truncate(_ path: String, _ size: Int64) throws {
         _ = try retryingOnInterrupt { Glibc.truncate(path, off_t(size)) }
     }
+
+    /// `mknodat(2)`.
+    static func mknodat(_ directory: Int32, _ name: String, _ mode: mode_t, _ device: dev_t) throws {
+        _ = try retryingOnInterrupt { Glibc.mknodat(directory, name, mode, device) }
+    }
+
+    /// `utimensat(2)`; an empty `name` with `AT_EMPTY_PATH` names `directory` itself (futimens).
+    static func utimensat(_ directory: Int32, _ name: String, _ times: [timespec], _ flags: Int32) throws {
+        _ = try retryingOnInterrupt { times.withUnsafeBufferPointer { Glibc.utimensat(directory, name, $0.baseAddress, flags) } }
+    }
 }

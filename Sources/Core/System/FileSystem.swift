@@ -68,6 +68,16 @@ public protocol FileSystem: AnyObject, Sendable {
     func chmod(_ path: String, permissions: FilePermissions) throws
     /// `chown(2)`.
     func chown(_ path: String, uid: UInt32, gid: UInt32) throws
+    /// `lchown(2)`: the owner of a symbolic link itself. `UInt32.max` (-1) leaves uid or gid unchanged.
+    func lchown(_ path: String, uid: UInt32, gid: UInt32) throws
+    /// `mknod(2)`: a regular file, FIFO, socket, or character or block node whose `st_rdev` is `device`
+    /// (before the umask, as `open` applies it). A directory is EPERM, a symbolic link EINVAL.
+    func mknod(_ path: String, kind: FileKind, permissions: FilePermissions, device: UInt64) throws
+    /// `utimensat(2)`: sets the access and modification times (with nanoseconds) of `path`, or of the
+    /// symbolic link itself without `follow` (`AT_SYMLINK_NOFOLLOW`).
+    func setTimes(_ path: String, access: TimeChange, modification: TimeChange, follow: Bool) throws
+    /// `futimens(3)`.
+    func setTimes(_ fd: Descriptor, access: TimeChange, modification: TimeChange) throws
     /// `truncate(2)`.
     func truncate(_ path: String, to size: Int64) throws
     /// `realpath(3)`: the canonical absolute path, every symbolic link resolved.

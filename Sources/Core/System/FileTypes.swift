@@ -42,6 +42,13 @@ public struct WallTime: Comparable, Hashable, Sendable {
     }
 }
 
+/// One time of `utimensat(2)`/`futimens(3)`: a given time, `UTIME_NOW` or `UTIME_OMIT`.
+public enum TimeChange: Hashable, Sendable {
+    case to(WallTime)
+    case now
+    case omit
+}
+
 /// What `stat(2)` reports.
 public struct FileStatus: Hashable, Sendable {
     public var device: UInt64
@@ -55,12 +62,15 @@ public struct FileStatus: Hashable, Sendable {
     public var accessTime: WallTime
     public var modificationTime: WallTime
     public var changeTime: WallTime
+    /// `st_rdev`: the device a character or block node stands for (0 for every other kind).
+    public var specialDevice: UInt64
 
     public init(
         device: UInt64, inode: UInt64, kind: FileKind, permissions: FilePermissions, linkCount: UInt64,
         uid: UInt32, gid: UInt32, size: Int64,
-        accessTime: WallTime, modificationTime: WallTime, changeTime: WallTime
+        accessTime: WallTime, modificationTime: WallTime, changeTime: WallTime, specialDevice: UInt64 = 0
     ) {
+        self.specialDevice = specialDevice
         self.device = device
         self.inode = inode
         self.kind = kind

@@ -9,7 +9,7 @@ final class SimMutexSegments: ProcessSeam, MutexSegments {
             let fd = try world.openFile(path, [.readWrite, .create, .exclusive],
                                         permissions: FilePermissions(rawValue: 0o600), for: process)
             let file = process.file(fd)!
-            try world.truncateFile(file.inode, to: Int64(dataSize))
+            try world.truncateFile(file.inode, to: Int64(dataSize), always: true, by: process)
             let state = SegmentState(inode: file.inode.id, mutexCount: mutexCount, dataSize: dataSize)
             world.segments[file.inode.id] = state
             world.closeFile(fd, for: process)

@@ -6,8 +6,16 @@ extension SimWorld {
 
     @inline(__always)
     func wallTimeNow() -> WallTime {
+        if let wallClock { return wallClock() }
         let total = wallAtBoot &+ Int64(monotonic)
         return WallTime(seconds: total / 1_000_000_000, nanoseconds: total % 1_000_000_000)
+    }
+
+    /// Makes wall time (file times included) come from `source` instead of the virtual clock: a FUSE mount
+    /// serves real programs in real time (`bootsim mount` without `--virtual-clock`). The simulation never
+    /// sets one, so nothing in it reads the real clock. The monotonic clock stays virtual.
+    public func useWallClock(_ source: @escaping @Sendable () -> WallTime) {
+        lock.withLock { wallClock = source }
     }
 
     /// Moves virtual time forward (for a scheduler that jumps time when every process waits).

@@ -39,7 +39,7 @@ final class SimFileSystem: ProcessSeam, FileSystem {
     func ftruncate(_ fd: Descriptor, to size: Int64) throws {
         try world.perform(process, .truncate, fd) { file in
             guard file.writable, file.inode.kind == .regular else { throw Errno.invalidArgument }
-            try world.truncateFile(file.inode, to: size)
+            try world.truncateFile(file.inode, to: size, always: true, by: process)
         }
     }
 
@@ -120,26 +120,47 @@ final class SimFileSystem: ProcessSeam, FileSystem {
     func chmod(_ path: String, permissions: FilePermissions) throws {
         try world.perform(process, .chmod, path) {
             let node = try world.existing(path, follow: true, for: process)
-            if node.region == .proc { throw Errno.notPermitted }
-            node.permissions = permissions.rawValue & 0o7777
-            node.changeTime = world.wallTimeNow()
+            try world.changeMode(node, to: permissions.rawValue, by: process)
         }
     }
 
     func chown(_ path: String, uid: UInt32, gid: UInt32) throws {
         try world.perform(process, .chown, path) {
             let node = try world.existing(path, follow: true, for: process)
-            if node.region == .proc { throw Errno.notPermitted }
-            if uid != UInt32.max { node.uid = uid }
-            if gid != UInt32.max { node.gid = gid }
-            node.changeTime = world.wallTimeNow()
+            try world.changeOwner(node, uid: uid, gid: gid, by: process)
+        }
+    }
+
+    func lchown(_ path: String, uid: UInt32, gid: UInt32) throws {
+        try world.perform(process, .lchown, path) {
+            let node = try world.existing(path, follow: false, for: process)
+            try world.changeOwner(node, uid: uid, gid: gid, by: process)
+        }
+    }
+
+    func mknod(_ path: String, kind: FileKind, permissions: FilePermissions, device: UInt64) throws {
+        try world.perform(process, .mknod, path) {
+            try world.makeNode(path, kind: kind, permissions: permissions, device: device, for: process)
+        }
+    }
+
+    func setTimes(_ path: String, access: TimeChange, modification: TimeChange, follow: Bool) throws {
+        try world.perform(process, .setTimes, path) {
+            let node = try world.existing(path, follow: follow, for: process)
+            try world.changeTimes(node, access: access, modification: modification, by: process)
+        }
+    }
+
+    func setTimes(_ fd: Descriptor, access: TimeChange, modification: TimeChange) throws {
+        try world.perform(process, .setTimes, fd) {
+            try world.changeTimes($0.inode, access: access, modification: modification, by: process)
         }
     }
 
     func truncate(_ path: String, to size: Int64) throws {
         try world.perform(process, .truncate, path) {
             let node = try world.existing(path, follow: true, for: process)
-            try world.truncateFile(node, to: size)
+            try world.truncateFile(node, to: size, always: false, by: process)
         }
     }
 

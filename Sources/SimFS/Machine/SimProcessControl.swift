@@ -29,7 +29,10 @@ final class SimProcessControl: ProcessSeam, ProcessControl {
                     variables[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
                 }
             }
-            return (world.newProcess(name: base, parent: process.pid, environment: variables, cwd: cwd), program)
+            let child = world.newProcess(name: base, parent: process.pid, environment: variables, cwd: cwd)
+            child.credentials = process.credentials  // fork(2) copies them, and the umask
+            child.umask = process.umask
+            return (child, program)
         }
         let machineWorld = world
         if let hook = world.schedulerHook {

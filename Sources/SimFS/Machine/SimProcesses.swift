@@ -15,6 +15,16 @@ extension SimWorld {
         lock.withLock { processes[pid.rawValue]?.faultExempt = true }
     }
 
+    /// Sets the file-system identity of `pid` (a FUSE request's caller, or a simulated `setuid`): the owner
+    /// of what it creates, and whose rules chown, chmod and utimensat apply.
+    /// With `checkedByKernel` SimFS skips its own permission rules (see `SimProcess.checkedByKernel`).
+    public func setCredentials(_ pid: ProcessID, _ credentials: Credentials, checkedByKernel: Bool = false) {
+        lock.withLock {
+            processes[pid.rawValue]?.credentials = credentials
+            processes[pid.rawValue]?.checkedByKernel = checkedByKernel
+        }
+    }
+
     /// The machine as process `pid` sees it. A view of a process that has died throws `ProcessKilled`.
     public func machine(for pid: ProcessID) -> Machine {
         let process = lock.withLock { processes[pid.rawValue] }

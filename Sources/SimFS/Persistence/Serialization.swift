@@ -3,12 +3,13 @@
 /// Format (all integers little-endian; `str` and `bytes` are a u32 length and the bytes; `[x]` is a u32
 /// count and the items):
 /// ```
-/// "SIMWORLD" u32 version=1
+/// "SIMWORLD" u32 version=2 (version 1 lacks the three fields after subdirs, and loads with them 0)
 /// u64 seed, str commandLine, u64 bootCount, str bootID
 /// u64 nextInode, u64 rootID, [u8 region u64 inode] regionRoots, u64 cmdlineInode, u64 bootIDInode
 /// [inode]: u64 id, u8 region, u8 kind, u32 mode, u32 uid, u32 gid, i64 links, 3 × (i64 s, i64 ns) times,
 ///          bytes data, bytes durableData, u8 dirty, str target, [str name u64 inode] entries,
-///          [str u64] durableEntries, u64 parent, str name, i64 durableLinks, i64 pendingLinks, i64 subdirs
+///          [str u64] durableEntries, u64 parent, str name, i64 durableLinks, i64 pendingLinks, i64 subdirs,
+///          i64 hole, i64 durableHole, u64 rdev
 /// [change]: [u64 directory, str name, u64 inode] slots, [u64] directories
 /// u64 monotonic, i64 wallAtBoot, u64 opCost
 /// [fault]: i64 id, u8 op (255 = any), str glob, u8 trigger (0 nth, 1 probability, 2 always), u64 value
@@ -26,7 +27,7 @@ extension SimWorld {
         let image = lock.withLock { makeImage() }
         var out = ByteWriter()
         out.raw(Self.magic)
-        out.u32(1)
+        out.u32(2)
         out.u64(image.seed); out.str(image.commandLine); out.u64(image.bootCount); out.str(image.bootID)
         out.u64(image.nextInode); out.u64(image.rootID)
         let roots = image.regionRoots.sorted { $0.key.rawValue < $1.key.rawValue }
@@ -44,6 +45,7 @@ extension SimWorld {
             out.entries(node.entries); out.entries(node.durableEntries)
             out.u64(node.parent); out.str(node.name)
             out.i64(Int64(node.durableLinks)); out.i64(Int64(node.pendingLinks)); out.i64(Int64(node.subdirectoryCount))
+            out.i64(node.hole); out.i64(node.durableHole); out.u64(node.specialDevice)
         }
         out.u32(UInt32(image.pending.count))
         for change in image.pending {
@@ -89,7 +91,9 @@ extension SimWorld {
     /// Loads a world saved by `serialized()`. EBADMSG if the bytes are not one.
     public convenience init(serialized bytes: [UInt8]) throws {
         var input = ByteReader(bytes)
-        guard try input.raw(8) == Self.magic, try input.u32() == 1 else { throw Errno.badMessage }
+        guard try input.raw(8) == Self.magic else { throw Errno.badMessage }
+        let version = try input.u32()
+        guard version == 1 || version == 2 else { throw Errno.badMessage }
         let image = WorldImage()
         image.seed = try input.u64(); image.commandLine = try input.str()
         image.bootCount = try input.u64(); image.bootID = try input.str()
@@ -116,6 +120,10 @@ extension SimWorld {
             node.parent = try input.u64(); node.name = try input.str()
             node.durableLinks = Int(try input.i64()); node.pendingLinks = Int(try input.i64())
             node.subdirectoryCount = Int(try input.i64())
+            if version >= 2 {
+                node.hole = try input.i64(); node.durableHole = try input.i64(); node.specialDevice = try input.u64()
+                guard node.hole >= 0, node.durableHole >= 0 else { throw Errno.badMessage }
+            }
             image.inodes.append(node)
         }
         for _ in 0..<(try input.u32()) {

@@ -92,6 +92,7 @@ extension SimWorld {
         for change in all { for slot in change.slots { releaseSlotReferences(slot) } }
         for node in inodes.values where node.dataDirty {
             node.durableData = node.data
+            node.durableHole = node.hole
             node.dataDirty = false
         }
     }
@@ -126,6 +127,7 @@ extension SimWorld {
     func commitData(of node: Inode) {
         if node.dataDirty {
             node.durableData = node.data
+            node.durableHole = node.hole
             node.dataDirty = false
         }
     }

@@ -22,16 +22,30 @@ extension SimWorld {
                 throw Errno.isDirectory
             }
             if existing.region == .proc && writable { throw Errno.permissionDenied }
+            // A socket cannot be opened (Linux: ENXIO). FIFOs and devices have no I/O in SimFS: ENXIO too,
+            // a documented limit (over FUSE the kernel opens them itself).
+            if existing.kind == .socket || existing.kind == .fifo || existing.kind == .characterDevice
+                || existing.kind == .blockDevice {
+                throw Errno.noSuchAddressOrDevice
+            }
             node = existing
-            if options.contains(.truncate) && node.kind == .regular && !node.data.isEmpty {
+            // O_TRUNC of an existing file sets mtime and ctime even when it was empty (`handle_truncate`).
+            if options.contains(.truncate) && node.kind == .regular {
                 node.data.removeAll(keepingCapacity: true)
-                changedData(node)
+                node.hole = 0
+                changedData(node, by: process)
+                // Over FUSE an O_TRUNC open comes whole (atomic_o_trunc): the kernel leaves the set-id bits
+                // to the server, which drops what `do_truncate` would (without the caller's groups).
+                if process.checkedByKernel && !process.credentials.isRoot && node.permissions & 0o6000 != 0 {
+                    dropSetIDBits(node)
+                }
             }
         } else {
             guard create else { throw Errno.noSuchFileOrDirectory }
             try refuseProc(at)
             node = makeInode(region: at.parent.region, kind: .regular,
                              permissions: permissions.rawValue & 0o7777 & ~process.umask)
+            own(node, in: at.parent, by: process)
             setEntry(at.parent, at.name, to: node)
             touch(at.parent)
             recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: node.id)])
@@ -63,13 +77,7 @@ extension SimWorld {
         if node.kind == .directory { throw Errno.isDirectory }
         let start = offset ?? file.offset
         if start < 0 { throw Errno.invalidArgument }
-        let available = max(0, Int64(node.data.count) - start)
-        let count = Int(min(Int64(buffer.count), available))
-        if count > 0 {
-            node.data.withUnsafeBytes { bytes in
-                buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + Int(start), byteCount: count)
-            }
-        }
+        let count = readContents(node, into: buffer, at: start)
         if offset == nil { file.offset = start + Int64(count) }
         return count
     }
@@ -78,44 +86,39 @@ extension SimWorld {
         guard file.writable else { throw Errno.badFileDescriptor }
         let node = file.inode
         // pwrite on an O_APPEND file appends too (a Linux bug kept for compatibility).
-        let start = file.append ? Int64(node.data.count) : (offset ?? file.offset)
+        let start = file.append ? node.size : (offset ?? file.offset)
         if start < 0 { throw Errno.invalidArgument }
-        let end = Int(start) + bytes.count
-        if end > node.data.count {
-            node.data.append(contentsOf: repeatElement(0, count: end - node.data.count))
-        }
-        if bytes.count > 0 {
-            node.data.withUnsafeMutableBytes { target in
-                (target.baseAddress! + Int(start)).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-            }
-        }
-        if offset == nil { file.offset = Int64(end) }
-        changedData(node)
-        return bytes.count
+        let count = try writeContents(node, bytes, at: start)
+        if offset == nil { file.offset = start + Int64(count) }
+        changedData(node, by: file.owner)
+        return count
     }
 
-    func truncateFile(_ node: Inode, to size: Int64) throws {
+    /// `truncate(2)`, or with `always` `ftruncate(2)`: tmpfs changes mtime and ctime when the size changes,
+    /// and ftruncate asks for them anyway (`do_sys_ftruncate` passes ATTR_MTIME | ATTR_CTIME).
+    func truncateFile(_ node: Inode, to size: Int64, always: Bool, by process: SimProcess) throws {
         if size < 0 { throw Errno.invalidArgument }
         if node.kind == .directory { throw Errno.isDirectory }
         guard node.kind == .regular else { throw Errno.invalidArgument }
         if node.region == .proc { throw Errno.notPermitted }
-        let newSize = Int(size)
-        if newSize < node.data.count {
-            node.data.removeSubrange(newSize...)
-            if let memory = mappedMemory[node.id] { memory.zero(from: size) }
-        } else if newSize > node.data.count {
-            node.data.append(contentsOf: repeatElement(0, count: newSize - node.data.count))
-        }
-        changedData(node)
+        let old = node.size
+        if size < old, let memory = mappedMemory[node.id] { memory.zero(from: size) }
+        resizeContents(node, to: size)
+        if always || size != old { changedData(node, by: process) }
     }
 
-    /// Marks new contents: times, and pending durability on the disk.
+    /// Marks new contents: times, pending durability on the disk, and (`file_remove_privs`) the loss of
+    /// setuid, and of setgid with group execute, when the writer is not root.
     @inline(__always)
-    func changedData(_ node: Inode) {
+    func changedData(_ node: Inode, by process: SimProcess) {
         let now = wallTimeNow()
         node.modificationTime = now
         node.changeTime = now
         if node.region.isPersistent { node.dataDirty = true }
+        // Over FUSE the kernel drops them itself first (a setattr of the mode), knowing the caller's groups.
+        if node.permissions & 0o6000 != 0 && !process.credentials.isRoot && !process.checkedByKernel {
+            dropSetIDBits(node, caller: process.credentials)
+        }
     }
 
     func syncFile(_ file: OpenFile) {

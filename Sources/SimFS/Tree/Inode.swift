@@ -44,9 +44,14 @@ final class Inode {
     var modificationTime: WallTime
     var changeTime: WallTime
 
-    /// Contents of a regular file.
+    /// Contents of a regular file: `data`, then `hole` zero bytes that cost no memory (a sparse file's
+    /// trailing hole, as `truncate` past the end makes).
     var data: [UInt8] = []
+    var hole: Int64 = 0
     var durableData: [UInt8] = []
+    var durableHole: Int64 = 0
+    /// `st_rdev` of a character or block node.
+    var specialDevice: UInt64 = 0
     /// Whether `data` differs from `durableData` in a way a power loss can see.
     var dataDirty = false
 
@@ -89,7 +94,10 @@ final class Inode {
         other.modificationTime = modificationTime
         other.changeTime = changeTime
         other.data = data
+        other.hole = hole
         other.durableData = durableData
+        other.durableHole = durableHole
+        other.specialDevice = specialDevice
         other.dataDirty = dataDirty
         other.target = target
         other.entries = entries
@@ -106,7 +114,7 @@ final class Inode {
 
     var size: Int64 {
         switch kind {
-        case .regular: return Int64(data.count)
+        case .regular: return Int64(data.count) + hole
         case .symbolicLink: return Int64(target.utf8.count)
         case .directory: return 4096
         default: return 0
@@ -118,7 +126,8 @@ final class Inode {
             device: UInt64(region.rawValue), inode: id, kind: kind, permissions: FilePermissions(rawValue: permissions),
             linkCount: UInt64(kind == .directory ? 2 + subdirectoryCount : linkCount),
             uid: uid, gid: gid, size: size,
-            accessTime: accessTime, modificationTime: modificationTime, changeTime: changeTime)
+            accessTime: accessTime, modificationTime: modificationTime, changeTime: changeTime,
+            specialDevice: specialDevice)
     }
 
     /// Kept by the tree as directories gain and lose subdirectories, for `st_nlink` of a directory.

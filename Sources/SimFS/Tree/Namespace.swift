@@ -15,6 +15,7 @@ extension SimWorld {
         try refuseProc(at)
         let node = makeInode(region: at.parent.region, kind: .directory,
                              permissions: permissions.rawValue & 0o7777 & ~process.umask)
+        own(node, in: at.parent, by: process)
         setEntry(at.parent, at.name, to: node)
         touch(at.parent)
         recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: node.id)])
@@ -56,6 +57,7 @@ extension SimWorld {
         try refuseProc(at)
         let node = makeInode(region: at.parent.region, kind: .symbolicLink, permissions: 0o777)
         node.target = target
+        own(node, in: at.parent, by: process)
         setEntry(at.parent, at.name, to: node)
         touch(at.parent)
         recordChange([EntrySlot(directory: at.parent.id, name: at.name, inode: node.id)])
@@ -118,6 +120,7 @@ extension SimWorld {
         target.parent.modificationTime = now
         target.parent.changeTime = now
         node.changeTime = now
+        if let replaced { replaced.changeTime = now }  // it lost a name, as in unlink
         var extra: [UInt64] = []
         if node.kind == .directory { extra.append(node.id) }
         if let replaced, replaced.kind == .directory { extra.append(replaced.id) }

@@ -99,6 +99,7 @@ extension SimWorld {
             guard node.region == .disk else { continue }
             node.entries = node.durableEntries
             node.data = node.durableData
+            node.hole = node.durableHole
             node.dataDirty = false
             node.linkCount = 0
             node.durableLinks = 0

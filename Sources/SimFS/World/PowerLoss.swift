@@ -52,9 +52,14 @@ extension SimWorld {
                     outcome.filesDropped += 1
                 case 1:
                     node.durableData = node.data
+                    node.durableHole = node.hole
                     outcome.filesKept += 1
                 default:
+                    let old = node.durableData.count
                     node.durableData = tear(old: node.durableData, new: node.data, &random)
+                    // The size came with the new contents or stayed the old file's.
+                    let count = node.durableData.count
+                    node.durableHole = count == node.data.count ? node.hole : (count == old ? node.durableHole : 0)
                     outcome.filesTorn += 1
                 }
                 node.dataDirty = false

@@ -21,10 +21,14 @@ public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConverti
     case lookup, getattr, setattr, mknod, create, flush, release, opendir, releasedir, fsyncdir, statfs, access
     // FileSystem, added later: byte-range locks and shared mappings (SQLite's WAL index).
     case lockRange, mapShared, unmapShared
+    // FileSystem, added for POSIX parity (`mknod` is shared with the FUSE request above).
+    case lchown, setTimes
 
     /// A request only a FUSE mount serves: a simulated process never makes it, so the world's rules never
-    /// match it.
-    public var isMountRequest: Bool { (SimOp.lookup.rawValue...SimOp.access.rawValue).contains(rawValue) }
+    /// match it. `mknod` is both a request and a FileSystem call.
+    public var isMountRequest: Bool {
+        self != .mknod && (SimOp.lookup.rawValue...SimOp.access.rawValue).contains(rawValue)
+    }
 
     public var description: String { Self.names[Int(rawValue)] }
 
@@ -47,5 +51,6 @@ public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConverti
         "lookup", "getattr", "setattr", "mknod", "create", "flush", "release", "opendir", "releasedir", "fsyncdir",
         "statfs", "access",
         "lockRange", "mapShared", "unmapShared",
+        "lchown", "setTimes",
     ]
 }

@@ -28,6 +28,11 @@ final class SimProcess {
     var environment: [String: String]
     var cwd: String
     var umask: UInt32 = 0o022
+    /// Who the process is to the file system (its fsuid, fsgid and supplementary groups): root by default.
+    var credentials = Credentials.root
+    /// The kernel has already checked this process's right to each call (a FUSE request's caller, under
+    /// `default_permissions`), so SimFS only applies the effects (owners, dropped set-id bits).
+    var checkedByKernel = false
     var files: [OpenFile?] = []
     var heldMutexes: [MutexState] = []
     /// Shared mappings of files (Mappings.swift); they keep their memory alive while the process's code can
@@ -77,3 +82,24 @@ final class SimProcess {
 
 // Processes are only touched under their world's lock.
 extension SimProcess: @unchecked Sendable {}
+
+/// A process's file-system identity, as Linux's `cred` (fsuid, fsgid, supplementary groups).
+public struct Credentials: Hashable, Sendable {
+    public var uid: UInt32
+    public var gid: UInt32
+    public var groups: [UInt32]
+
+    public init(uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+    }
+
+    public static let root = Credentials(uid: 0, gid: 0)
+
+    /// Root stands for every capability here (CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_DAC_OVERRIDE).
+    var isRoot: Bool { uid == 0 }
+
+    /// `in_group_p`: the fsgid or a supplementary group.
+    func inGroup(_ gid: UInt32) -> Bool { self.gid == gid || groups.contains(gid) }
+}

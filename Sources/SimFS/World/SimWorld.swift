@@ -33,6 +33,8 @@ public final class SimWorld {
     // Clock
     var monotonic: UInt64 = 0
     var wallAtBoot: Int64 = 0
+    /// The mount's real wall clock (`useWallClock`); nil in the simulation.
+    var wallClock: (@Sendable () -> WallTime)?
     /// Virtual nanoseconds every call costs, so time moves even when nobody sleeps.
     public var opCost: UInt64 {
         get { lock.withLock { opCostValue } }

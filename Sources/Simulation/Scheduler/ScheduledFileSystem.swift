@@ -76,6 +76,16 @@ final class ScheduledFileSystem: ScheduledSeam<any FileSystem>, FileSystem {
     func readdir(_ path: String) throws -> [DirectoryEntry] { try inner.readdir(path) }
     func chmod(_ path: String, permissions: FilePermissions) throws { try inner.chmod(path, permissions: permissions) }
     func chown(_ path: String, uid: UInt32, gid: UInt32) throws { try inner.chown(path, uid: uid, gid: gid) }
+    func lchown(_ path: String, uid: UInt32, gid: UInt32) throws { try inner.lchown(path, uid: uid, gid: gid) }
+    func mknod(_ path: String, kind: FileKind, permissions: FilePermissions, device: UInt64) throws {
+        try inner.mknod(path, kind: kind, permissions: permissions, device: device)
+    }
+    func setTimes(_ path: String, access: TimeChange, modification: TimeChange, follow: Bool) throws {
+        try inner.setTimes(path, access: access, modification: modification, follow: follow)
+    }
+    func setTimes(_ fd: Descriptor, access: TimeChange, modification: TimeChange) throws {
+        try inner.setTimes(fd, access: access, modification: modification)
+    }
     func truncate(_ path: String, to size: Int64) throws { try inner.truncate(path, to: size) }
     func realpath(_ path: String) throws -> String { try inner.realpath(path) }
 }
