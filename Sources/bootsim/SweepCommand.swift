@@ -76,7 +76,8 @@ struct SweepCommand: ParsableCommand {
             }
             print("\(scenario.name): \(result.points) crash points, \(result.outcomes) outcomes, \(result.lost) lost "
                   + "(\(String(format1: seconds)) s: \(Int(Double(result.points) / seconds)) points/s, "
-                  + "\(Int(Double(result.outcomes) / seconds)) outcomes/s)")
+                  + "\(Int(Double(result.outcomes) / seconds)) outcomes/s; \(result.distinct) distinct states, "
+                  + "\(result.cut) cuts made)")
             total.points += result.points
             total.outcomes += result.outcomes
             total.lost += result.lost

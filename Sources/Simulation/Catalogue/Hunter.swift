@@ -39,16 +39,19 @@ public enum Hunter {
         return nil
     }
 
-    /// A durability entry: sweep each scenario (seed 1) with the bug; a loss is a catch when the same sweep
-    /// without the bug loses nothing at that crash point and outcome, or breaks another invariant there.
+    /// A durability entry: sweep each scenario (seed 1) with the bug up to its first loss; that is a catch when
+    /// the sweep without the bug, over as many crash points, loses nothing or breaks another invariant.
     static func sweep(_ entry: CatalogueEntry, scenarios: [Scenario], jobs: Int) -> Catch? {
         for scenario in scenarios {
             var options = Sweep.Options()
             options.jobs = jobs
             options.bugs = entry.switches
+            options.stopAtFirstLoss = true
             guard let loss = Sweep.run(scenario, options: options).firstLoss else { continue }
-            // The crash points of the build without the bug are other calls; its whole sweep is the control.
+            // The control: the build without the bug, swept as far (its crash points are its own calls).
             options.bugs = .none
+            options.stopAtFirstLoss = false
+            options.throughPoint = loss.point
             let control = Sweep.run(scenario, options: options)
             if control.workloadFailure == nil, control.firstLoss?.violation.invariant != loss.violation.invariant {
                 var result = RunResult(seed: options.seed)

@@ -44,6 +44,10 @@ public enum Sweep {
         /// Only this crash point (and, with `outcome`, only that outcome): the replay of one loss.
         public var point: Int?
         public var outcome: Outcome?
+        /// Only crash points 1 to this one (a hunt's control sweep).
+        public var throughPoint: Int?
+        /// Stop handing out cuts once one loses (a hunt): the first loss is still the first, the counts partial.
+        public var stopAtFirstLoss = false
         public init() {}
     }
 
@@ -58,10 +62,13 @@ public enum Sweep {
     }
 
     public struct Result: Sendable {
-        /// Crash points (the workload's FileSystem calls) swept, and outcomes tried over all of them.
+        /// Crash points (the workload's FileSystem calls) swept, and outcomes judged over all of them.
         public var points = 0
         public var outcomes = 0
         public var lost = 0
+        /// Distinct states among the points, and the outcomes really cut (once per distinct state).
+        public var distinct = 0
+        public var cut = 0
         /// The first loss, by crash point and then outcome.
         public var firstLoss: Loss?
         /// The workload itself (no cut) broke an invariant: no point was swept.
@@ -83,18 +90,52 @@ public enum Sweep {
             return result
         }
         result.points = points.count
+        let first = representatives(points)
+        result.distinct = Set(first).count
+        let wanted = points.indices.filter {
+            (options.point == nil || options.point == points[$0].number) && points[$0].number <= options.throughPoint ?? .max
+        }
+        // Each distinct state is cut once, at its first crash point; the points that share it share its verdict.
         var work: [(point: Int, outcome: Outcome)] = []
-        for (index, point) in points.enumerated() where options.point == nil || options.point == point.number {
-            for outcome in outcomes(pending: point.pending, subsets: options.subsets)
+        for index in Set(wanted.map { first[$0] }).sorted() {
+            for outcome in outcomes(pending: points[index].pending, subsets: options.subsets)
             where options.outcome == nil || options.outcome == outcome {
                 work.append((index, outcome))
             }
         }
         let losses = evaluate(scenario, points, work, options: options)
-        result.outcomes = work.count
-        result.lost = losses.count
-        result.firstLoss = losses.first
+        var lossesAt: [Int: [Loss]] = [:]
+        for loss in losses { lossesAt[loss.point - 1, default: []].append(loss) }
+        let tried = Dictionary(grouping: work, by: \.point).mapValues(\.count)
+        for index in wanted {
+            result.outcomes += tried[first[index], default: 0]
+            let found = lossesAt[first[index], default: []]
+            result.lost += found.count
+            if result.firstLoss == nil, var loss = found.first {
+                loss.point = points[index].number
+                result.firstLoss = loss
+            }
+        }
+        result.cut = work.count
         return result
+    }
+
+    /// For each crash point, the first point of its run of points that a cut can only end the same way: the
+    /// same step, the same state of its group (changes reported, processes ended) and the same machine
+    /// (`SimSnapshot.sameCut`: a read, a stat or a lock between them changes nothing a power cut keeps).
+    static func representatives(_ points: [CrashPoint]) -> [Int] {
+        var first: [Int] = []
+        for (index, point) in points.enumerated() {
+            if index > 0, case let previous = points[index - 1], previous.line == point.line,
+               previous.changes.count == point.changes.count,
+               zip(previous.processes, point.processes).allSatisfy({ $0.exitCode == $1.exitCode && $0.killed == $1.killed }),
+               previous.world.sameCut(as: point.world) {
+                first.append(first[index - 1])
+            } else {
+                first.append(index)
+            }
+        }
+        return first
     }
 
     /// The recording run: the seed's own run of the scenario, with a crash point before every FileSystem call.
@@ -111,7 +152,7 @@ public enum Sweep {
     /// Tries `work` on `jobs` threads, each with its own machine; returns the losses in crash-point order.
     static func evaluate(_ scenario: Scenario, _ points: [CrashPoint], _ work: [(point: Int, outcome: Outcome)],
                          options: Options) -> [Loss] {
-        let state = SweepState(count: work.count)
+        let state = SweepState(count: work.count, stopAtFirstLoss: options.stopAtFirstLoss)
         let workers = max(1, min(options.jobs, work.count))
         let shared = SharedWork(points: points, work: work)
         for _ in 0..<workers {

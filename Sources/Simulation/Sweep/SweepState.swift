@@ -14,15 +14,21 @@ final class SharedWork: @unchecked Sendable {
 final class SweepState: @unchecked Sendable {
     let monitor = Monitor()
     let count: Int
+    let stopAtFirstLoss: Bool
     var index = 0
     var finished = 0
     var losses: [(Int, Sweep.Loss)] = []
 
-    init(count: Int) { self.count = count }
+    init(count: Int, stopAtFirstLoss: Bool) {
+        self.count = count
+        self.stopAtFirstLoss = stopAtFirstLoss
+    }
 
+    /// The next work item; items are handed out in order, so when one loses, every earlier one is already out
+    /// and finishes: the first loss found is the first of all.
     func next() -> Int? {
         monitor.withLock {
-            guard index < count else { return nil }
+            guard index < count, !(stopAtFirstLoss && !losses.isEmpty) else { return nil }
             index += 1
             return index - 1
         }
