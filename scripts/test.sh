@@ -52,6 +52,17 @@ for bug in $("$bootsim" catalog | grep -E '^[a-z0-9-]+$'); do
     echo "== hunt $bug"
     "$bootsim" hunt "$bug" --seeds 1000
 done
+# The crash-point sweep (issue 18): the standard workload loses nothing; with a durability bug put back it must
+# fail, and the replay command it prints must reproduce that one loss.
+"$bootsim" sweep
+for bug in database-without-dir-fsync synchronous-off; do
+    if "$bootsim" sweep --bug "$bug" >/tmp/sweep-$$.log; then cat /tmp/sweep-$$.log; echo "sweep missed $bug"; exit 1; fi
+    tail -n 3 /tmp/sweep-$$.log
+    replay=$(grep -o 'bootsim sweep .*' /tmp/sweep-$$.log | sed "s|^bootsim|$bootsim|")
+    if $replay >/tmp/sweep-$$.log; then cat /tmp/sweep-$$.log; echo "the replay of $bug lost nothing: $replay"; exit 1; fi
+    grep -q "1 outcomes, 1 lost" /tmp/sweep-$$.log || { cat /tmp/sweep-$$.log; echo "the replay of $bug: not one loss"; exit 1; }
+done
+rm -f /tmp/sweep-$$.log
 # The harness self-test (issue 23): generated random, valid scenarios on the clean build; any broken invariant is a
 # bug of the harness or of podrt (bootsim selftest --help).
 "$bootsim" selftest --scenarios 200 --seeds 20

@@ -48,6 +48,7 @@ extension FileSystemVFS {
             let handle = VFSFile(vfs: self, fd: fd, path: path,
                                  deleteOnClose: name == nil || flags & SQLITE_OPEN_DELETEONCLOSE != 0,
                                  created: !existed || (journal && flags & SQLITE_OPEN_CREATE != 0))
+            if injectedBugs.contains(.databaseWithoutDirectorySync) { handle.needsParentSync = false }  // BugInjection: no directory fsync
             RegisteredVFS.slot(file).pointee = UnsafeRawPointer(Unmanaged.passRetained(handle).toOpaque())
             file.pointee.pMethods = UnsafePointer(methods)
             outFlags?.pointee = flags

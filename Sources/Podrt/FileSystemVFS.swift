@@ -23,8 +23,12 @@ package final class FileSystemVFS {
     /// The first Swift error a callback met since the last `takeError`.
     private var pendingError: (any Error)?
 
-    package init(machine: Machine) {
+    /// The historical bugs put back (`RuntimeOptions.injectedBugs`): empty outside the simulation.
+    let injectedBugs: InjectedBugs
+
+    package init(machine: Machine, injectedBugs: InjectedBugs = []) {
         self.machine = machine
+        self.injectedBugs = injectedBugs
         registration = RegisteredVFS(prefix: "podrt-fs", maxPathname: 1024, io: Self.ioMethods(),
                                      install: Self.installVFSMethods)
         registration.register(owner: self)

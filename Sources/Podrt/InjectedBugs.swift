@@ -31,4 +31,9 @@ import Core
     public static let failedCreateKeepsLock = InjectedBugs(rawValue: 1 << 9)
     /// The alive file is written before refresh has finished.
     public static let aliveBeforeRefresh = InjectedBugs(rawValue: 1 << 10)
+    /// Durability: the VFS creates the database and its WAL without fsyncing their directory, so a power cut
+    /// can drop their names (and every commit in them) after the fsync of their data reported success.
+    public static let databaseWithoutDirectorySync = InjectedBugs(rawValue: 1 << 11)
+    /// Durability: `PRAGMA synchronous = OFF`: a commit is not fsynced, so a reported create can be lost.
+    public static let synchronousOff = InjectedBugs(rawValue: 1 << 12)
 }

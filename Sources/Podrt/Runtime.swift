@@ -70,7 +70,7 @@ public final class Runtime {
         try within("creating static dir \(config.staticDir)") {
             try fs.makeDurableDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
         }
-        store = try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine))
+        store = try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine, injectedBugs: options.injectedBugs))
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
         injectedBugs = options.injectedBugs

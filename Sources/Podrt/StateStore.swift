@@ -57,6 +57,7 @@ final class StateStore {
         // sync, so the WAL's own name is durable too. (EXTRA adds only a directory sync after deleting a
         // rollback journal, which WAL never has.) Temporary tables stay in memory, off the file system.
         try database.execute("PRAGMA temp_store = MEMORY; PRAGMA synchronous = FULL")
+        if vfs.injectedBugs.contains(.synchronousOff) { try database.execute("PRAGMA synchronous = OFF") }  // BugInjection: no commit fsync
         try database.enableForeignKeys()
         if version != Schema.currentVersion { try Schema.migrate(database) }
     }

@@ -41,6 +41,14 @@ struct Hunt: ParsableCommand {
         }
         let file = "\(scenarios)/\(found.scenario).scenario"
         print("caught \(entry.name) (\(entry.source))")
+        if let loss = found.loss {
+            print("  sweep of \(found.scenario) (seed 1): crash point \(loss.point), before `\(loss.call)` in the step at "
+                  + "line \(loss.line), outcome \(loss.outcome): \(loss.violation)")
+            print("  the same sweep without the bug: loses nothing there (or breaks something else)")
+            print("  replay: bootsim sweep \(file) --point \(loss.point) --outcome \(loss.outcome) --bug \(entry.name)")
+            print("  \(String(format1: realSeconds() - start)) s")
+            return
+        }
         print("  scenario \(found.scenario), seed \(found.result.seed) (\(found.seedsRun) seeds run): \(found.result.violation!)")
         print("  the same seed without the bug: passes or breaks something else")
         print("  decisions: \(found.result.decisions.listed)")

@@ -47,6 +47,8 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 /// 7. `scheduler`: the scheduler's chooser: interleaving, PCT priorities, injections.
 /// 8. `mountFaults`: the FUSE server's fault stream (`bootsim ctl DIR fault add --prob`).
 /// 9. `swarm`: the scenario's free (`swarm`) injection rates (scenarios/README.md).
+/// 10. `sweep`: a crash-point sweep's mixed outcomes (`bootsim sweep`): crash point k's subset j takes draw
+///    64·k + j.
 public struct RunSeeds: Hashable, Sendable {
     public var boot: UInt64
     public var clock: UInt64
@@ -57,6 +59,7 @@ public struct RunSeeds: Hashable, Sendable {
     public var scheduler: UInt64
     public var mountFaults: UInt64
     public var swarm: UInt64
+    public var sweep: UInt64
 
     public init(_ seed: UInt64) {
         var root = SplitMix64(seed: seed)
@@ -69,6 +72,7 @@ public struct RunSeeds: Hashable, Sendable {
         scheduler = root.next()
         mountFaults = root.next()
         swarm = root.next()
+        sweep = root.next()
     }
 
     /// The seed of the stream of process `pid` in boot `boot`.
@@ -80,6 +84,11 @@ public struct RunSeeds: Hashable, Sendable {
     public func bootID(_ boot: UInt64) -> (UInt64, UInt64) {
         let stream = SplitMix64(seed: self.boot)
         return (stream.output(2 &* boot &- 2), stream.output(2 &* boot &- 1))
+    }
+
+    /// The loss seed of a sweep's mixed outcome `subset` (from 0, below 64) at crash point `point` (see `sweep`).
+    public func sweepLossSeed(point: Int, subset: Int) -> UInt64 {
+        SplitMix64(seed: sweep).output(UInt64(point) &* 64 &+ UInt64(subset))
     }
 
     /// The loss seed of scripted power cut number `index` (see `powerLoss`).

@@ -114,3 +114,30 @@ extension SimWorld {
         for node in Array(inodes.values) { freeIfUnreferenced(node) }
     }
 }
+
+extension SimSnapshot {
+    /// Whether a power cut can end this snapshot and `other` only the same way: the same boot, pid counter and
+    /// fault rules, the same pending entry changes, and the same disk inodes with the same durable entries,
+    /// durable data and unsynced data (what `powerLoss` keeps, drops or tears; tmpfs is wiped either way). A
+    /// crash-point sweep gives two such points one verdict (`bootsim sweep`).
+    public func sameCut(as other: SimSnapshot) -> Bool {
+        let a = image, b = other.image
+        guard a.bootCount == b.bootCount, a.nextPid == b.nextPid, a.commandLine == b.commandLine,
+              a.faults.count == b.faults.count, a.inodes.count == b.inodes.count, a.pending.count == b.pending.count
+        else { return false }
+        for (x, y) in zip(a.pending, b.pending) {
+            guard x.directories == y.directories, x.slots.count == y.slots.count,
+                  zip(x.slots, y.slots).allSatisfy({ $0.directory == $1.directory && $0.name == $1.name && $0.inode == $1.inode })
+            else { return false }
+        }
+        for (x, y) in zip(a.inodes, b.inodes) {
+            guard x.id == y.id else { return false }
+            guard x.region == .disk else { continue }
+            guard x.kind == y.kind, x.permissions == y.permissions, x.uid == y.uid, x.gid == y.gid, x.target == y.target,
+                  x.dataDirty == y.dataDirty, x.durableEntries == y.durableEntries, x.durableData == y.durableData,
+                  !x.dataDirty || x.data == y.data
+            else { return false }
+        }
+        return true
+    }
+}

@@ -7,8 +7,21 @@ public struct PowerLossOutcome: Hashable, Sendable {
     public var filesTorn = 0
 }
 
+/// What a power cut does to the pending state as a whole: drop all of it, keep all of it, or a seeded mix
+/// (each change kept or dropped, each file's data old, new or torn). A crash-point sweep names the mode
+/// (`bootsim sweep`); otherwise the loss seed draws it.
+public enum PowerLossMode: Int, Hashable, Sendable {
+    case dropAll = 0, keepAll = 1, mixed = 2
+}
+
 extension SimWorld {
     static let sectorSize = 512
+
+    /// Something is pending that a power cut could lose: an entry change or unsynced file data. With
+    /// nothing pending, every outcome of a cut is the same.
+    public var hasPendingWrites: Bool {
+        lock.withLock { !pending.isEmpty || inodes.values.contains { $0.dataDirty } }
+    }
 
     /// Cuts the power: every process dies, and each pending change is kept, dropped or (file data) torn, as
     /// `seed` decides; then the machine boots.
@@ -22,15 +35,18 @@ extension SimWorld {
     ///   512-byte sector is the old or the new one (a sector where both agree is the new one, so unsynced
     ///   appends tear only at sector boundaries).
     /// - Files left with no durable name vanish; tmpfs is wiped as at every boot.
-    /// One of four modes is drawn first: drop everything, keep everything, or (twice as likely) mix.
+    /// One of four modes is drawn first: drop everything, keep everything, or (twice as likely) mix; `mode`,
+    /// when given, replaces the draw (the draw is still taken, so the rest of the stream is the same).
     /// `lossSeed` seeds the cut's own stream; runs draw it from their seed (`RunSeeds.powerLossSeed`, or the
-    /// scheduler's stream for an injected cut).
+    /// scheduler's stream for an injected cut; a sweep's from `RunSeeds.sweep`).
     @discardableResult
-    public func powerLoss(seed lossSeed: UInt64, commandLine: String? = nil) -> PowerLossOutcome {
+    public func powerLoss(seed lossSeed: UInt64, mode forced: PowerLossMode? = nil,
+                          commandLine: String? = nil) -> PowerLossOutcome {
         lock.withLock {
             var outcome = PowerLossOutcome()
             var random = SplitMix64(seed: lossSeed)
-            let mode = random.below(4)
+            let drawn = random.below(4)
+            let mode = forced?.rawValue ?? drawn
             killEveryone("power loss")
             var droppedDirectories: Set<UInt64> = []
             for change in pending {

@@ -12,6 +12,10 @@ public struct CatalogueEntry: Sendable {
     public var invariants: [String]
     let bugs: InjectedBugs
     var generatorBugs: InjectedGeneratorBugs = []
+    /// A durability bug: `bootsim hunt` catches it with a crash-point sweep of its scenarios (`Sweep`, seed 1)
+    /// rather than with seeds of them, since only a power cut at the right call, dropping the right pending
+    /// write, shows it.
+    public var sweeps = false
 
     /// The switches a run puts back to hunt this bug (`RunOptions.bugs`).
     public var switches: BugSwitches { BugSwitches(runtime: bugs, generator: generatorBugs) }
@@ -68,6 +72,12 @@ public enum Catalogue {
                        summary: "a % in a key-device volume's name goes unescaped into Where=, What=, the umount unit's name and its ExecStart=",
                        scenarios: ["keydev-special-names"], invariants: ["G3"], bugs: [],
                        generatorBugs: .deviceMountPercentUnescaped),
+        CatalogueEntry(name: "database-without-dir-fsync", source: "SQLite os_unix.c unixSync's directory fsync (SQLITE_DISABLE_DIRSYNC; ext4 and the LazyFS paper)",
+                       summary: "the database and its WAL are created without an fsync of their directory; a power cut drops their names with every commit in them",
+                       scenarios: ["sweep-standard"], invariants: ["I6"], bugs: .databaseWithoutDirectorySync, sweeps: true),
+        CatalogueEntry(name: "synchronous-off", source: "SQLite PRAGMA synchronous = OFF (https://sqlite.org/pragma.html#pragma_synchronous)",
+                       summary: "commits are not fsynced; a power cut loses a create that was reported",
+                       scenarios: ["sweep-standard"], invariants: ["I6"], bugs: .synchronousOff, sweeps: true),
     ]
 
     public static func entry(named name: String) -> CatalogueEntry? { entries.first { $0.name == name } }

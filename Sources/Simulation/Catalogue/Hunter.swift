@@ -7,12 +7,15 @@ public enum Hunter {
         public var result: RunResult
         /// Seeds run before the catch, over all scenarios.
         public var seedsRun: Int
+        /// For a durability entry: the sweep's first loss (`result` holds its violation, seed 1).
+        public var loss: Sweep.Loss?
     }
 
     /// Runs `scenarios` with seeds 1...`seeds` each, in batches. The bug travels in the runs' options (the
     /// bugs in `options` are replaced), so hunts for different bugs can run at the same time in one process.
     public static func hunt(_ entry: CatalogueEntry, scenarios: [Scenario], seeds: Int, jobs: Int,
                             options: RunOptions) -> Catch? {
+        if entry.sweeps { return sweep(entry, scenarios: scenarios, jobs: jobs) }
         var withBug = options, withoutBug = options
         withBug.bugs = entry.switches
         withoutBug.bugs = .none
@@ -31,6 +34,30 @@ public enum Hunter {
                     }
                 }
                 seedsRun += batch.count
+            }
+        }
+        return nil
+    }
+
+    /// A durability entry: sweep each scenario (seed 1) with the bug up to its first loss; that is a catch when
+    /// the sweep without the bug, over as many crash points, loses nothing or breaks another invariant.
+    static func sweep(_ entry: CatalogueEntry, scenarios: [Scenario], jobs: Int) -> Catch? {
+        for scenario in scenarios {
+            var options = Sweep.Options()
+            options.jobs = jobs
+            options.bugs = entry.switches
+            options.stopAtFirstLoss = true
+            guard let loss = Sweep.run(scenario, options: options).firstLoss else { continue }
+            // The control: the build without the bug, swept as far (its crash points are its own calls).
+            options.bugs = .none
+            options.stopAtFirstLoss = false
+            options.throughPoint = loss.point
+            let control = Sweep.run(scenario, options: options)
+            if control.workloadFailure == nil, control.firstLoss?.violation.invariant != loss.violation.invariant {
+                var result = RunResult(seed: options.seed)
+                result.violation = loss.violation
+                result.line = loss.line
+                return Catch(scenario: scenario.name, result: result, seedsRun: 1, loss: loss)
             }
         }
         return nil

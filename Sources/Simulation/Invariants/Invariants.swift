@@ -2,6 +2,9 @@
 struct Ledger {
     /// Objects whose create reported success and whose removal did not (kind, name).
     var reported: Set<String> = []
+    /// Objects whose removal was reported (its command exited 0) and that no create has made again since: a
+    /// power cut must not bring them back (I6).
+    var removed: Set<String> = []
     /// What each promised container was created with (`pod NAME`, `volume NAME`): a forced removal of its
     /// pod or volume may take it along, and nothing else may.
     var links: [String: Set<String>] = [:]
@@ -88,6 +91,9 @@ enum Invariants {
             let present = Set(objects.map { "\($0.kind) \($0.name)" })
             if let lost = ledger.reported.sorted().first(where: { !present.contains($0) }) {
                 return fail("I6", "\(lost) was reported created but is gone")
+            }
+            if let back = ledger.removed.sorted().first(where: { present.contains($0) }) {
+                return fail("I6", "\(back) was reported removed but is back")
             }
         }
         if wanted.contains("I7"), let objects, state.alive == state.bootID {

@@ -54,6 +54,9 @@ final class Runner: ScenarioDriver {
     var lastReading: DatabaseReading?
     /// What the running group's podrt processes report creating and removing (`RuntimeOptions.observer`).
     let changes = ObservedChanges()
+    /// The step running now and the commands of its group, for a sweep's crash points (CrashPointTap).
+    var stepLine = 0
+    var runningCommands: [Command] = []
 
     init(scenario: Scenario, seed: UInt64, options: RunOptions) {
         self.scenario = scenario
@@ -104,6 +107,7 @@ final class Runner: ScenarioDriver {
         }
         for step in steps {
             scheduler.trace.scenarioStep("line \(step.line)", step: scheduler.step)
+            stepLine = step.line
             if let violation = perform(step) ?? checkAfter(step) {
                 result.violation = violation
                 result.line = step.line
@@ -144,6 +148,7 @@ final class Runner: ScenarioDriver {
         }
         let bootBefore = world.bootCount
         changes.entries = []
+        runningCommands = commands
         let processes = scheduler.runGroup(specs)
         let index = Dictionary(uniqueKeysWithValues: processes.enumerated().map { ($0.element.serial, $0.offset) })
         return GroupOutcome(processes: processes, rebooted: world.bootCount != bootBefore, deadlock: scheduler.deadlock,

@@ -35,8 +35,9 @@ extension Ledger {
             let (command, process) = group[index]
             switch change {
             case let .created(kind, name):
-                guard process.exitCode == 0 else { continue }  // never reported: nothing promised
                 let key = "\(kind.rawValue) \(name)"
+                removed.remove(key)  // made again (perhaps committed by a process killed afterwards)
+                guard process.exitCode == 0 else { continue }  // never reported: nothing promised
                 reported.insert(key)
                 if case let .podrt(.createContainer(_, pod, volumes)) = command.program {
                     links[key] = Set((pod.map { ["pod \($0)"] } ?? []) + volumes.map { "volume \($0)" })
@@ -48,6 +49,7 @@ extension Ledger {
                 }
                 reported.remove(key)
                 links[key] = nil
+                if process.exitCode == 0 { removed.insert(key) }
             }
         }
         // A reboot during the group has reset the boot's bookkeeping (`rebooted()`); what ended before it
