@@ -6,7 +6,7 @@ import ArgumentParser
 struct Bootsim: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulated machines for reboot and crash testing.",
-        subcommands: [Mount.self, Unmount.self, Ctl.self, Run.self, Merge.self, Replay.self, Shrink.self, Catalog.self, Hunt.self, SelfTestCommand.self]
+        subcommands: [Mount.self, Unmount.self, Ctl.self, Run.self, Merge.self, Replay.self, Shrink.self, Catalog.self, Hunt.self, SelfTestCommand.self, Explore.self]
     )
 
     static func main() {
