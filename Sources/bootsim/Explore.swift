@@ -56,6 +56,7 @@ struct Explore: ParsableCommand {
         let rate = Double(summary.schedules) / max(elapsed, 1e-9)
         print("\(loaded.name): K=\(preemptions)\(bug.map { ", bug \($0)" } ?? ""), seed \(seed), \(jobs) jobs"
               + (noReduction ? ", no reduction" : ", sleep sets"))
+        print("  choice points of the default schedule: \(summary.runPoints) run, \(summary.injectionPoints) injection")
         print("  schedules explored: \(summary.schedules)")
         print("  pruned by the reduction: \(summary.pruned)")
         print("  distinct end states: \(summary.endStates.count)")

@@ -24,6 +24,9 @@ public struct ExploreSummary: Sendable {
     /// Branches the sleep sets left out, and redundant runs they cut short.
     public var pruned = 0
     public var endStates: Set<UInt64> = []
+    /// Choice points of the default schedule: which process runs (two or more could), and injection points.
+    public var runPoints = 0
+    public var injectionPoints = 0
     /// Every schedule within the bound was run (no break, no `maxSchedules` stop).
     public var exhausted = false
     /// The first break in exploration order, with the decisions `bootsim replay` takes.
@@ -50,6 +53,8 @@ public enum Explorer {
         let options = context.options
         let first = context.run(nodes: [], replay: 0)
         var summary = ExploreSummary()
+        summary.runPoints = first.nodes.filter { $0.kind == .run }.count
+        summary.injectionPoints = first.nodes.count - summary.runPoints
         summary.add(Record(hash: first.hash, failed: !first.result.passed, pruned: first.pruned))
         if !first.result.passed { summary.failure = first.result; return summary }
         let items = subtrees(of: first.nodes, bound: options.preemptions)
