@@ -102,6 +102,26 @@ final class ExploreTests: XCTestCase {
         XCTAssertEqual(one.endStates, two.endStates)
         XCTAssertGreaterThan(one.schedules, 10)
     }
+
+    func testABreakReplaysFromItsDecisionList() throws {
+        // alive-before-refresh needs a kill inside refresh: the default schedule passes, an injection breaks I2.
+        let scenario = try loadScenario("crash-during-refresh")
+        let entry = try XCTUnwrap(Catalogue.entry(named: "alive-before-refresh"))
+        var options = ExploreOptions()
+        options.preemptions = 1
+        options.bugs = entry.switches
+        options.maxSchedules = 500
+        let summary = Explorer.explore(scenario, options: options)
+        let failure = try XCTUnwrap(summary.failure, "explore did not find alive-before-refresh")
+        XCTAssertEqual(failure.violation?.invariant, "I2")
+        XCTAssertGreaterThan(summary.schedules, 1)
+        XCTAssertEqual(summary.failed, 1)
+        var replay = RunOptions()
+        replay.bugs = entry.switches
+        replay.decisions = failure.decisions
+        XCTAssertEqual(scenario.run(seed: options.seed, options: replay).violation, failure.violation,
+                       "bootsim replay --decisions \"\(failure.decisions.listed)\"")
+    }
 }
 
 extension FileSystem {
