@@ -52,6 +52,11 @@ for bug in $("$bootsim" catalog | grep -E '^[a-z0-9-]+$'); do
     echo "== hunt $bug"
     "$bootsim" hunt "$bug" --seeds 1000
 done
+# Exhaustive exploration (issue 24): a bounded space exhausted with no break, and a catalogued bug found by it.
+"$bootsim" explore scenarios/crash-during-refresh.scenario --preemptions 1 | tail -n 1
+if "$bootsim" explore scenarios/crash-during-refresh.scenario --preemptions 1 --bug alive-before-refresh >/dev/null; then
+    echo "explore did not find alive-before-refresh"; exit 1
+fi
 # The harness self-test (issue 23): generated random, valid scenarios on the clean build; any broken invariant is a
 # bug of the harness or of podrt (bootsim selftest --help).
 "$bootsim" selftest --scenarios 200 --seeds 20
