@@ -63,6 +63,11 @@ for bug in database-without-dir-fsync synchronous-off; do
     grep -q "1 outcomes, 1 lost" /tmp/sweep-$$.log || { cat /tmp/sweep-$$.log; echo "the replay of $bug: not one loss"; exit 1; }
 done
 rm -f /tmp/sweep-$$.log
+# Exhaustive exploration (issue 24): a bounded space exhausted with no break, and a catalogued bug found by it.
+"$bootsim" explore scenarios/crash-during-refresh.scenario --preemptions 1 | tail -n 1
+if "$bootsim" explore scenarios/crash-during-refresh.scenario --preemptions 1 --bug alive-before-refresh >/dev/null; then
+    echo "explore did not find alive-before-refresh"; exit 1
+fi
 # The harness self-test (issue 23): generated random, valid scenarios on the clean build; any broken invariant is a
 # bug of the harness or of podrt (bootsim selftest --help).
 "$bootsim" selftest --scenarios 200 --seeds 20

@@ -6,7 +6,8 @@ import ArgumentParser
 struct Bootsim: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulated machines for reboot and crash testing.",
-        subcommands: [Mount.self, Unmount.self, Ctl.self, Run.self, Merge.self, Replay.self, Shrink.self, Catalog.self, Hunt.self, SweepCommand.self, SelfTestCommand.self]
+        subcommands: [Mount.self, Unmount.self, Ctl.self, Run.self, Merge.self, Replay.self, Shrink.self, Catalog.self, Hunt.self,
+                      SweepCommand.self, Explore.self, SelfTestCommand.self]
     )
 
     static func main() {

@@ -58,7 +58,8 @@ final class Runner: ScenarioDriver {
     var stepLine = 0
     var runningCommands: [Command] = []
 
-    init(scenario: Scenario, seed: UInt64, options: RunOptions) {
+    /// `explicit`: a chooser of the caller's own (`bootsim explore`) in place of the options' strategy.
+    init(scenario: Scenario, seed: UInt64, options: RunOptions, chooser explicit: Chooser? = nil) {
         self.scenario = scenario
         self.seed = seed
         self.options = options
@@ -66,7 +67,9 @@ final class Runner: ScenarioDriver {
         world.opLogCapacity = options.detailed ? 1 << 20 : 64
         let seeds = world.seeds
         let rates = scenario.settings.rates.drawn(seed: seeds.swarm)
-        if let decisions = options.decisions {
+        if let explicit {
+            chooser = explicit
+        } else if let decisions = options.decisions {
             chooser = ScriptedChooser(decisions)
         } else if options.strategy == .pct {
             chooser = PCTChooser(seed: seeds.scheduler, rates: rates,

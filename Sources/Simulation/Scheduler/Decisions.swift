@@ -54,6 +54,19 @@ protocol Chooser: AnyObject {
     func choose(step: Int, runnable: [Int], preferred: Int, current: Int?) -> Int
     /// A new process joined the run.
     func added(serial: Int)
+    /// `serial` goes on at a scheduling point where no other process could run (no choice was asked).
+    func proceeds(serial: Int)
+    /// `serial`'s body has returned: its exit released whatever it still held.
+    func ended(serial: Int)
+    /// Something no footprint names happened (time jumped, an injection, a deadlock's kills).
+    func disturbed()
+}
+
+/// Only `bootsim explore` follows transitions one by one (Explore/ExploreChooser.swift).
+extension Chooser {
+    func proceeds(serial: Int) {}
+    func ended(serial: Int) {}
+    func disturbed() {}
 }
 
 /// How often the seed injects faults into a run, per scheduling point.

@@ -6,12 +6,19 @@ import Podrt
 final class ScheduledMutexSegments: ScheduledSeam<any MutexSegments>, MutexSegments {
 
     func create(_ path: String, mutexCount: Int, dataSize: Int) throws -> any MutexSegment {
-        ScheduledMutexSegment(try inner.create(path, mutexCount: mutexCount, dataSize: dataSize), self)
+        touch(path)
+        return ScheduledMutexSegment(try inner.create(path, mutexCount: mutexCount, dataSize: dataSize), self)
     }
 
-    func open(_ path: String) throws -> any MutexSegment { ScheduledMutexSegment(try inner.open(path), self) }
+    func open(_ path: String) throws -> any MutexSegment {
+        touch(path)
+        return ScheduledMutexSegment(try inner.open(path), self)
+    }
 
-    func remove(_ path: String) throws { try inner.remove(path) }
+    func remove(_ path: String) throws {
+        touch(path)
+        try inner.remove(path)
+    }
 }
 
 final class ScheduledMutexSegment: MutexSegment {
@@ -31,6 +38,7 @@ final class ScheduledMutexSegment: MutexSegment {
         let key = WaitKey.mutex(inner.path, index)
         if owner.process.holds[key] != nil { throw Errno.deadlock }
         while true {
+            owner.touch(inner.path + "/#\(index)")
             if let acquisition = try inner.tryLock(index) {
                 owner.scheduler.acquired(owner.process, key)
                 return acquisition
@@ -40,23 +48,32 @@ final class ScheduledMutexSegment: MutexSegment {
     }
 
     func tryLock(_ index: Int) throws -> MutexAcquisition? {
+        owner.touch(inner.path + "/#\(index)")
         let result = try inner.tryLock(index)
         if result != nil { owner.scheduler.acquired(owner.process, .mutex(inner.path, index)) }
         return result
     }
 
     func unlock(_ index: Int) throws {
+        owner.touch(inner.path + "/#\(index)")
         try inner.unlock(index)
         owner.scheduler.released(owner.process, .mutex(inner.path, index))
     }
 
     func readData(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        owner.touch(inner.path + "/#data")
         try inner.readData(at: offset, into: buffer)
     }
 
-    func writeData(at offset: Int, _ bytes: UnsafeRawBufferPointer) throws { try inner.writeData(at: offset, bytes) }
+    func writeData(at offset: Int, _ bytes: UnsafeRawBufferPointer) throws {
+        owner.touch(inner.path + "/#data")
+        try inner.writeData(at: offset, bytes)
+    }
 
-    func close() { inner.close() }
+    func close() {
+        owner.touch(inner.path)
+        inner.close()
+    }
 }
 
 

@@ -10,6 +10,12 @@ class ScheduledSeam<Inner> {
         self.scheduler = scheduler
         self.process = process
     }
+
+    /// Names what the process's next call touches, for explore's dependence relation (`Footprint`).
+    @inline(__always)
+    func touch(_ resource: @autoclosure () -> String?) {
+        if scheduler.tracksFootprints { process.touching = resource() }
+    }
 }
 
 // A scheduled seam object is used only by its process's fiber.

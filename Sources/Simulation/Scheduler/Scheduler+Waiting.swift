@@ -8,6 +8,7 @@ extension Scheduler {
     func block(_ process: ScheduledProcess, on key: WaitKey) throws {
         if process.killed { throw ProcessKilled(reason: "killed") }
         process.state = .blocked(key)
+        if tracksFootprints { process.pending = Footprint(waitingFor: key, mapped: process.mapped) }
         trace.note(process, "wait \(key)", step: step)
         handOff(from: process)
         park(process)
@@ -34,6 +35,7 @@ extension Scheduler {
 
     /// Applies a kill, reboot or power loss at the current step (`by` holds the baton).
     func inject(_ decision: Decision, by process: ScheduledProcess) {
+        chooser.disturbed()
         switch decision {
         case let .kill(_, serial):
             guard let victim = group.first(where: { $0.serial == serial && $0.state != .done }) else { return }
@@ -66,6 +68,7 @@ extension Scheduler {
 
     /// Every process is blocked: names the wait-for cycle (or the blocked set if there is none).
     func reportDeadlock(_ blocked: [ScheduledProcess]) {
+        chooser.disturbed()
         func holders(_ key: WaitKey) -> [ScheduledProcess] {
             if case let .child(pid) = key { return group.filter { $0.state != .done && $0.pid == pid } }
             return group.filter { $0.state != .done && $0.holds[key] != nil }

@@ -51,6 +51,13 @@ final class ScheduledProcess {
     /// The name of the object a `rm` or `start` resolved its argument to (a name, an id or an id prefix), set
     /// before it acts, so the ledger books the object that was really meant.
     var resolvedName: String?
+    /// For `bootsim explore` (`Scheduler.tracksFootprints`): what the process's next transition touches, and the
+    /// path or lock its next call names (set by the seam wrappers just before the call reaches the world), and
+    /// the files it maps shared (their memory is shared state no call announces).
+    var pending = Footprint.local
+    var touching: String?
+    var touchingWrites = false
+    var mapped: [String] = []
 
     init(serial: Int, pid: ProcessID, name: String) {
         self.serial = serial
@@ -93,6 +100,10 @@ final class Scheduler: SimScheduling {
     private var runnable: [Int] = []
     /// The fibers of this group's processes, given back to the pool when the group has ended.
     private var fibers: [Fiber] = []
+    /// Keep each process's `pending` footprint up to date (explore's dependence relation); off for speed.
+    var tracksFootprints = false
+    /// A power cut can be injected: every write is then ordered against every other (the pending list).
+    var orderWrites = false
 
     /// What a process that reaches the real world does (`RealWorldGuard`): installed on every process's fiber.
     let onEscape: EscapeHandler
@@ -159,6 +170,7 @@ final class Scheduler: SimScheduling {
         process.fiber = fiber
         fiber.locals = FiberLocals.empty
         fiber.locals[FiberLocals.escapeHandler].first = Unmanaged.passUnretained(onEscape).toOpaque()
+        process.pending = .local
         fiber.body = { [self] in
             process.state = .running
             let code = body(view)
@@ -212,6 +224,7 @@ final class Scheduler: SimScheduling {
             let sleepers = group.filter { if case .sleeping = $0.state { return true } else { return false } }
             if let wake = sleepers.compactMap({ p -> UInt64? in if case let .sleeping(t) = p.state { return t } else { return nil } }).min() {
                 world.advanceClock(to: MonotonicInstant(nanoseconds: wake))
+                chooser.disturbed()
                 for process in sleepers { if case let .sleeping(t) = process.state, t <= wake { process.state = .runnable } }
                 continue
             }
@@ -244,6 +257,7 @@ final class Scheduler: SimScheduling {
     /// The process's body returned.
     func ended(_ process: ScheduledProcess) {
         process.state = .done
+        chooser.ended(serial: process.serial)
         process.holds = [:]
         trace.ended(process, step: step)
         wakeAllBlocked()
@@ -274,6 +288,12 @@ final class Scheduler: SimScheduling {
         step += 1
         process.ops += 1
         trace.op(process, op, step: step)
+        if tracksFootprints {
+            process.pending = Footprint(op, process.touching, writes: process.touchingWrites, mapped: process.mapped,
+                                        orderWrites: orderWrites)
+            process.touching = nil
+            process.touchingWrites = false
+        }
         if let at = process.crashAtOp, process.ops >= at {
             process.crashAtOp = nil
             inject(.kill(step: step, serial: process.serial), by: process)
@@ -286,7 +306,10 @@ final class Scheduler: SimScheduling {
         // `group` is in serial order (serials are handed out as processes join), so this list is sorted.
         runnable.removeAll(keepingCapacity: true)
         for other in group where other === process || other.state == .runnable { runnable.append(other.serial) }
-        if runnable.count == 1 { return }
+        if runnable.count == 1 {
+            chooser.proceeds(serial: process.serial)
+            return
+        }
         choices += 1
         let chosen = chooser.choose(step: choices, runnable: runnable, preferred: process.serial,
                                     current: process.serial)
@@ -299,6 +322,7 @@ final class Scheduler: SimScheduling {
     func sleep(_ pid: ProcessID, until deadline: MonotonicInstant) -> Bool {
         guard let process = byPid[pid.rawValue], current === process, !process.killed else { return false }
         process.state = .sleeping(deadline.nanoseconds)
+        if tracksFootprints { process.pending = Footprint(kind: .local, mapped: process.mapped) }
         trace.note(process, "sleep", step: step)
         handOff(from: process)
         park(process)

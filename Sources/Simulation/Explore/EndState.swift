@@ -1,0 +1,60 @@
+import Core
+import SimFS
+
+/// The state an explored schedule ends in, as one number: the live tree (names, kinds, permissions,
+/// contents, symlink targets; not /proc), the data of every mutex segment in /dev/shm, and how each
+/// process of the last group ended. Timestamps and inode numbers are left out: they follow how many calls
+/// came before, not what the calls did (`Footprint` takes them as unobserved).
+enum EndState {
+    static func hash(_ machine: Machine, _ processes: [any ProcessOutcome]) -> UInt64 {
+        var hash = FNV()
+        walk("/", machine, &hash)
+        for process in processes {
+            hash.mix(process.killed ? 1 : 2)
+            hash.mix(UInt64(UInt32(bitPattern: process.exitCode ?? -1)))
+        }
+        return hash.value
+    }
+
+    private static func walk(_ path: String, _ machine: Machine, _ hash: inout FNV) {
+        let fs = machine.fileSystem
+        let entries = ((try? fs.readdir(path)) ?? []).map(\.name).filter { $0 != "." && $0 != ".." }.sorted()
+        for name in entries {
+            let child = path == "/" ? "/" + name : path + "/" + name
+            if child == "/proc" { continue }
+            guard let status = try? fs.lstat(child) else { continue }
+            hash.mix(child)
+            hash.mix(status.kind.rawValue)
+            hash.mix(UInt64(status.permissions.rawValue))
+            switch status.kind {
+            case .directory:
+                walk(child, machine, &hash)
+            case .symbolicLink:
+                hash.mix((try? fs.readlink(child)) ?? "")
+            case .regular:
+                hash.mix(bytes: (try? fs.readFile(child)) ?? [])
+                if child.hasPrefix("/dev/shm/"), let segment = try? machine.mutexes.open(child) {
+                    var data = [UInt8](repeating: 0, count: segment.dataSize)
+                    _ = try? data.withUnsafeMutableBytes { try segment.readData(at: 0, into: $0) }
+                    hash.mix(bytes: data)
+                    segment.close()
+                }
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// FNV-1a, 64 bits.
+struct FNV {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func mix(_ word: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { value = (value ^ ((word >> UInt64(shift)) & 0xff)) &* 0x100_0000_01b3 }
+    }
+    mutating func mix(bytes: [UInt8]) {
+        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        mix(UInt64(bytes.count))
+    }
+    mutating func mix(_ text: String) { mix(bytes: Array(text.utf8)) }
+}
