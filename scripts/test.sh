@@ -24,20 +24,25 @@ fi
 grep -E "^stat::(number_of_executed_units|peak_rss_mb)" "$corpus.log"
 rm -rf "$corpus" "$corpus.log"
 
-# Short libFuzzer runs over podrt's JSON reader and TOML reader (issue 18; the long runs: docs/strict-reading.md).
-# Their modules compile linked sources: each reader file, and Core's System protocols for `import Core`.
+# Short libFuzzer runs over podrt's JSON reader and TOML reader (issue 18) and bootsim's scenario parser (issue 23;
+# the long runs: docs/strict-reading.md). Their modules compile linked sources: each reader file (the parser's whole
+# Syntax directory and SimFS's op names), and Core's System protocols for `import Core`.
 missing=$(comm -23 <(ls Sources/Core/System) <(ls Fuzz/Sources/PodrtFuzzCore);
           comm -23 <(cd Sources/Podrt && ls JSON*.swift StrictUTF8.swift) <(ls Fuzz/Sources/json-fuzz/Podrt);
-          comm -23 <(cd Sources/Podrt && ls TOML*.swift) <(ls Fuzz/Sources/toml-fuzz/Podrt); find Fuzz/Sources -xtype l)
+          comm -23 <(cd Sources/Podrt && ls TOML*.swift) <(ls Fuzz/Sources/toml-fuzz/Podrt);
+          comm -23 <(ls Sources/Simulation/Scenario/Syntax) <(ls Fuzz/Sources/scenario-fuzz/Syntax);
+          [ -L Fuzz/Sources/scenario-fuzz/SimFS/SimOp.swift ] || echo scenario-fuzz/SimFS/SimOp.swift; find Fuzz/Sources -xtype l)
 [ -z "$missing" ] || { echo "Fuzz/Sources lacks a link to (or has a broken link): $missing"; exit 1; }
 # swiftc keeps only its last -sanitize= flag, and SwiftPM emits `--sanitize=fuzzer --sanitize=address` as two in
 # no fixed order: a build had either coverage or ASan. One -sanitize=fuzzer,address, last, gives both.
-for target in json-fuzz toml-fuzz; do
+for target in json-fuzz toml-fuzz scenario-fuzz; do
     (cd Fuzz && swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product $target)
 done
-for target in json-fuzz toml-fuzz; do
+for target in json-fuzz toml-fuzz scenario-fuzz; do
     corpus=$(mktemp -d)
-    if ! Fuzz/.build/release/$target -max_total_time=15 -max_len=4096 -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
+    # The scenario parser starts from the real scenarios (a seed corpus, read only: new inputs go to $corpus).
+    seeds=(); if [ $target = scenario-fuzz ]; then seeds=(scenarios); fi
+    if ! Fuzz/.build/release/$target -max_total_time=15 -max_len=4096 -print_final_stats=1 "$corpus" "${seeds[@]}" >"$corpus.log" 2>&1; then
         tail -40 "$corpus.log"; echo "$target found a crash (the input is in crash-*)"; exit 1
     fi
     # A run that saw no coverage proves nothing (a build without instrumentation).
