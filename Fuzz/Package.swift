@@ -1,8 +1,9 @@
 // swift-tools-version:6.1
-// libFuzzer target over the generator's parsers and planner. A separate package, so that the root package's
-// normal `swift build` never sees a fuzzer entry point. The generator sources (Sources/Core/Generator and the
-// System protocols they use) are compiled into the fuzz module itself through symbolic links: SwiftPM does not
-// instrument a dependency module for coverage here, and libFuzzer needs the coverage. Build and run:
+// libFuzzer targets over the generator's parsers and planner, podrt's readers and bootsim's scenario parser.
+// A separate package, so that the root package's normal `swift build` never sees a fuzzer entry point. The
+// generator sources (Sources/Core/Generator and the System protocols they use) are compiled into the fuzz module
+// itself through symbolic links: SwiftPM does not instrument a dependency module for coverage here, and
+// libFuzzer needs the coverage. Build and run:
 //   swift build -c release --sanitize=fuzzer --sanitize=address --product generator-fuzz
 //   .build/release/generator-fuzz -runs=1000000 -max_len=4096 corpus
 import PackageDescription
@@ -25,6 +26,10 @@ let package = Package(
         .executableTarget(name: "json-fuzz", dependencies: ["PodrtFuzzCore"],
                           swiftSettings: [.unsafeFlags(["-module-alias", "Core=PodrtFuzzCore"])]),
         .executableTarget(name: "toml-fuzz", dependencies: ["PodrtFuzzCore"],
+                          swiftSettings: [.unsafeFlags(["-module-alias", "Core=PodrtFuzzCore"])]),
+        // bootsim's scenario parser (Sources/Simulation/Scenario/Syntax, which imports nothing) and SimFS's op names,
+        // linked the same way; Core's errno table comes from PodrtFuzzCore. The long run: docs/strict-reading.md.
+        .executableTarget(name: "scenario-fuzz", dependencies: ["PodrtFuzzCore"],
                           swiftSettings: [.unsafeFlags(["-module-alias", "Core=PodrtFuzzCore"])]),
     ],
     swiftLanguageModes: [.v6]

@@ -24,20 +24,25 @@ fi
 grep -E "^stat::(number_of_executed_units|peak_rss_mb)" "$corpus.log"
 rm -rf "$corpus" "$corpus.log"
 
-# Short libFuzzer runs over podrt's JSON reader and TOML reader (issue 18; the long runs: docs/strict-reading.md).
-# Their modules compile linked sources: each reader file, and Core's System protocols for `import Core`.
+# Short libFuzzer runs over podrt's JSON reader and TOML reader (issue 18) and bootsim's scenario parser (issue 23;
+# the long runs: docs/strict-reading.md). Their modules compile linked sources: each reader file (the parser's whole
+# Syntax directory and SimFS's op names), and Core's System protocols for `import Core`.
 missing=$(comm -23 <(ls Sources/Core/System) <(ls Fuzz/Sources/PodrtFuzzCore);
           comm -23 <(cd Sources/Podrt && ls JSON*.swift StrictUTF8.swift) <(ls Fuzz/Sources/json-fuzz/Podrt);
-          comm -23 <(cd Sources/Podrt && ls TOML*.swift) <(ls Fuzz/Sources/toml-fuzz/Podrt); find Fuzz/Sources -xtype l)
+          comm -23 <(cd Sources/Podrt && ls TOML*.swift) <(ls Fuzz/Sources/toml-fuzz/Podrt);
+          comm -23 <(ls Sources/Simulation/Scenario/Syntax) <(ls Fuzz/Sources/scenario-fuzz/Syntax);
+          [ -L Fuzz/Sources/scenario-fuzz/SimFS/SimOp.swift ] || echo scenario-fuzz/SimFS/SimOp.swift; find Fuzz/Sources -xtype l)
 [ -z "$missing" ] || { echo "Fuzz/Sources lacks a link to (or has a broken link): $missing"; exit 1; }
 # swiftc keeps only its last -sanitize= flag, and SwiftPM emits `--sanitize=fuzzer --sanitize=address` as two in
 # no fixed order: a build had either coverage or ASan. One -sanitize=fuzzer,address, last, gives both.
-for target in json-fuzz toml-fuzz; do
+for target in json-fuzz toml-fuzz scenario-fuzz; do
     (cd Fuzz && swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product $target)
 done
-for target in json-fuzz toml-fuzz; do
+for target in json-fuzz toml-fuzz scenario-fuzz; do
     corpus=$(mktemp -d)
-    if ! Fuzz/.build/release/$target -max_total_time=15 -max_len=4096 -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
+    # The scenario parser starts from the real scenarios (a seed corpus, read only: new inputs go to $corpus).
+    seeds=(); if [ $target = scenario-fuzz ]; then seeds=(scenarios); fi
+    if ! Fuzz/.build/release/$target -max_total_time=15 -max_len=4096 -print_final_stats=1 "$corpus" "${seeds[@]}" >"$corpus.log" 2>&1; then
         tail -40 "$corpus.log"; echo "$target found a crash (the input is in crash-*)"; exit 1
     fi
     # A run that saw no coverage proves nothing (a build without instrumentation).
@@ -69,8 +74,10 @@ if "$bootsim" explore scenarios/crash-during-refresh.scenario --preemptions 1 --
     echo "explore did not find alive-before-refresh"; exit 1
 fi
 # The harness self-test (issue 23): generated random, valid scenarios on the clean build; any broken invariant is a
-# bug of the harness or of podrt (bootsim selftest --help).
-"$bootsim" selftest --scenarios 200 --seeds 20
+# bug of the harness or of podrt (bootsim selftest --help). 600 scenarios of 25 seeds, 15,000 runs: 252 s on the
+# 2 shared cores at a load of 16 (other builds); the 200 x 20 before took about 15 s on idle cores.
+# No backtrace: a trap in a run would otherwise spend long symbolicating every thread before it is reported.
+SWIFT_BACKTRACE=enable=no "$bootsim" selftest --scenarios 600 --seeds 25
 # Shards and their merge (issue 23, docs/reports.md): one scenario's seeds as 4 processes, merged to one result,
 # whose JUnit report must validate against the common schema.
 shards=$(mktemp -d)

@@ -84,11 +84,14 @@ extension Runtime {
             // deleted, then syncing its directory fails), and the row is there. Freeing its lock then would
             // leave an object whose lock the next create is given too (found by `bootsim selftest`: I2, then
             // I1). So the lock is freed only once a read shows no row holds it; if even that read fails, it
-            // stays allocated, a leak the next boot's refresh reclaims, rather than a lock shared.
-            if !injectedBugs.contains(.failedCreateKeepsLock),  // BugInjection: leaked lock
-               let owners = try? store.lockOwners(), owners.unreadable.isEmpty,
-               !owners.objects.contains(where: { $0.lockID == lockID }) {
-                try locks.free(lockID)
+            // stays allocated, a leak the next boot's refresh reclaims, rather than a lock shared; the observer
+            // hears of it (`keptLock`).
+            if injectedBugs.contains(.failedCreateKeepsLock) {  // BugInjection: leaked lock, and not said
+            } else if let owners = try? store.lockOwners(), owners.unreadable.isEmpty {
+                // A row with the lock: the commit happened after all, and the lock is that object's.
+                if !owners.objects.contains(where: { $0.lockID == lockID }) { try freeLock(lockID) }
+            } else {
+                observer?(.keptLock(lockID))
             }
             throw error
         }

@@ -21,7 +21,7 @@ extension Runtime {
             if current.state != .configured { try removeRuntimeFiles(current) }  // never started: nothing to remove
             // Only the process that deletes the row frees the lock: a lock freed twice could be someone else's.
             observer?(.removing(.container, name: container.name))
-            guard try store.transaction({ try store.deleteContainer(container.id) }) else {
+            guard try deleteRow(lockID: container.lockID, { try store.deleteContainer(container.id) }) else {
                 throw StateError.noSuch(.container, container.name)
             }
         }
@@ -38,7 +38,9 @@ extension Runtime {
         }
         try withLock(try locks.retrieve(pod.lockID)) {
             observer?(.removing(.pod, name: pod.name))
-            guard try store.transaction({ try store.deletePod(pod.id) }) else { throw StateError.noSuch(.pod, pod.name) }
+            guard try deleteRow(lockID: pod.lockID, { try store.deletePod(pod.id) }) else {
+                throw StateError.noSuch(.pod, pod.name)
+            }
         }
         try freeLock(pod.lockID)
         try event(.pod, "remove", id: pod.id, name: pod.name)
@@ -53,7 +55,7 @@ extension Runtime {
         }
         try withLock(try locks.retrieve(volume.lockID)) {
             observer?(.removing(.volume, name: volume.name))
-            guard try store.transaction({ try store.deleteVolume(volume.name) }) else {
+            guard try deleteRow(lockID: volume.lockID, { try store.deleteVolume(volume.name) }) else {
                 throw StateError.noSuch(.volume, volume.name)
             }
         }
@@ -61,9 +63,22 @@ extension Runtime {
         try event(.volume, "remove", id: volume.name, name: volume.name)
     }
 
-    /// Frees a lock whose object is gone. Already free is fine: the state is what it should be.
+    /// A removal's delete transaction; false when the row was already gone. One that fails may have committed
+    /// all the same (SQLite can fail after its commit point), so its lock is kept (`ObjectChange.keptLock`).
+    func deleteRow(lockID: UInt32, _ delete: () throws -> Bool) throws -> Bool {
+        do { return try store.transaction(delete) } catch {
+            observer?(.keptLock(lockID))
+            throw error
+        }
+    }
+
+    /// Frees a lock whose object is gone. Already free is fine: the state is what it should be. One that
+    /// cannot be freed stays allocated (`ObjectChange.keptLock`).
     func freeLock(_ id: UInt32) throws {
-        do { try locks.free(id) } catch LockError.notAllocated {}
+        do { try locks.free(id) } catch LockError.notAllocated {} catch {
+            observer?(.keptLock(id))
+            throw error
+        }
     }
 
     // MARK: Listings

@@ -26,6 +26,11 @@ public struct RuntimeOptions: Sendable {
 public enum ObjectChange: Hashable, Sendable {
     case created(ObjectKind, name: String)
     case removing(ObjectKind, name: String)
+    /// A lock left allocated on purpose although its object may be gone: a failed create whose row no read
+    /// could rule out, a removal whose commit failed (SQLite can fail after its commit point, so the row may be
+    /// gone), a free that failed. A leak, which the next boot's refresh reclaims, rather than a lock two objects
+    /// could be given.
+    case keptLock(UInt32)
 }
 
 /// Wraps an error with what was being done, as in "allocating lock for new container: …".

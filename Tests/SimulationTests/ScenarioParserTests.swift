@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Simulation
 
@@ -167,6 +168,18 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(scenario.fixtureReferences, [FixtureReference(name: "keydev-multiple", line: 8, column: 21)])
         guard case let .fault(rule) = scenario.steps[3].action else { return XCTFail("no fault") }
         XCTAssertEqual(rule.effect, .error(.noSpace))
+    }
+
+    /// The fuzz target (Fuzz/Sources/scenario-fuzz) lists the invariant and catalogue names it parses with; a
+    /// new one must be added there too, or the fuzzer meets it only as an error.
+    func testTheFuzzTargetKnowsEveryInvariantAndCatalogueName() throws {
+        let path = "\(packageRoot)/Fuzz/Sources/scenario-fuzz/FuzzTarget.swift"
+        let target = try String(contentsOfFile: path, encoding: .utf8)
+        for name in ScenarioVocabulary.simulation.invariants + ScenarioVocabulary.simulation.catalogue {
+            XCTAssertTrue(target.contains("\"\(name)\""), "\(path) does not list `\(name)`")
+        }
+        let maxNumLocks = ScenarioVocabulary.simulation.maxNumLocks
+        XCTAssertTrue(target.contains("maxNumLocks: \(maxNumLocks))"), "\(path): its maxNumLocks is not \(maxNumLocks)")
     }
 
     func testSpelling() {

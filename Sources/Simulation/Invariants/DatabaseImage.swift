@@ -33,13 +33,24 @@ final class DatabaseImageReader {
         }
         let reader = DatabaseImageReader()
         pthread_setspecific(readerKey, Unmanaged.passRetained(reader).toOpaque())
-        // A read-only look needs no randomness: SQLite's own would come from the real world, so it stops here.
-        var source: sqlite3_randomness_source? = { _, count, _ in
-            fatalError("bootsim: nondeterminism escaped the scheduler: the checker's SQLite drew \(count) random bytes")
-        }
+        return reader
+    }
+
+    /// The thread's SQLite randomness source while the checker reads. A read-only look needs no randomness
+    /// (SQLite's own would come from the real world), so a draw stops bootsim. Only the checker's own calls
+    /// get it: the thread's source before is put back after, so host-side SQLite on the thread later (a
+    /// test's, a WAL's salts) draws from its own source as before.
+    private static let forbiddenRandomness: sqlite3_randomness_source = { _, count, _ in
+        fatalError("bootsim: nondeterminism escaped the scheduler: the checker's SQLite drew \(count) random bytes")
+    }
+
+    /// Runs `body` with `forbiddenRandomness` as the thread's source, then restores the one before.
+    private func withoutRandomness<T>(_ body: () -> T) -> T {
+        var source: sqlite3_randomness_source? = Self.forbiddenRandomness
         var context: UnsafeMutableRawPointer?
         sqlite3_thread_randomness_swap(&source, &context)
-        return reader
+        defer { sqlite3_thread_randomness_swap(&source, &context) }
+        return body()
     }
 
     init() {
@@ -48,11 +59,15 @@ final class DatabaseImageReader {
         registration.register(owner: self)
     }
 
-    deinit { close() }
+    deinit { withoutRandomness { close() } }
 
     /// The objects in the database file `bytes` with the WAL `walBytes` (empty: none), or why they cannot be
     /// read.
     func objects(in bytes: [UInt8], wal walBytes: [UInt8] = []) -> ([MachineState.Object]?, String?) {
+        withoutRandomness { read(bytes, wal: walBytes) }
+    }
+
+    private func read(_ bytes: [UInt8], wal walBytes: [UInt8]) -> ([MachineState.Object]?, String?) {
         let key = Self.schemaKey(bytes)
         if db == nil || key == nil || key != schemaKey || !walBytes.isEmpty {
             close()

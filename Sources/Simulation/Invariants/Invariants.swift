@@ -10,6 +10,9 @@ struct Ledger {
     var links: [String: Set<String>] = [:]
     /// Containers a `start` succeeded for in this boot.
     var startedThisBoot: Set<String> = []
+    /// Locks podrt said it left allocated in this boot although their objects may be gone
+    /// (`ObjectChange.keptLock`): no leak I3 reports; the next boot's refresh reclaims them.
+    var keptLocks: Set<UInt32> = []
     /// A process was killed in this boot (a crash may legitimately leak a lock or skip the refresh event).
     var crashedThisBoot = false
     /// A podrt command succeeded in this boot.
@@ -72,7 +75,7 @@ enum Invariants {
         // refresh frees them all.
         if wanted.contains("I3"), let objects, !ledger.crashedThisBoot, state.alive == state.bootID, let allocated = state.allocated {
             let used = Set(objects.map(\.lockID))
-            if let leaked = allocated.subtracting(used).min() {
+            if let leaked = allocated.subtracting(used).subtracting(ledger.keptLocks).min() {
                 return fail("I3", "lock \(leaked) is allocated but no live object has it")
             }
         }

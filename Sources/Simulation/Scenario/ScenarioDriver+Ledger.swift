@@ -16,7 +16,8 @@ final class ObservedChanges: @unchecked Sendable {
 /// The ledger follows what each command really did, whatever an injection did afterwards: an object a podrt
 /// process reported created is promised once that process exits 0 (its create was reported); an object it
 /// began to remove is no longer promised, whether the removal finished, failed or was cut short by a kill,
-/// a reboot or a power cut. Forced removals take along what uses the object, and the ledger forgets exactly
+/// a reboot or a power cut. A lock podrt says it kept (its commit was uncertain, or its free failed) is no
+/// leak until the next boot. Forced removals take along what uses the object, and the ledger forgets exactly
 /// what podrt says it took, after checking that it may take it.
 extension ScenarioDriver {
     /// Books the last group's outcome; a removal its command may not make breaks I6.
@@ -50,6 +51,9 @@ extension Ledger {
                 reported.remove(key)
                 links[key] = nil
                 if process.exitCode == 0 { removed.insert(key) }
+            case let .keptLock(id):
+                // Kept before a reboot that cut the group short: that boot's lock, which the refresh reclaims.
+                if !rebooted { keptLocks.insert(id) }
             }
         }
         // A reboot during the group has reset the boot's bookkeeping (`rebooted()`); what ended before it

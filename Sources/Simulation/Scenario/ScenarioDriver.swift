@@ -98,6 +98,7 @@ extension ScenarioDriver {
     /// After a reboot or power loss: a new boot's bookkeeping.
     func rebooted() {
         ledger.startedThisBoot = []
+        ledger.keptLocks = []
         ledger.crashedThisBoot = false
         ledger.podrtSucceededThisBoot = false
         ledger.faultsThisBoot = ledger.faultsActive

@@ -1,0 +1,1 @@
+../../../../Sources/SimFS/World/SimOp.swift

@@ -1,0 +1,1 @@
+../../../../Sources/Simulation/Scenario/Syntax/ScenarioParser+Commands.swift
