@@ -2,7 +2,7 @@
 # A real boot (issue 22): Debian 12's systemd 252 runs our generator in a qemu guest and unlocks real LUKS disks;
 # the same boots with systemd's own generator, for comparison; podrt across real power cuts.
 #
-#   scripts/vm-test.sh [--keep] [--only generator|powercut] [--cuts N]
+#   scripts/vm-test.sh [--keep] [--only generator|powercut] [--cuts N (default 2)]
 #
 # - The guest image is built once by scripts/vm/image.sh and cached outside the clone, in
 #   ${BOOTSIM_VM_CACHE:-/var/cache/bootsim-vm}/<hash of image.sh>, so a changed package list builds a new one.
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-keep=0 only=all cuts=${VM_CUTS:-3}
+keep=0 only=all cuts=${VM_CUTS:-2}
 while (($#)); do
     case $1 in
         --keep) keep=1; shift ;;
