@@ -21,6 +21,22 @@ final class FaultAndLogTests: XCTestCase {
         XCTAssertTrue(globMatches("**", "/anything/at/all"))
     }
 
+    /// /proc holds the kernel's files, not storage: a wildcard does not reach them, a rule that names /proc does
+    /// (bootsim selftest seed 2, scenario 32: `fault open /** EROFS` failed podrt's read of the boot id).
+    func testWildcardFaultsLeaveProcAlone() throws {
+        let (world, m) = makeWorld()
+        let bootID = "/proc/sys/kernel/random/boot_id"
+        let before = try m.fileSystem.readFile(bootID)
+        try m.fileSystem.write("/etc/x", "stored")
+        world.addFault(FaultRule(op: nil, path: "/**", trigger: .always, effect: .error(.readOnlyFileSystem)))
+        world.addFault(FaultRule(op: nil, path: "**", trigger: .always, effect: .error(.readOnlyFileSystem)))
+        XCTAssertEqual(try m.fileSystem.readFile(bootID), before)
+        XCTAssertErrno(.readOnlyFileSystem, try m.fileSystem.readFile("/etc/x"))
+        world.clearFaults()
+        world.addFault(FaultRule(op: nil, path: "/proc/**", trigger: .always, effect: .error(.ioError)))
+        XCTAssertErrno(.ioError, try m.fileSystem.readFile(bootID))
+    }
+
     func testFaultOnlyForItsOpAndProcess() throws {
         let world = SimWorld(seed: 1)
         let a = world.spawn(name: "a")

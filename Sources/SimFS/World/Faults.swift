@@ -112,7 +112,7 @@ public struct FaultRules: Sendable {
             let rule = rules[index].rule
             if let wanted = rule.op, wanted != op { continue }
             if let wantedPid = rule.pid, wantedPid != pid { continue }
-            guard globMatches(rule.path, path) || (!path2.isEmpty && globMatches(rule.path, path2)) else { continue }
+            guard rule.covers(path) || (!path2.isEmpty && rule.covers(path2)) else { continue }
             rules[index].matches += 1
             let fires: Bool
             switch rule.trigger {
@@ -154,6 +154,17 @@ extension SimWorld {
         let outcome = FaultRules.apply(&faultRules, &faultRandom, op, process.pid, path, path2)
         monotonic &+= outcome.latency
         return outcome.errno
+    }
+}
+
+extension FaultRule {
+    /// Whether the rule reaches `path`. Fault rules model storage: `/proc` holds the kernel's own files (the boot
+    /// id, the command line), which no disk or tmpfs fault can touch, so a pattern reaches into `/proc` only when it
+    /// names `/proc` itself (`/proc/**`), not through a wildcard (`/**`). Without this a scenario's `fault open /**`
+    /// failed podrt's read of the boot id, and two boots' refreshes were logged with one empty boot id (I4).
+    func covers(_ path: String) -> Bool {
+        if path == "/proc" || path.hasPrefix("/proc/"), !(self.path == "/proc" || self.path.hasPrefix("/proc/")) { return false }
+        return globMatches(self.path, path)
     }
 }
 
