@@ -64,7 +64,7 @@ for product in $products; do
     fi
     # podrt's container monitor (C, no Swift runtime), where podrt looks for it when it is not beside podrt.
     if [ "$product" = podrt ]; then
-        ((build)) && swift build -c release --product podrt-monitor --scratch-path .build-install
+        ((build)) && swift build -c release --product podrt-monitor --static-swift-stdlib --scratch-path .build-install
         install -D -m 0755 "$release/podrt-monitor" "$destdir/usr/libexec/podrt/podrt-monitor"
         echo "installed $destdir/usr/libexec/podrt/podrt-monitor" | sed 's#//*#/#g'
     fi
