@@ -13,7 +13,8 @@ let vocabulary = ScenarioVocabulary(
     invariants: ["E1", "G1", "G2", "G3", "I1", "I2", "I3", "I4", "I5", "I6", "I7"],
     catalogue: ["volume-locks-not-reserved", "duplicate-lock-ids", "stale-shm-alive-gone", "alive-deleted-while-running",
                 "tmpdir-not-on-tmpfs", "alive-lock-released-early", "renumber-erange", "renumber-forgets-volumes",
-                "num-locks-rounding", "failed-create-leaks-lock", "alive-before-refresh", "keydev-percent-unescaped"],
+                "num-locks-rounding", "failed-create-leaks-lock", "alive-before-refresh", "keydev-percent-unescaped",
+                "database-without-dir-fsync", "synchronous-off"],
     maxNumLocks: 1048576)  // RuntimeConfig.maxNumLocks
 
 @_cdecl("LLVMFuzzerTestOneInput")
