@@ -162,7 +162,12 @@ def check(boot, generator, report, predicted, results):
         if table is not None:
             row["table"] = table
         lines.append(json.dumps(row, ensure_ascii=False))
-        print("  %s %s · %s · %s%s" % ("ok  " if ok else "FAIL", suite, subject, what, "" if ok else ": " + detail))
+        # systemd's own generator is compared, not judged: where it fails an entry, that is the finding
+        # (summary.py counts its boot and tree checks only).
+        mark = "ok  " if ok else "FAIL"
+        if not ok and generator == "systemd" and subject not in ("boot", "generator tree"):
+            mark = "systemd 252 fails here (not counted):"
+        print("  %s %s · %s · %s%s" % (mark, suite, subject, what, "" if ok else ": " + " ".join(detail.split())))
 
     if not os.path.exists(os.path.join(report, "names")):
         result("boot", "the guest agent wrote a report", False, "no report on the report disk (see console.log)")
