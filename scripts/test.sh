@@ -74,10 +74,10 @@ if "$bootsim" explore scenarios/crash-during-refresh.scenario --preemptions 1 --
     echo "explore did not find alive-before-refresh"; exit 1
 fi
 # The harness self-test (issue 23): generated random, valid scenarios on the clean build; any broken invariant is a
-# bug of the harness or of podrt (bootsim selftest --help). 300 scenarios of 25 seeds, 7,500 runs (600 x 25 took
-# 252 s on the 2 shared cores at a load of 16; the 200 x 20 before took about 15 s on idle cores): the VM test needs
-# the rest of CI's time. No backtrace: a trap in a run would otherwise spend long symbolicating every thread.
-SWIFT_BACKTRACE=enable=no "$bootsim" selftest --scenarios 300 --seeds 25
+# bug of the harness or of podrt (bootsim selftest --help). 600 scenarios of 25 seeds, 15,000 runs: about 36 s on a
+# quiet machine (300 x 25 took 18.1 s in a CI run). No backtrace: a trap in a run would otherwise spend long
+# symbolicating every thread.
+SWIFT_BACKTRACE=enable=no "$bootsim" selftest --scenarios 600 --seeds 25
 # Shards and their merge (issue 23, docs/reports.md): one scenario's seeds as 4 processes, merged to one result,
 # whose JUnit report must validate against the common schema.
 shards=$(mktemp -d)
