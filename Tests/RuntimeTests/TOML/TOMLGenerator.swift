@@ -1,19 +1,14 @@
+import SimFS
 /// Random TOML documents for the differential test, from a seed: every TOML 1.0 construct, keys drawn from a
 /// small pool so that duplicates and table redefinitions happen, and, for some documents, a few random edits
 /// that usually make them invalid (then both readers must reject, or agree on what they read).
 struct TOMLGenerator {
-    private var state: UInt64
+    /// The project's one PRNG, seeded as before, so a seed still gives the same documents.
+    private var random: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
