@@ -47,7 +47,6 @@ else
 fi
 
 work=$(mktemp -d /var/tmp/vm-test.XXXXXX)
-export VM_WORK=$work
 source scripts/vm/lib.sh
 stage=$work/stage
 bash scripts/install.sh --destdir "$stage" --products "systemd-cryptsetup-generator podrt" >"$work/install.log" 2>&1 ||

@@ -1,5 +1,5 @@
 # Shared pieces of scripts/vm-test.sh (sourced): disks, writing files into a guest image, one boot.
-# Expects $cache (the guest image), $work (this run's files) and $results (one JSON object per check).
+# Expects $cache (the guest image) and $work (this run's files).
 
 # Fixed UUIDs, so a unit's name and its by-uuid path are known before the boot.
 uuid() { printf '1b0e0a51-0000-4000-8000-%012d' "$1"; }
@@ -64,12 +64,4 @@ boot() { # boot DIR CMDLINE NAME=FILE…
     echo "$((SECONDS - t))" >"$dir/seconds"
     tar -xf "$dir/report.img" -C "$dir/report" 2>/dev/null || true
     return $status
-}
-
-
-# Appends one check to the results: suite, subject, what, ok (true/false), detail.
-result() {
-    python3 -c 'import json,sys; print(json.dumps({"suite":sys.argv[1],"subject":sys.argv[2],"check":sys.argv[3],"ok":sys.argv[4]=="true","detail":sys.argv[5]}))' \
-        "$@" >>"$results"
-    if [ "$4" = true ]; then echo "  ok   $1 · $2 · $3"; else echo "  FAIL $1 · $2 · $3: $5"; fi
 }

@@ -109,12 +109,10 @@ def main(pc, rnd, cuts, results):
                    "lost: %s" % lost[:10])
             result(subject, "every reported %s rm is gone (%d)" % (kind, len(removed[kind])), not back,
                    "back: %s" % back[:10])
-        qc = open(os.path.join(report, "quick_check"), encoding="utf-8", errors="replace").read().strip() \
-            if os.path.exists(os.path.join(report, "quick_check")) else "(missing)"
+        qc = text(report, "quick_check")
         result(subject, "PRAGMA quick_check is ok", qc == "ok", qc[:200])
-        rc = open(os.path.join(report, "locks.rc")).read().strip() if os.path.exists(os.path.join(report, "locks.rc")) else "?"
-        locks = open(os.path.join(report, "locks.txt"), errors="replace").read().strip()[:300] \
-            if os.path.exists(os.path.join(report, "locks.txt")) else ""
+        rc = text(report, "locks.rc", "?")
+        locks = text(report, "locks.txt", "")[:300]
         result(subject, "podrt system locks is clean", rc == "0", "exit %s: %s" % (rc, locks))
         fates = []
         for verb, kind, name in midflight:
