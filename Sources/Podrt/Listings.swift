@@ -36,26 +36,37 @@ public enum Listings {
         })
     }
 
-    /// `inspect`: the container's config, its state and pid, the exit its monitor recorded, and its files.
-    public static func inspect(_ container: Container, exit: ContainerExit?, paths: ContainerPaths) -> JSON {
-        .object([
-            ("Id", .string(container.id)), ("Name", .string(container.name)),
-            ("Created", .string(Timestamp.rfc3339(wall(container.created)))),
+    /// `inspect`, in podman's shape for what podrt keeps: the config, the state and pid, the exit the monitor
+    /// recorded, the pod and the files. Times are RFC 3339; one podrt does not know is podman's zero time.
+    /// `configured` is `created`, as libpod names that state.
+    public static func inspect(_ container: Container, exit: ContainerExit?, paths: ContainerPaths,
+                               podName: String = "") -> JSON {
+        let zeroTime = JSON.string("0001-01-01T00:00:00Z")
+        return .object([
+            ("Id", .string(container.id)), ("Created", .string(Timestamp.rfc3339(wall(container.created)))),
+            ("Path", .string(container.command.first ?? "")),
+            ("Args", .array(container.command.dropFirst().map(JSON.string))),
             ("State", .object([
-                ("Status", .string(container.state.rawValue)),
+                ("Status", .string(container.state == .configured ? "created" : container.state.rawValue)),
                 ("Running", .bool(container.state == .running)),
+                ("Paused", .bool(container.state == .paused)),
                 ("Pid", .number(Int64(container.pid))),
+                ("ConmonPid", .number(Int64(container.conmonPID))),
                 ("ExitCode", .number(Int64(exit?.code ?? 0))),
-                ("FinishedAt", exit.map { .string(Timestamp.rfc3339($0.time)) } ?? .null),
+                ("StartedAt", zeroTime),
+                ("FinishedAt", exit.map { .string(Timestamp.rfc3339($0.time)) } ?? zeroTime),
             ])),
+            ("Name", .string(container.name)),
             ("Rootfs", .string(container.rootfs)),
+            ("Pod", .string(container.podID ?? "")), ("PodName", .string(podName)),
             ("Config", .object([
                 ("Cmd", .array(container.command.map(JSON.string))),
                 ("Env", .array(container.environment.map(JSON.string))),
                 ("WorkingDir", .string(container.workingDirectory)),
             ])),
             ("Mounts", .array(container.volumes.map {
-                .object([("Name", .string($0.volume)), ("Destination", .string($0.destination)), ("RW", .bool(!$0.readOnly))])
+                .object([("Type", .string("volume")), ("Name", .string($0.volume)), ("Destination", .string($0.destination)),
+                         ("RW", .bool(!$0.readOnly))])
             })),
             ("LockID", .number(Int64(container.lockID))), ("OCIRuntime", .string(container.runtime)),
             ("LogPath", .string(paths.log)), ("Bundle", .string(paths.bundle)),

@@ -81,10 +81,16 @@ extension Runtime {
         try events.append(Event(time: machine.clock.wallNow(), type: "system", status: "renumber", bootID: bootID))
     }
 
-    /// `system migrate`: the schema is migrated on open; with `newRuntime`, every container moves to it.
-    public func migrate(newRuntime: String?) throws -> Int {
-        guard let newRuntime else { return 0 }
-        guard config.runtimes[newRuntime] != nil else { throw RuntimeError.unknownRuntime(newRuntime) }
+    /// `system migrate`: the schema is migrated on open; with `newRuntime`, every container moves to it. The
+    /// runtime must be configured and installed (as `create` requires) before anything changes; a path names
+    /// the configured runtime found there.
+    public func migrate(newRuntime requested: String?) throws -> Int {
+        guard let requested else { return 0 }
+        let installed = ociRuntimes
+        let newRuntime = requested.hasPrefix("/")
+            ? installed.found.first { $0.value == requested }?.key ?? requested : requested
+        guard config.runtimes[newRuntime] != nil else { throw RuntimeError.unknownRuntime(requested) }
+        _ = try installed.require(newRuntime)
         return try store.transaction {
             var count = 0
             for var container in try store.containers().all() where container.runtime != newRuntime {

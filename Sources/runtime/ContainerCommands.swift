@@ -57,8 +57,9 @@ extension ContainerCommand {
     }
 }
 
-/// Removes each named object, printing it; the first failure is reported, the rest still run.
-func removeEach(_ keys: [String], _ remove: (String) throws -> Void) throws {
+/// Removes each named object, printing it; the first failure is reported, the rest still run; then exit
+/// `code`: 1 as podman's rm (an object that did not exist), 125 as its start, stop and kill.
+func removeEach(_ keys: [String], code: Int32 = 1, _ remove: (String) throws -> Void) throws {
     var failed = false
     for key in keys {
         do {
@@ -69,26 +70,5 @@ func removeEach(_ keys: [String], _ remove: (String) throws -> Void) throws {
             failed = true
         }
     }
-    if failed { throw ExitFailure(code: 1) }
-}
-
-struct PS: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ps", abstract: "List containers.",
-        discussion: "A container whose row in the state database does not read is not listed: it is reported on "
-            + "standard error (naming the container and the database), the others are listed, and podrt exits 1.")
-
-    @ParentCommand var podrt: PodrtCommand
-    @OptionGroup var output: FormatOption
-    @Flag(name: .shortAndLong, help: "Show every container, not only running ones.")
-    var all = false
-
-    func run() throws {
-        let runtime = try podrt.global.open()
-        let containers = try runtime.listContainers(all: all)
-        let pods = try runtime.listPods().objects  // for pod names only: `pod ls` reports its own rows
-        print(output.json ? Listings.containers(containers.objects, pods: pods).prettyPrinted()
-                          : Listings.containerTable(containers.objects, pods: pods))
-        try reportUnreadable(containers.unreadable)
-    }
+    if failed { throw ExitFailure(code: code) }
 }

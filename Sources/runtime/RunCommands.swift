@@ -151,7 +151,7 @@ struct Start: ParsableCommand {
             try printLog(runtime, container, follow: true, from: reader)
             throw ExitFailure(code: try runtime.waitContainer(container.id))
         }
-        try removeEach(containers) { _ = try runtime.startContainer($0) }
+        try removeEach(containers, code: 125) { _ = try runtime.startContainer($0) }
     }
 }
 
@@ -166,7 +166,7 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let runtime = try podrt.global.open()
-        try removeEach(containers) { try runtime.stopContainer($0, timeoutSeconds: time) }
+        try removeEach(containers, code: 125) { _ = try runtime.stopContainer($0, timeoutSeconds: time) }
     }
 }
 
@@ -182,7 +182,7 @@ struct Kill: ParsableCommand {
     func run() throws {
         guard let number = signalNumber(signal) else { throw ValidationError("unknown signal \(signal)") }
         let runtime = try podrt.global.open()
-        try removeEach(containers) { try runtime.killContainer($0, signal: number) }
+        try removeEach(containers, code: 125) { try runtime.killContainer($0, signal: number) }
     }
 }
 
@@ -224,21 +224,35 @@ struct Logs: ParsableCommand {
 }
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show containers as JSON.")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Show containers as JSON, in podman's shape.",
+        discussion: "--format json (the default) prints an array, as podman; a Go template ('{{.State.Status}}', "
+            + "'{{json .Config.Cmd}}') is run once per container.")
 
     @ParentCommand var podrt: PodrtCommand
-    @Option(help: "Output format (json only).")
+    @Option(help: ArgumentHelp("Output format: json, or a Go template such as '{{.State.Status}}'.", valueName: "format"))
     var format: String = "json"
     @Argument(help: "Names or ids of the containers.")
     var containers: [String]
 
     func run() throws {
-        guard format == "json" else { throw ValidationError("--format: only json is supported") }
+        let report: ReportFormat
+        do { report = try ReportFormat(format, name: "inspect") } catch { throw usageFailure(error) }
         let runtime = try podrt.global.open()
-        let items = try containers.map { key -> JSON in
-            let (container, exit) = try runtime.inspectContainer(key)
-            return Listings.inspect(container, exit: exit, paths: runtime.paths(of: container))
+        let pods = Dictionary(try runtime.listPods().objects.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var items: [JSON] = []
+        var failed = false
+        for key in containers {
+            do {
+                let (container, exit) = try runtime.inspectContainer(key)
+                items.append(Listings.inspect(container, exit: exit, paths: runtime.paths(of: container),
+                                              podName: container.podID.flatMap { pods[$0] } ?? ""))
+            } catch {
+                printError("Error: \(error)")
+                failed = true
+            }
         }
-        print(JSON.array(items).prettyPrinted())
+        if report.isTemplate { try printTemplate(report, items) } else { print(JSON.array(items).prettyPrinted()) }
+        if failed { throw ExitFailure(code: 125) }
     }
 }

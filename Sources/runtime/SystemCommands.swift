@@ -42,11 +42,14 @@ struct SystemCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "migrate", abstract: "Migrate the database schema, and optionally every container's runtime.")
         @ParentCommand var podrt: PodrtCommand
-        @Option(name: .customLong("new-runtime"), help: "Move every container to this OCI runtime.")
+        @Option(name: .customLong("new-runtime"), help: "Move every container to this OCI runtime (a name from [engine.runtimes], installed, or its path).")
         var newRuntime: String?
 
         func run() throws {
-            let count = try podrt.global.open().migrate(newRuntime: newRuntime)
+            let count: Int
+            do { count = try podrt.global.open().migrate(newRuntime: newRuntime) } catch let error as RuntimeError {
+                throw usageFailure(ValidationError("system migrate --new-runtime \(newRuntime ?? ""): \(error); nothing was changed"))
+            }
             if newRuntime != nil { print("migrated \(count) containers") }
         }
     }

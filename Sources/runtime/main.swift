@@ -2,10 +2,12 @@ import ArgumentParser
 import Glibc
 
 // podrt: thin main. The global flags are the root command's options, so they are accepted before the
-// subcommand (podman-style) and after it. Exit codes are podman's: 0 success, 1 error, 125 usage error.
+// subcommand (podman-style) and after it. Exit codes are podman's: 0 success, 125 for podrt's own errors
+// (usage, a name clash, a missing object), 1 where podman's command says so (rm of a missing object, a
+// listing with unreadable rows), and a container's own code from run, start -a and wait.
 
 do {
-    var command = try PodrtCommand.parseAsRoot()
+    var command = try PodrtCommand.parseAsRoot(CommandLineCheck.check(Array(CommandLine.arguments.dropFirst())))
     do {
         try command.run()
         exit(0)
@@ -20,7 +22,7 @@ do {
             exit(0)
         }
         printError("Error: \(error)")
-        exit(1)
+        exit(125)
     }
 } catch {
     let code = PodrtCommand.exitCode(for: error)

@@ -60,13 +60,13 @@ final class ProcessTests: XCTestCase {
         let out = scratch.root + "/out"
         XCTAssertEqual(try podrt(scratch, "volume create v1"), .exited(0))
         XCTAssertEqual(try podrt(scratch, "container create --name c1 -v v1:/data --rootfs /r -- sh -c true"), .exited(0))
-        XCTAssertEqual(try podrt(scratch, "pod create --name c1", output: out), .exited(1))
+        XCTAssertEqual(try podrt(scratch, "pod create --name c1", output: out), .exited(125), "podman's code for a name clash")
         XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "Error: name c1 is in use by a container\n")
         XCTAssertEqual(try podrt(scratch, "container create --rootfs /r --bogus"), .exited(125))
-        XCTAssertEqual(try podrt(scratch, "--num-locks 0 ps", output: out), .exited(1))
+        XCTAssertEqual(try podrt(scratch, "--num-locks 0 ps", output: out), .exited(125))
         XCTAssertTrue(try String(contentsOfFile: out, encoding: .utf8).contains("num_locks must be between 1 and 1048576"))
         XCTAssertEqual(try podrt(scratch, "--lock-type sem ps", output: out), .exited(125))
-        XCTAssertEqual(try podrt(scratch, "ps --format yaml"), .exited(125))
+        XCTAssertEqual(try podrt(scratch, "ps -a --format '{{.Nope}}'"), .exited(125))
         XCTAssertEqual(try podrt(scratch, "nonsense"), .exited(125))
 
         XCTAssertEqual(try podrt(scratch, "ps -a --format json", output: out), .exited(0))
@@ -99,7 +99,7 @@ final class ProcessTests: XCTestCase {
         XCTAssertEqual(info["locks"]?["freeLocks"], .number(2046))
         XCTAssertEqual(info["host"]?["ociRuntimes"]?["runc"], .string("/usr/bin/runc"))
 
-        XCTAssertEqual(try podrt(scratch, "system reset"), .exited(1))
+        XCTAssertEqual(try podrt(scratch, "system reset"), .exited(125))
         XCTAssertEqual(try podrt(scratch, "system reset --force"), .exited(0))
         XCTAssertEqual(try podrt(scratch, "volume ls --format json", output: out), .exited(0))
         XCTAssertEqual(try JSON.parse(String(contentsOfFile: out, encoding: .utf8)), .array([]))
@@ -110,7 +110,7 @@ final class ProcessTests: XCTestCase {
         let out = scratch.root + "/out"
         XCTAssertEqual(try podrt(scratch, "volume create v"), .exited(0))
         XCTAssertEqual(try podrt(scratch, "pod create --name p"), .exited(0))
-        XCTAssertEqual(try podrt(scratch, "--num-locks 4096 ps -a", output: out), .exited(1))
+        XCTAssertEqual(try podrt(scratch, "--num-locks 4096 ps -a", output: out), .exited(125))
         XCTAssertTrue(try String(contentsOfFile: out, encoding: .utf8).contains("run `podrt system renumber`"))
         XCTAssertEqual(try podrt(scratch, "--num-locks 4096 system renumber"), .exited(0))
         XCTAssertEqual(try podrt(scratch, "--num-locks 4096 system locks"), .exited(0))
