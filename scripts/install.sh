@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the four programs (issue 22, item 1). Builds them in release mode first.
 #
-#   scripts/install.sh [--destdir DIR] [--prefix PREFIX] [--distribution-path] [--no-build] [--products "P…"]
+#   scripts/install.sh [--destdir DIR] [--prefix PREFIX] [--distribution-path] [--no-build] [--products "P…"] [--docs]
 #
 # - systemd-cryptsetup-generator: the static binary (no shared library at all, as it runs at every boot), into
 #   DIR/etc/systemd/system-generators/, where systemd runs it instead of its own
@@ -14,11 +14,14 @@
 #   (crypttab-check, bootsim). podrt's container monitor, podrt-monitor, goes to DIR/usr/libexec/podrt/, where podrt
 #   looks for it (after beside itself and [engine] monitor_path).
 #
+# - --docs: with podrt, its shell completions (DIR/usr/share/bash-completion/completions/podrt,
+#   DIR/usr/share/zsh/vendor-completions/_podrt, DIR/usr/share/fish/vendor_completions.d/podrt.fish) and a man page
+#   per command (DIR/PREFIX/share/man/man1/podrt*.1), made by scripts/podrt-docs.sh from argument-parser.
 # DIR defaults to / ; --products installs (and builds) only the named ones. The VM test (scripts/vm-test.sh) installs into its guest image through this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-destdir=/ prefix=/usr/local distribution=0 build=1
+destdir=/ prefix=/usr/local distribution=0 build=1 docs=0
 products="systemd-cryptsetup-generator podrt crypttab-check bootsim"
 while (($#)); do
     case $1 in
@@ -26,8 +29,9 @@ while (($#)); do
         --prefix) prefix=${2:?--prefix needs a path}; shift 2 ;;
         --distribution-path) distribution=1; shift ;;
         --no-build) build=0; shift ;;
+        --docs) docs=1; shift ;;
         --products) products=${2:?--products needs a list}; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -67,5 +71,16 @@ for product in $products; do
         ((build)) && swift build -c release --product podrt-monitor --static-swift-stdlib --scratch-path .build-install
         install -D -m 0755 "$release/podrt-monitor" "$destdir/usr/libexec/podrt/podrt-monitor"
         echo "installed $destdir/usr/libexec/podrt/podrt-monitor" | sed 's#//*#/#g'
+        if ((docs)); then
+            rm -rf .build-install/podrt-docs
+            bash scripts/podrt-docs.sh "$binary" .build-install/podrt-docs
+            docs_dir=.build-install/podrt-docs
+            install -D -m 0644 $docs_dir/completions/podrt.bash "$destdir/usr/share/bash-completion/completions/podrt"
+            install -D -m 0644 $docs_dir/completions/_podrt "$destdir/usr/share/zsh/vendor-completions/_podrt"
+            install -D -m 0644 $docs_dir/completions/podrt.fish "$destdir/usr/share/fish/vendor_completions.d/podrt.fish"
+            install -d "$destdir/${prefix#/}/share/man/man1"
+            install -m 0644 $docs_dir/man/*.1 "$destdir/${prefix#/}/share/man/man1/"
+            echo "installed podrt's completions and $(ls $docs_dir/man | wc -l) man pages under $destdir" | sed 's#//*#/#g'
+        fi
     fi
 done

@@ -8,7 +8,7 @@ import Glibc
 enum CommandLineCheck {
     /// The root command's flags that take a value (`--root X`), to step over them.
     static let valueFlags: Set<String> = ["--root", "--runroot", "--config", "--num-locks", "--lock-type", "--runtime",
-                                          "--machine-root"]
+                                          "--machine-root", "--generate-completion-script"]
 
     /// The arguments to parse (after the program name); prints and exits 125 for an unknown command.
     static func check(_ arguments: [String]) -> [String] {
@@ -18,7 +18,7 @@ enum CommandLineCheck {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--" { break }
+            if argument == "--" || argument == "---completion" { break }  // the latter: completion scripts' calls
             if argument.hasPrefix("-") {
                 if valueFlags.contains(argument) { index += 1 }
                 if path.last == "events" && argument == "--stream" { arguments[index] = "--stream=true" }
