@@ -23,6 +23,7 @@ public enum ContainerReport {
             ("Pid", .number(Int64(container.pid))), ("ExitCode", .number(Int64(exit?.code ?? 0))),
             ("Exited", .bool(isExited(container.state))), ("Labels", .object([])),
             ("Mounts", .array(container.volumes.map { .string($0.destination) })),
+            ("Ports", .string("")), ("Networks", .array([])), ("IsInfra", .bool(false)), ("AutoRemove", .bool(false)),
             ("LockID", .number(Int64(container.lockID))),
         ])
     }

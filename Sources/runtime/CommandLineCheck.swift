@@ -16,11 +16,15 @@ enum CommandLineCheck {
         var command: [ParsableCommand.Type] = [PodrtCommand.self]
         var path = ["podrt"]
         var index = 0
+        var asksForHelp = false
         while index < arguments.count {
             let argument = arguments[index]
             if argument == "--" || argument == "---completion" { break }  // the latter: completion scripts' calls
             if argument.hasPrefix("-") {
                 if valueFlags.contains(argument) { index += 1 }
+                if ["-h", "--help", "--experimental-dump-help", "--generate-completion-script", "--version"].contains(argument) {
+                    asksForHelp = true
+                }
                 if path.last == "events" && argument == "--stream" { arguments[index] = "--stream=true" }
                 index += 1
                 continue
@@ -35,6 +39,12 @@ enum CommandLineCheck {
             }
             if argument == "help" && path.count == 1 { break }  // argument-parser's `podrt help ps`
             unrecognized(argument, path: path, among: subcommands)
+        }
+        // A group without its command: podman prints the group's help and `Error: missing command`, exit 125.
+        if index >= arguments.count, !asksForHelp, !command.last!.configuration.subcommands.isEmpty {
+            print(PodrtCommand.helpMessage(for: command.last!))
+            printError("Error: missing command '\(path.joined(separator: " ")) COMMAND'")
+            exit(125)
         }
         return arguments
     }

@@ -231,6 +231,12 @@ final class PodmanCLITests: XCTestCase {
         XCTAssertEqual(try podrt("set-state x running").status, .exited(125), "hidden commands stay under container")
         XCTAssertFalse(try podrt("sett").err.contains("set-state"), "hidden commands are not suggested")
         XCTAssertEqual(try podrt("help ps").status, .exited(0))
+        let group = try podrt("container")
+        XCTAssertEqual(group.status, .exited(125), "podman: a group without its command")
+        XCTAssertTrue(group.out.contains("SUBCOMMANDS:") && group.out.contains("inspect"), group.out)
+        XCTAssertEqual(group.err, "Error: missing command 'podrt container COMMAND'\n")
+        XCTAssertEqual(try podrt("").err, "Error: missing command 'podrt COMMAND'\n")
+        XCTAssertEqual(try podrt("container --help").status, .exited(0))
         XCTAssertEqual(try podrt("ps -a --bogus").status, .exited(125), "a bad flag")
 
         _ = try twoContainers()
