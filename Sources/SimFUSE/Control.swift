@@ -26,7 +26,8 @@ extension FUSEServer {
         case "crash":
             crashed = true
             for pending in pauses.releaseAll() { abandon(pending, EIO) }
-            return .ok("crashed: every request fails with EIO until the next reboot (a power loss)\n")
+            // Cached names and attributes would still answer; dropped, the next call reaches the server's EIO.
+            return dropCaches(.ok("crashed: every request fails with EIO until the next reboot (a power loss)\n"))
         case "fault-add":
             guard rest.count == 4 else { return .failure("fault-add needs op, glob, errno, when") }
             let op = SimOp(name: rest[0])
@@ -100,9 +101,17 @@ extension FUSEServer {
         lines.append("state: \(crashed ? "crashed" : "up")")
         lines.append("reboots: \(reboots)")
         lines.append("nodes: \(nodes.count) handles: \(handles.count) ops: \(log.count)")
+        lines.append(requestLine())
         lines += faults.active.map { "fault \($0)" }
         lines += pauses.descriptions
         return lines
+    }
+
+    /// `requests: TOTAL forget=N lookup=N ...`: every request since the mount (forgets included), by op.
+    func requestLine() -> String {
+        let total = requestCounts.values.reduce(forgets, +)
+        let byOp = requestCounts.map { "\($0.key)=\($0.value)" } + (forgets > 0 ? ["forget=\(forgets)"] : [])
+        return (["requests: \(total)"] + byOp.sorted()).joined(separator: " ")
     }
 
     /// Answers every held request with EIO, closes the old boot's handles, reboots the machine and starts

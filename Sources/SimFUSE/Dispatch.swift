@@ -64,7 +64,8 @@ extension FUSEServer {
             info.fh = handles.add(.file(fs: fs, fd: fd))
             try keepMode(fs, path, mode)
             let status = try fs.fstat(fd)
-            let node = nodes.remember(path, device: status.device, inode: status.inode)
+            let node = nodes.remember(path, device: status.device, inode: status.inode,
+                                      isDirectory: status.kind == .directory)
             handles.attach(info.fh, to: node)
             return .created(node: node, attributes: stat(status), info: info)
         case .opendir(let node, var info):
@@ -106,7 +107,9 @@ extension FUSEServer {
     /// Looks `path` up and answers with a new entry (one more kernel lookup of its node).
     func entry(_ fs: any FileSystem, _ path: String) throws -> Reply {
         let status = try fs.lstat(path)
-        return .entry(node: nodes.remember(path, device: status.device, inode: status.inode), attributes: stat(status))
+        let node = nodes.remember(path, device: status.device, inode: status.inode,
+                                  isDirectory: status.kind == .directory)
+        return .entry(node: node, attributes: stat(status))
     }
 
     /// The status of a node: through an open handle of it (the right file even when its name is gone or

@@ -21,6 +21,10 @@ public final class FUSEServer {
     /// Set by `crash`: the machine is down and every request fails with EIO until the next reboot.
     var crashed = false
     var reboots = 0
+    /// Requests received since the mount, by op, and forgets (one-way, never answered): `ctl status`
+    /// prints them, so a benchmark can count the requests its loop costs.
+    var requestCounts: [SimOp: Int] = [:]
+    var forgets = 0
     var session: OpaquePointer?
     /// Command names by pid, with the monotonic time they were read (see `commandName`).
     var commands: [Int32: (name: String, readAt: UInt64)] = [:]
@@ -32,6 +36,7 @@ public final class FUSEServer {
 
     /// Called from the libfuse callbacks for every request but forget.
     func receive(_ request: fuse_req_t, _ operation: Operation) {
+        requestCounts[operation.op, default: 0] += 1
         let context = fuse_req_ctx(request)!.pointee
         let caller = Caller(
             pid: context.pid, uid: context.uid, gid: context.gid, command: commandName(context.pid))
@@ -75,6 +80,7 @@ public final class FUSEServer {
     }
 
     func forget(_ node: UInt64, _ count: UInt64) {
+        forgets += 1
         nodes.forget(node, count)
     }
 

@@ -14,6 +14,8 @@ struct NodeTable {
         var paths: [String]
         /// Lookups the kernel has not yet forgotten.
         var lookups: UInt64
+        /// Only a directory can have names below it (see `renamed`).
+        var isDirectory = true
     }
 
     static let rootID: UInt64 = 1
@@ -36,7 +38,7 @@ struct NodeTable {
     }
 
     /// The node for the file at `path`, made if needed; counts one lookup (every reply with an entry does).
-    mutating func remember(_ path: String, device: UInt64, inode: UInt64) -> UInt64 {
+    mutating func remember(_ path: String, device: UInt64, inode: UInt64, isDirectory: Bool = true) -> UInt64 {
         if path == "/" { return Self.rootID }
         let key = FileKey(device: device, inode: inode)
         if let id = byPath[path], nodes[id]?.key == key {
@@ -52,7 +54,7 @@ struct NodeTable {
         }
         let id = nextID
         nextID += 1
-        nodes[id] = Node(key: key, paths: [path], lookups: 1)
+        nodes[id] = Node(key: key, paths: [path], lookups: 1, isDirectory: isDirectory)
         byPath[path] = id
         byKey[key] = id
         return id
@@ -80,7 +82,15 @@ struct NodeTable {
     /// `source` was renamed to `target`: whatever was at `target` loses that name, and every name at or
     /// below `source` moves.
     mutating func renamed(_ source: String, to target: String) {
+        guard source != target else { return }
         removed(target)
+        // A file has no names below it: move its one name without walking every known path.
+        if let id = byPath[source], nodes[id]?.isDirectory == false {
+            byPath[source] = nil
+            byPath[target] = id
+            nodes[id]!.paths = nodes[id]!.paths.map { $0 == source ? target : $0 }
+            return
+        }
         let prefix = source + "/"
         for (path, id) in byPath where path == source || path.hasPrefix(prefix) {
             let moved = target + path.dropFirst(source.count)
