@@ -47,6 +47,11 @@ enum Invariants {
         "G2": "no partial unit file is visible after the generator exits",
         "G3": "every unit the generator writes passes systemd-analyze verify",
         "E1": "a command the scenario expects to succeed (or fail) does so",
+        // Podman's, checked black-box under `profile: podman` (Mounted/PodmanChecks.swift).
+        "P1": "podman: every listed object holds a lock of its own (no fewer locks allocated than objects)",
+        "P2": "podman: a command that exits 0 logs no error, and listing the objects works",
+        "P3": "podman: every object whose create exited 0 and was not removed is listed",
+        "P4": "podman: no lock is allocated that no listed object holds",
     ]
 
     static func check(_ wanted: [String], _ state: MachineState, _ ledger: Ledger) -> Violation? {

@@ -21,6 +21,7 @@ extension MountedRunner {
         """#
 
     func runProcesses(_ commands: [Command], together: Bool) -> GroupOutcome {
+        if scenario.settings.podman { writePodmanConfiguration() }
         let processes = commands.map { command -> RealProcess in
             spawned += 1
             let output = directory + "/p\(spawned)"
@@ -33,6 +34,8 @@ extension MountedRunner {
                                    environment: environment, output: output)
             case let .podrt(podrt):
                 return RealProcess(chain: podrtChain(podrt), environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], output: output)
+            case let .exec(exec):
+                return RealProcess(chain: execChain(exec), environment: execEnvironment(exec), output: output)
             }
         }
         var plans: [Int: (op: Int, action: Action)] = [:]

@@ -36,6 +36,11 @@ final class MountedRunner: ScenarioDriver {
     var ledger = Ledger()
     var pendingCommandLine: String?
     var lastGroup: [(command: Command, process: any ProcessOutcome)] = []
+    var checkCommands: [[String]] = []
+    /// Under the podman profile: what podman promised (Mounted/PodmanChecks.swift) and the lock count its
+    /// configuration has.
+    var podman = PodmanLedger()
+    var podmanLocksWritten: UInt32?
     var generatorFixture: FixtureCase?
     let directory: String
     let mountPoint: String
@@ -69,6 +74,7 @@ final class MountedRunner: ScenarioDriver {
         }
         defer { unmount() }
         prepareMachine()
+        if scenario.settings.podman { preparePodman() }
         for step in scenario.steps {
             if let violation = perform(step) ?? checkAfter(step) {
                 result.violation = violation

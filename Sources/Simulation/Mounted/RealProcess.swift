@@ -25,6 +25,10 @@ final class RealProcess: ProcessOutcome {
 
     var running: Bool { pid > 0 }
 
+    func captured(stderr: Bool) -> String? {
+        (try? HostFileSystem().readFile(output + (stderr ? ".err" : ".out"), limit: 1 << 22)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Starts the first program, held before `exec` until `openGate` writes to the FIFO at `gate`.
     func start(gate: String) throws {
         guard !chain.isEmpty else { exitCode = 0; return }

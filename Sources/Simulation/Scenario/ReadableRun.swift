@@ -82,6 +82,10 @@ extension Step {
         case let .expect(ok): return ok ? "expect ok" : "expect fail"
         case let .expectFixture(name): return "expect-fixture \(name)"
         case .snapshot: return "snapshot"
+        case let .expectExit(code): return "expect exit=\(code)"
+        case let .expectOutput(test): return "expect-output \(test.stderr ? "stderr" : "stdout") \(test.contains ? "contains" : "lacks") \(test.text)"
+        case let .expectFile(test): return "expect-file \(test.path)"
+        case let .checkCommand(words): return "check-cmd " + words.joined(separator: " ")
         }
     }
 }

@@ -48,6 +48,7 @@ final class Runner: ScenarioDriver {
     var ledger = Ledger()
     var pendingCommandLine: String?
     var lastGroup: [(command: Command, process: any ProcessOutcome)] = []
+    var checkCommands: [[String]] = []
     var generatorFixture: FixtureCase?
     var harnessBoot: UInt64 = 0
     var harnessMachine: Machine?
@@ -85,6 +86,11 @@ final class Runner: ScenarioDriver {
 
     func run() -> RunResult {
         var result = RunResult(seed: seed)
+        if let line = scenario.realProgramLine {
+            result.violation = Violation(invariant: "setup", message: "line \(line) runs a real program: run it with --fuse")
+            result.line = line
+            return result
+        }
         var steps = scenario.steps[...]
         if let marker = steps.firstIndex(where: { if case .snapshot = $0.action { return true } else { return false } }) {
             var prefixOptions = RunOptions()
@@ -147,6 +153,8 @@ final class Runner: ScenarioDriver {
             switch command.program {
             case let .generator(fixture): return generatorProgram(fixture: fixture, crashAtOp: command.crashAtOp)
             case let .podrt(podrt): return podrtProgram(podrt, crashAtOp: command.crashAtOp)
+            // `run()` refuses a scenario with real programs before any step; a real program cannot start here.
+            case .exec: return ProgramSpec(name: "exec", crashAtOp: nil) { _, _ in 127 }
             }
         }
         let bootBefore = world.bootCount
@@ -172,6 +180,12 @@ final class Runner: ScenarioDriver {
     }
 
     func clearFaults() { world.clearFaults() }
+
+    func runCheckCommand(_ words: [String]) -> Violation? {
+        Violation(invariant: "setup", message: "check-cmd runs a real program: run it with --fuse")
+    }
+
+    func foreignChecks(after step: Step) -> Violation? { nil }
 }
 
 extension ScheduledProcess: ProcessOutcome {}

@@ -33,6 +33,8 @@ extension Scenario {
         if let depth = syntax.pctDepth { settings.pctDepth = depth }
         if let invariants = syntax.invariants { settings.invariants = invariants }
         if let catches = syntax.catches { settings.catches = catches }
+        settings.podman = syntax.profile == "podman" && syntax.runtime != "podrt"
+        settings.podmanOnPodrt = syntax.profile == "podman" && syntax.runtime == "podrt"
         fixtureReferences = syntax.fixtureReferences
         steps = syntax.steps.map { Step(action: Self.action($0.action), line: $0.line) }
     }
@@ -52,6 +54,10 @@ extension Scenario {
         case let .expect(ok): return .expect(ok: ok)
         case let .expectFixture(name): return .expectFixture(name)
         case .snapshot: return .snapshot
+        case let .expectExit(code): return .expectExit(code)
+        case let .expectOutput(test): return .expectOutput(test)
+        case let .expectFile(test): return .expectFile(test)
+        case let .checkCommand(words): return .checkCommand(words)
         }
     }
 

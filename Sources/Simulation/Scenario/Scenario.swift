@@ -29,6 +29,24 @@ public struct Scenario: Sendable {
         public var invariants: [String] = ["I1", "I2", "I3", "I4", "I5", "I6", "I7"]
         /// Catalogue bugs this scenario is meant to catch (for `bootsim hunt`).
         public var catches: [String] = []
+        /// `profile: podman` with `runtime: podman` (the default): podman's configuration is written into
+        /// the machine and podman's checks P1–P4 run (Mounted/PodmanChecks.swift).
+        public var podman = false
+        /// `profile: podman` with `runtime: podrt`: the `podman` steps run podrt, and podman's state paths in
+        /// `remove` steps name podrt's (`PodmanPaths`).
+        public var podmanOnPodrt = false
+    }
+
+    /// The first step that runs a real program (`exec`, `podman`, `check-cmd`): FUSE mode only.
+    public var realProgramLine: Int? {
+        steps.first { step in
+            switch step.action {
+            case let .group(commands, _):
+                return commands.contains { if case .exec = $0.program { return true } else { return false } }
+            case .checkCommand, .expectOutput: return true
+            default: return false
+            }
+        }?.line
     }
 
     public init(name: String, path: String) {
@@ -56,6 +74,10 @@ public struct Step: Sendable {
         case expectFixture(String)
         /// The steps before this one run once (with seed 0, no injections); every seed starts from there.
         case snapshot
+        case expectExit(Int32)
+        case expectOutput(ExpectOutput)
+        case expectFile(ExpectFile)
+        case checkCommand([String])
     }
     public var action: Action
     public var line: Int

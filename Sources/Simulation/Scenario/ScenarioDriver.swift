@@ -9,8 +9,14 @@ protocol ProcessOutcome: AnyObject {
     var killed: Bool { get }
     /// What it said when it failed.
     var note: String { get }
+    /// Its stdout or stderr, when the driver captured it (FUSE mode).
+    func captured(stderr: Bool) -> String?
     /// For `rm` and `start`: the name its argument resolved to (a name, an id or an id prefix), when known.
     var resolvedName: String? { get }
+}
+
+extension ProcessOutcome {
+    func captured(stderr: Bool) -> String? { nil }
 }
 
 /// What one group of processes did.
@@ -34,6 +40,12 @@ protocol ScenarioDriver: AnyObject {
     var ledger: Ledger { get set }
     var pendingCommandLine: String? { get set }
     var lastGroup: [(command: Command, process: any ProcessOutcome)] { get set }
+    /// `check-cmd` commands in force (FUSE mode runs them after every step that changes the machine).
+    var checkCommands: [[String]] { get set }
+    /// Runs a `check-cmd` (nil: it exited 0).
+    func runCheckCommand(_ words: [String]) -> Violation?
+    /// The checks of a foreign program's profile (podman's P1–P4), after a step that changes the machine.
+    func foreignChecks(after step: Step) -> Violation?
     var generatorFixture: FixtureCase? { get set }
     /// The harness's own process on the machine; it never runs while scheduled processes do.
     func harness() -> Machine
@@ -53,7 +65,7 @@ extension ScenarioDriver {
         case let .write(path, content, append):
             harnessWrite(path, Array(content.utf8), append: append)
         case let .remove(path):
-            harnessRemove(path)
+            harnessRemove(scenario.settings.podmanOnPodrt ? PodmanPaths.podrt(path, config) : path)
         case let .commandLine(text):
             pendingCommandLine = text
         case let .config(pairs):
@@ -74,7 +86,7 @@ extension ScenarioDriver {
             ledger.faultsActive = false
             clearFaults()
         case .check:
-            return checkInvariants()
+            return checkInvariants() ?? foreignChecks(after: step)
         case let .expect(ok):
             for (command, process) in lastGroup where !process.killed && (process.exitCode == 0) != ok {
                 return Violation(invariant: "E1", message: "`\(command)` \(ok ? "failed" : "succeeded")"
@@ -84,13 +96,55 @@ extension ScenarioDriver {
             return compareWithFixture(name)
         case .snapshot:
             break
+        case let .expectExit(code):
+            for (command, process) in lastGroup where !process.killed && process.exitCode != code {
+                return Violation(invariant: "E1", message: "`\(command)` exited \(process.exitCode.map(String.init) ?? "?"), not \(code)"
+                                 + (process.note.isEmpty ? "" : ": \(process.note)"))
+            }
+        case let .expectOutput(test):
+            for (command, process) in lastGroup where !process.killed {
+                guard let output = process.captured(stderr: test.stderr) else {
+                    return Violation(invariant: "E1", message: "`\(command)`'s output is not captured (expect-output needs --fuse)")
+                }
+                if output.contains(test.text) != test.contains {
+                    let stream = test.stderr ? "stderr" : "stdout"
+                    return Violation(invariant: "E1", message: "`\(command)`'s \(stream) \(test.contains ? "lacks" : "contains") `\(test.text)`"
+                                     + (output.isEmpty ? " (it is empty)" : ": " + String(output.prefix(300))))
+                }
+            }
+        case let .expectFile(test):
+            return expectFile(test)
+        case let .checkCommand(words):
+            checkCommands.append(words)
+            return runCheckCommand(words)
         }
         return nil
     }
 
+    /// `expect-file PATH exists|absent|contains TEXT|lacks TEXT`, read through the harness.
+    func expectFile(_ test: ExpectFile) -> Violation? {
+        let fs = harness().fileSystem
+        let bytes = try? fs.readFile(test.path, limit: 1 << 24)
+        let text = bytes.map { String(decoding: $0, as: UTF8.self) }
+        let exists = (try? fs.lstat(test.path)) != nil
+        switch test.test {
+        case .exists where !exists: return Violation(invariant: "E1", message: "\(test.path) does not exist")
+        case .absent where exists: return Violation(invariant: "E1", message: "\(test.path) exists")
+        case let .contains(wanted) where !(text?.contains(wanted) ?? false):
+            return Violation(invariant: "E1", message: "\(test.path) " + (text == nil ? "cannot be read" : "lacks `\(wanted)`"))
+        case let .lacks(unwanted) where text?.contains(unwanted) ?? false:
+            return Violation(invariant: "E1", message: "\(test.path) contains `\(unwanted)`")
+        default: return nil
+        }
+    }
+
     func checkAfter(_ step: Step) -> Violation? {
         switch step.action {
-        case .group, .reboot, .powerLoss, .remove, .write: return checkInvariants()
+        // Under the podman profile a `remove` or `write` is the damage the next command meets: the checks
+        // judge what the programs make of it, on either runtime.
+        case .remove, .write where scenario.settings.podman || scenario.settings.podmanOnPodrt: return nil
+        case .group, .reboot, .powerLoss, .remove, .write:
+            return checkInvariants() ?? foreignChecks(after: step) ?? checkCommands.lazy.compactMap(runCheckCommand).first
         default: return nil
         }
     }
@@ -119,7 +173,8 @@ extension ScenarioDriver {
     }
 
     func checkInvariants() -> Violation? {
-        let wanted = scenario.settings.invariants.filter { $0.hasPrefix("I") }
+        // Against real podman the I-invariants (podrt's database and segment) do not apply: P1–P4 do.
+        let wanted = scenario.settings.podman ? [] : scenario.settings.invariants.filter { $0.hasPrefix("I") }
         guard !wanted.isEmpty else { return nil }
         var reader = StateReader(machine: harness(), config: config)
         reader.remembered = lastReading
@@ -136,5 +191,19 @@ extension ScenarioDriver {
             if case .powerLoss = step.action { break }
         }
         return ""
+    }
+}
+
+/// Under `profile: podman` with `runtime: podrt`, a scenario written for podman names podman's per-boot state;
+/// podrt keeps the same state elsewhere.
+enum PodmanPaths {
+    static func podrt(_ path: String, _ config: RuntimeConfig) -> String {
+        switch path {
+        case "/run/libpod/alive": return config.alivePath
+        case "/run/libpod/alive.lck": return config.aliveLockPath
+        case "/dev/shm/libpod_lock": return config.lockSegmentPath
+        case "/run/libpod": return config.tmpDir
+        default: return path
+        }
     }
 }

@@ -4,6 +4,8 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
         /// The cryptsetup generator; with a fixture case, its crypttab, command line and environment.
         case generator(fixture: String?)
         case podrt(PodrtCommand)
+        /// A real program (`exec …`, or `podman …` under the podman profile); FUSE mode only.
+        case exec(ExecCommand)
     }
     public var program: Program
     /// Kill the process at its op number N (`@crash N`).
@@ -19,6 +21,7 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
         switch program {
         case let .generator(fixture): return fixture.map { "generator fixture=\($0)" } ?? "generator"
         case let .podrt(command): return "podrt " + command.words.joined(separator: " ")
+        case let .exec(command): return command.description
         }
     }
 }
@@ -78,5 +81,53 @@ public enum ConfigSetting: Hashable, Sendable {
         case let .staticDir(path): return "static_dir=\(path)"
         case let .lockType(type): return "lock_type=\(type)"
         }
+    }
+}
+
+/// `exec [as NAME] [env K=V…] CMD ARG…` or `podman ARG… [@repeat N]`: a real program run in a private mount
+/// namespace over the machine (FUSE mode). `{i}` in an argument of a repeated command is 0 … N−1.
+public struct ExecCommand: Hashable, Sendable, CustomStringConvertible {
+    /// `as NAME`: how reports name the process.
+    public var name: String?
+    /// `env K=V`, added to the process's environment.
+    public var environment: [String]
+    public var arguments: [String]
+    /// `podman …`: runs podman with the profile's CONTAINERS_CONF.
+    public var podman: Bool
+    /// `@repeat N`: N processes in a row, each after the last exited 0.
+    public var repeatCount: Int
+
+    public init(name: String? = nil, environment: [String] = [], arguments: [String], podman: Bool = false, repeatCount: Int = 1) {
+        self.name = name
+        self.environment = environment
+        self.arguments = arguments
+        self.podman = podman
+        self.repeatCount = repeatCount
+    }
+
+    /// The argument vectors, `{i}` expanded.
+    public var chain: [[String]] {
+        let base = (podman ? ["podman"] : []) + arguments
+        guard repeatCount > 1 || base.contains(where: { $0.contains("{i}") }) else { return [base] }
+        return (0..<repeatCount).map { i in base.map { $0.replacingAll("{i}", with: String(i)) } }
+    }
+
+    public var description: String {
+        if podman { return (["podman"] + arguments).joined(separator: " ") + (repeatCount > 1 ? " @repeat \(repeatCount)" : "") }
+        return (["exec"] + (name.map { ["as", $0] } ?? []) + environment.flatMap { ["env", $0] } + arguments).joined(separator: " ")
+    }
+}
+
+extension String {
+    /// Every `target` replaced (no Foundation here).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
     }
 }

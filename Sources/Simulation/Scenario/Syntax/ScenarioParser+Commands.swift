@@ -10,8 +10,16 @@ extension ParseRun {
         var words = line.words
         let probe = WordCursor(line, path: path)
         var crash: Int?
-        if words.count >= 2, words[words.count - 2].text == "@crash" {
-            crash = try probe.wholeNumber(words[words.count - 1], in: 1...Int.max, "the op number N of `@crash N`")
+        var repeatCount: Int?
+        while words.count >= 2, ["@crash", "@repeat"].contains(words[words.count - 2].text) {
+            let marker = words[words.count - 2].text
+            if marker == "@crash", crash == nil {
+                crash = try probe.wholeNumber(words[words.count - 1], in: 1...Int.max, "the op number N of `@crash N`")
+            } else if marker == "@repeat", repeatCount == nil, words.first?.text == "podman" || words.first?.text == "exec" {
+                repeatCount = try probe.wholeNumber(words[words.count - 1], in: 1...100_000, "the count N of `@repeat N`")
+            } else {
+                throw probe.error(at: words[words.count - 2], expected: "one `@crash N` (and `@repeat N` on `exec` and `podman` lines only)")
+            }
             words.removeLast(2)
         }
         if let stray = words.first(where: { $0.text.hasPrefix("@") }) {
@@ -20,7 +28,10 @@ extension ParseRun {
                               suggestion: stray.text == "@crash" ? nil : Spelling.nearest(stray.text, in: ["@crash"]))
         }
         var cursor = WordCursor(line, path: path, words: words)
-        let program = try cursor.next(oneOf: ["podrt", "generator"], "a process")
+        let program = try cursor.next(oneOf: ["podrt", "generator", "exec", "podman"], "a process")
+        if program.text == "exec" || program.text == "podman" {
+            return try foreignCommand(program, &cursor, line: line, crash: crash, repeatCount: repeatCount ?? 1)
+        }
         if program.text == "generator" {
             var fixture: String?
             while !cursor.atEnd {

@@ -33,25 +33,48 @@ extension ParseRun {
         case "invariants":
             syntax.invariants = try names(&cursor, known: vocabulary.invariants, what: "an invariant")
         case "catches":
-            syntax.catches = try names(&cursor, known: vocabulary.catalogue, what: "a catalogue entry (`bootsim catalog`)")
+            // A foreign program's scenario names its upstream issue (`containers/podman#16784`), or `unreported`.
+            syntax.catches = try names(&cursor, known: vocabulary.catalogue, what: "a catalogue entry (`bootsim catalog`)",
+                                       allowUpstream: syntax.profile != nil)
+        case "profile":
+            syntax.profile = try cursor.next(oneOf: ["podman"], "a profile").text
+            try cursor.end(after: "`profile: podman`")
+        case "runtime":
+            if let first = firstPodmanLine {
+                throw error(line, column: key.column, found: "`runtime:` after the `podman` step on line \(first)",
+                            expected: "`runtime:` before the first `podman` step (it decides what they run)")
+            }
+            syntax.runtime = try cursor.next(oneOf: ["podman", "podrt"], "a runtime").text
+            try cursor.end(after: "`runtime: podman|podrt`")
         default:
             syntax.inject = try injectSpec(&cursor)
         }
     }
 
     /// One or more distinct names from `known`.
-    func names(_ cursor: inout WordCursor, known: [String], what: String) throws -> [String] {
+    func names(_ cursor: inout WordCursor, known: [String], what: String, allowUpstream: Bool = false) throws -> [String] {
         var names: [String] = []
         guard !cursor.atEnd else { throw cursor.error(at: nil, expected: "\(what): \(Quote.choice(known))") }
         while !cursor.atEnd {
             let word = try cursor.next(what)
-            try WordCursor.check(word, oneOf: known, what, cursor)
+            if allowUpstream, Self.isUpstreamIssue(word.text) {
+                names.append(word.text)
+                continue
+            }
+            try WordCursor.check(word, oneOf: known, allowUpstream ? what + ", an upstream issue OWNER/REPO#N or `unreported`" : what, cursor)
             guard !names.contains(word.text) else {
                 throw cursor.error(at: word, found: "\(Quote.word(word.text)) a second time", expected: "each name once")
             }
             names.append(word.text)
         }
         return names
+    }
+
+    /// `containers/podman#16784`, or `unreported` (no upstream issue is known).
+    static func isUpstreamIssue(_ text: String) -> Bool {
+        if text == "unreported" { return true }
+        let parts = text.split(separator: "#", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts[0].split(separator: "/").count == 2 && !parts[1].isEmpty && parts[1].allSatisfy(\.isNumber)
     }
 
     /// `inject: kill=P reboot=P power=P limit=N`, a rate P from 0 to 1 or `swarm`.

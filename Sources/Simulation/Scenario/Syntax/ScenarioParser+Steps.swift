@@ -17,7 +17,7 @@ extension ParseRun {
             add(.commandLine(cursor.remaining.map(\.text).joined(separator: " ")), line)
         case "config":
             add(.config(try configSettings(&cursor)), line)
-        case "podrt", "generator":
+        case "podrt", "generator", "exec", "podman":
             add(.group([try command(line)], together: false), line)
             hasGroup = true
         case "together":
@@ -40,13 +40,21 @@ extension ParseRun {
         case "fault":
             add(.fault(try faultSpec(&cursor)), line)
         case "expect":
-            let verdict = try cursor.next(oneOf: ["ok", "fail"], "what the previous step's processes did")
-            try cursor.end(after: "`expect \(verdict.text)`")
-            guard hasGroup else {
-                throw error(line, column: keyword.column, found: "`expect` before any `podrt`, `generator` or `together` step",
-                            expected: "`expect` after the step whose processes it judges")
+            let verdict = try cursor.next("what the previous step's processes did: `ok`, `fail` or exit=N")
+            if let (key, value) = WordCursor.pair(verdict), key.text == "exit" {
+                let code = try cursor.wholeNumber(value, in: 0...255, "the exit status N of exit=N")
+                try cursor.end(after: "`expect exit=N`")
+                try requireGroup(keyword, line)
+                add(.expectExit(Int32(code)), line)
+                break
             }
+            try WordCursor.check(verdict, oneOf: ["ok", "fail", "exit=N"], "what the previous step's processes did", cursor)
+            try cursor.end(after: "`expect \(verdict.text)`")
+            try requireGroup(keyword, line)
             add(.expect(ok: verdict.text == "ok"), line)
+        case "expect-output", "expect-file", "check-cmd":
+            try requireGroup(keyword, line, needed: keyword.text != "check-cmd")
+            add(try foreignCheck(keyword, &cursor), line)
         case "expect-fixture":
             let name = try cursor.next("the fixture CASE whose expected tree the generator's must equal")
             try cursor.end(after: "`expect-fixture CASE`")
@@ -58,6 +66,12 @@ extension ParseRun {
         default:
             throw unknownStep(keyword, line)
         }
+    }
+
+    func requireGroup(_ keyword: Word, _ line: SourceLine, needed: Bool = true) throws {
+        guard needed, !hasGroup else { return }
+        throw error(line, column: keyword.column, found: "`\(keyword.text)` before any process step",
+                    expected: "`\(keyword.text)` after the step whose processes it judges")
     }
 
     func unknownStep(_ word: Word, _ line: SourceLine) -> ScenarioError {

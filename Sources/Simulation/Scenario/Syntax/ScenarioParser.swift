@@ -17,8 +17,10 @@ public struct ScenarioParser: Sendable {
 /// The top-level steps (scenarios/README.md, "Steps") and settings ("Settings").
 enum ScenarioGrammar {
     static let steps = ["write", "append", "remove", "cmdline", "config", "podrt", "generator", "together", "reboot",
-                        "power-loss", "fault", "clear-faults", "check", "expect", "expect-fixture", "snapshot"]
-    static let settings = ["scenario", "about", "inject", "switch", "pct-steps", "pct-depth", "invariants", "catches"]
+                        "power-loss", "fault", "clear-faults", "check", "expect", "expect-fixture", "snapshot",
+                        "exec", "podman", "expect-output", "expect-file", "check-cmd"]
+    static let settings = ["scenario", "about", "inject", "switch", "pct-steps", "pct-depth", "invariants", "catches",
+                           "profile", "runtime"]
 }
 
 /// One pass over a file's lines.
@@ -32,6 +34,8 @@ struct ParseRun {
     var settingLines: [String: Int] = [:]
     var snapshotLine: Int?
     var hasGroup = false
+    /// The first `podman` step's line (`runtime:` must come before it).
+    var firstPodmanLine: Int?
 
     init(lines: [SourceLine], path: String, vocabulary: ScenarioVocabulary) {
         self.lines = lines
@@ -168,7 +172,7 @@ struct ParseRun {
                 let found = line.indent == 0 ? "\(Quote.word(line.words[0].text)) at the start of the line"
                     : "\(line.indent) spaces of indentation"
                 throw error(line, column: line.indent == 0 ? 1 : line.words[0].column, found: found,
-                            expected: "a `podrt` or `generator` command of the `together` on line \(opener.number) "
+                            expected: "a `podrt`, `generator`, `exec` or `podman` command of the `together` on line \(opener.number) "
                                 + "indented by 2 spaces, or `end` at the start of a line")
             }
             commands.append(try command(line))

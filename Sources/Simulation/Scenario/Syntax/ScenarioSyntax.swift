@@ -9,6 +9,10 @@ public struct ScenarioSyntax: Sendable {
     public var pctDepth: Int?
     public var invariants: [String]?
     public var catches: [String]?
+    /// `profile: podman`: the machine gets podman's configuration (scenarios/README.md, "Foreign programs").
+    public var profile: String?
+    /// `runtime: podman|podrt`: what the `podman …` steps run (podrt: mapped to podrt commands).
+    public var runtime: String?
     public var steps: [SyntaxStep] = []
     /// Every fixture case the steps name and where, so that loading can say which one it could not find.
     public var fixtureReferences: [FixtureReference] = []
@@ -55,6 +59,27 @@ public enum SyntaxAction: Sendable {
     case expect(ok: Bool)
     case expectFixture(String)
     case snapshot
+    /// `expect exit=N`.
+    case expectExit(Int32)
+    /// `expect-output [stdout|stderr] contains|lacks TEXT`.
+    case expectOutput(ExpectOutput)
+    /// `expect-file PATH exists|absent|contains TEXT|lacks TEXT`.
+    case expectFile(ExpectFile)
+    /// `check-cmd CMD ARG…`: from here on, after every step that changes the machine, CMD runs in the
+    /// machine's namespace and must exit 0.
+    case checkCommand([String])
+}
+
+public struct ExpectOutput: Hashable, Sendable {
+    public var stderr: Bool
+    public var contains: Bool
+    public var text: String
+}
+
+public struct ExpectFile: Hashable, Sendable {
+    public enum Test: Hashable, Sendable { case exists, absent, contains(String), lacks(String) }
+    public var path: String
+    public var test: Test
 }
 
 /// `fault OP GLOB ERRNO|latency=NS [nth=N | p=P | always]`, with OP and ERRNO as written (known names).
