@@ -82,6 +82,7 @@ extension Step {
         case let .expect(ok): return ok ? "expect ok" : "expect fail"
         case let .expectFixture(name): return "expect-fixture \(name)"
         case .snapshot: return "snapshot"
+        case let .containerExit(name, code): return "exit \(name) \(code)"
         }
     }
 }

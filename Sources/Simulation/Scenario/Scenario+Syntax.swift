@@ -52,6 +52,7 @@ extension Scenario {
         case let .expect(ok): return .expect(ok: ok)
         case let .expectFixture(name): return .expectFixture(name)
         case .snapshot: return .snapshot
+        case let .containerExit(name, code): return .containerExit(name: name, code: code)
         }
     }
 

@@ -56,6 +56,8 @@ public struct Step: Sendable {
         case expectFixture(String)
         /// The steps before this one run once (with seed 0, no injections); every seed starts from there.
         case snapshot
+        /// The running container's process exits with the code (as if its command had ended).
+        case containerExit(name: String, code: Int32)
     }
     public var action: Action
     public var line: Int

@@ -17,7 +17,7 @@ public struct ScenarioParser: Sendable {
 /// The top-level steps (scenarios/README.md, "Steps") and settings ("Settings").
 enum ScenarioGrammar {
     static let steps = ["write", "append", "remove", "cmdline", "config", "podrt", "generator", "together", "reboot",
-                        "power-loss", "fault", "clear-faults", "check", "expect", "expect-fixture", "snapshot"]
+                        "power-loss", "fault", "clear-faults", "check", "expect", "expect-fixture", "snapshot", "exit"]
     static let settings = ["scenario", "about", "inject", "switch", "pct-steps", "pct-depth", "invariants", "catches"]
 }
 

@@ -55,6 +55,8 @@ public enum SyntaxAction: Sendable {
     case expect(ok: Bool)
     case expectFixture(String)
     case snapshot
+    /// `exit NAME CODE`: the running container's process exits with CODE.
+    case containerExit(name: String, code: Int32)
 }
 
 /// `fault OP GLOB ERRNO|latency=NS [nth=N | p=P | always]`, with OP and ERRNO as written (known names).
