@@ -36,4 +36,7 @@ import Core
     public static let databaseWithoutDirectorySync = InjectedBugs(rawValue: 1 << 11)
     /// Durability: `PRAGMA synchronous = OFF`: a commit is not fsynced, so a reported create can be lost.
     public static let synchronousOff = InjectedBugs(rawValue: 1 << 12)
+    /// Refresh resets the per-boot fields but leaves running, paused and stopping containers in their state
+    /// (podman #11274: a container stuck in `stopping` after a reboot).
+    public static let refreshKeepsRunning = InjectedBugs(rawValue: 1 << 13)
 }

@@ -25,8 +25,24 @@ public struct ContainerExit: Hashable, Sendable {
     public var time: WallTime
 }
 
+extension ContainerExit {
+    /// The exit file a monitor writes, `CODE SECONDS NANOSECONDS`; nil while there is none. A file that does
+    /// not read so is an error naming it and its writer (`monitor`).
+    public static func read(_ path: String, _ fileSystem: any FileSystem, monitor: String) throws -> ContainerExit? {
+        let bytes: [UInt8]
+        do { bytes = try fileSystem.readFile(path, limit: 256) } catch Errno.noSuchFileOrDirectory { return nil }
+        let fields = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard fields.count == 3, let code = Int32(fields[0]), let seconds = Int64(fields[1]),
+              let nanoseconds = Int64(fields[2]) else {
+            throw OCIRuntimeError(command: [monitor], message: "exit file \(path) does not read as "
+                + "\"CODE SECONDS NANOSECONDS\"")
+        }
+        return ContainerExit(code: code, time: WallTime(seconds: seconds, nanoseconds: nanoseconds))
+    }
+}
+
 /// The seam between podrt and the OCI runtime that runs container processes: runc under a monitor on a real
-/// machine (`RuncRuntime`); in the simulated world, later, simulated processes. Every signal to a container goes
+/// machine (`RuncRuntime`); in the simulated world, simulated processes (`SimOCIRuntime` in Simulation). Every signal to a container goes
 /// through here, never to a pid read from the database.
 public protocol OCIRuntime: Sendable {
     /// Creates and starts container `id` from the bundle in `paths` under a monitor of its own, which logs its
@@ -46,6 +62,11 @@ public struct OCIRuntimeError: Error, Hashable, Sendable, CustomStringConvertibl
     public var command: [String]
     public var message: String
     public var description: String { "\(command.joined(separator: " ")): \(message)" }
+
+    public init(command: [String], message: String) {
+        self.command = command
+        self.message = message
+    }
 
     /// podman's exit codes for a container that did not start: 127 when its command is not found, 126 when it
     /// cannot be invoked, else 125 (podrt's own error).
@@ -106,17 +127,7 @@ public struct RuncRuntime: OCIRuntime {
     }
 
     public func exit(paths: ContainerPaths) throws -> ContainerExit? {
-        let bytes: [UInt8]
-        do { bytes = try machine.fileSystem.readFile(paths.exitFile, limit: 256) } catch Errno.noSuchFileOrDirectory {
-            return nil
-        }
-        let fields = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace)
-        guard fields.count == 3, let code = Int32(fields[0]), let seconds = Int64(fields[1]),
-              let nanoseconds = Int64(fields[2]) else {
-            throw OCIRuntimeError(command: [monitor], message: "exit file \(paths.exitFile) does not read as "
-                + "\"CODE SECONDS NANOSECONDS\"")
-        }
-        return ContainerExit(code: code, time: WallTime(seconds: seconds, nanoseconds: nanoseconds))
+        try ContainerExit.read(paths.exitFile, machine.fileSystem, monitor: monitor)
     }
 
     /// `runc --root R --log L --log-format json ARGS`; a failure carries runc's last logged message.

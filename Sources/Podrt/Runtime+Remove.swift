@@ -9,7 +9,7 @@ extension Runtime {
     func remove(_ container: Container, force: Bool) throws {
         let lock = try locks.retrieve(container.lockID)
         try withLock(lock) {
-            let current = try sync(container)
+            var current = try sync(container)
             if try isRunning(current) {
                 guard force else { throw RuntimeError.containersRunning([container.name]) }
                 // Through runc, which signals only the container's own init, never a recorded pid.
@@ -17,6 +17,9 @@ extension Runtime {
                 if try oci.kill(id: current.id, signal: Self.signalKill, paths: paths(of: current)) {
                     _ = try waitForExit(paths(of: current), oci, nanoseconds: 10_000_000_000)
                 }
+                // Exited before its files go: a removal cut short leaves an exited row, not a running one
+                // whose process and exit file are gone.
+                current = try sync(current)
             }
             if current.state != .configured { try removeRuntimeFiles(current) }  // never started: nothing to remove
             // Only the process that deletes the row frees the lock: a lock freed twice could be someone else's.

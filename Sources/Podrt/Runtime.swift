@@ -116,7 +116,8 @@ public final class Runtime {
         if !injectedBugs.contains(.staleSegmentRefresh) { try locks.freeAll() }  // BugInjection: #16784
         let owners = try store.transaction {
             let owners = try store.lockOwners()
-            try store.resetPerBootState(skipping: owners.unreadable)
+            try store.resetPerBootState(skipping: owners.unreadable,
+                                         keepRunning: injectedBugs.contains(.refreshKeepsRunning))  // BugInjection: running kept
             try store.setInfo("boot_id", bootID)
             return owners
         }

@@ -218,7 +218,7 @@ final class StateStore {
     /// Resets the per-boot state after a reboot, as podman 5 does. The caller wraps it in the refresh transaction.
     /// Rows already in their reset state are not rewritten, so the transaction writes only what changed, and
     /// the rows in `skipping` (those that do not read) are not written at all, nor their exit codes.
-    func resetPerBootState(skipping unreadable: [CorruptRowError] = []) throws {
+    func resetPerBootState(skipping unreadable: [CorruptRowError] = [], keepRunning: Bool = false) throws {
         /// The rowids of the unreadable rows of `kind`, as an SQL list; nil when there are none.
         func rowids(_ kind: ObjectKind) -> String? {
             let rowids = unreadable.filter { $0.kind == kind }.map { String($0.rowid) }
@@ -229,7 +229,9 @@ final class StateStore {
             " WHERE id NOT IN (SELECT id FROM containers WHERE rowid IN (\($0)) AND id IS NOT NULL)"
         } ?? ""
         // state = CASE state WHEN 'running' THEN 'exited' … ELSE state END, in the same pass as the runtime fields.
-        let changing = ContainerState.allCases.filter { $0.afterReboot != $0 }
+        let changing = ContainerState.allCases.filter {
+            $0.afterReboot != $0 && !(keepRunning && [.running, .paused, .stopping].contains($0))  // BugInjection
+        }
         let cases = changing.map { "WHEN '\($0.rawValue)' THEN '\($0.afterReboot.rawValue)'" }.joined(separator: " ")
         let states = changing.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         try database.execute("""

@@ -14,7 +14,7 @@ let vocabulary = ScenarioVocabulary(
     catalogue: ["volume-locks-not-reserved", "duplicate-lock-ids", "stale-shm-alive-gone", "alive-deleted-while-running",
                 "tmpdir-not-on-tmpfs", "alive-lock-released-early", "renumber-erange", "renumber-forgets-volumes",
                 "num-locks-rounding", "failed-create-leaks-lock", "alive-before-refresh", "keydev-percent-unescaped",
-                "database-without-dir-fsync", "synchronous-off"],
+                "database-without-dir-fsync", "synchronous-off", "refresh-keeps-running"],
     maxNumLocks: 1048576)  // RuntimeConfig.maxNumLocks
 
 @_cdecl("LLVMFuzzerTestOneInput")

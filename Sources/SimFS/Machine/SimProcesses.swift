@@ -97,6 +97,7 @@ extension SimWorld {
             }
         }
         log.append(OpRecord(pid: process.pid.rawValue, name: process.name, op: .processExit, errno: 0, path: reason, path2: ""))
+        if !monitored.isEmpty, let entry = monitored.removeValue(forKey: process.pid.rawValue) { recordExit(of: process, entry) }
     }
 
     /// Runs a spawned program on `machine` (the child's view) and ends the child with its exit code: an

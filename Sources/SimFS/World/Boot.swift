@@ -74,6 +74,7 @@ extension SimWorld {
     }
 
     func killEveryone(_ reason: String) {
+        monitored = [:]  // the monitors die with their containers: nobody records an exit
         for process in processes.values.sorted(by: { $0.pid < $1.pid }) {
             terminate(process, status: .signaled(9), reason: reason)
         }

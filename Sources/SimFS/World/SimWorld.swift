@@ -55,6 +55,8 @@ public final class SimWorld {
     var processes: [Int32: SimProcess] = [:]
     var nextPid: Int32 = SimWorld.firstPid
     var programs: [String: SimProgram] = [:]
+    /// Container inits under a monitor, by pid (SimMonitors.swift); they die with the boot.
+    var monitored: [Int32: Monitored] = [:]
     /// Set before any process runs and not changed while they do, so the choke point reads it unlocked.
     var schedulerHook: (any SimScheduling)?
 

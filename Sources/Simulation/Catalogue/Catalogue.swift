@@ -78,6 +78,9 @@ public enum Catalogue {
         CatalogueEntry(name: "synchronous-off", source: "SQLite PRAGMA synchronous = OFF (https://sqlite.org/pragma.html#pragma_synchronous)",
                        summary: "commits are not fsynced; a power cut loses a create that was reported",
                        scenarios: ["sweep-standard"], invariants: ["I6"], bugs: .synchronousOff, sweeps: true),
+        CatalogueEntry(name: "refresh-keeps-running", source: "containers/podman#11274 (a container stuck in stopping after a reboot)",
+                       summary: "refresh leaves running, paused and stopping containers in their state, though their processes died with the boot",
+                       scenarios: ["containers-across-reboot"], invariants: ["I7"], bugs: .refreshKeepsRunning),
     ]
 
     public static func entry(named name: String) -> CatalogueEntry? { entries.first { $0.name == name } }

@@ -110,6 +110,14 @@ enum Invariants {
                                                   && !ledger.startedThisBoot.contains($0.name) }) {
                 return fail("I7", "container \(stale.name) is \(stale.state) with pid \(stale.pid) from an earlier boot")
             }
+            // A container recorded running has its own live init, or an exit its monitor recorded that the next
+            // podrt command will sync: the state is the machine's, not a word in the database.
+            if let inits = state.containerInits, let ghost = objects.first(where: {
+                $0.kind == "container" && running.contains($0.state) && inits[$0.id] != $0.pid && !state.exitRecorded.contains($0.id)
+            }) {
+                let actual = inits[ghost.id].map { "its init is pid \($0)" } ?? "no process of it runs and no exit is recorded"
+                return fail("I7", "container \(ghost.name) is \(ghost.state) with pid \(ghost.pid), but \(actual)")
+            }
         }
         return nil
     }

@@ -11,6 +11,8 @@ struct MachineState {
         var lockID: UInt32
         var state: String
         var pid: Int64
+        /// The container's id ('' for pods and volumes).
+        var id = ""
     }
     /// nil when the database is unsettled (a hot journal waits for the next opener) or unreadable.
     var objects: [Object]?
@@ -21,6 +23,10 @@ struct MachineState {
     /// The boot id of every `refresh` event, in log order.
     var refreshBoots: [String]
     var bootID: String
+    /// The machine's live container inits, container id → pid (nil when the driver cannot see its processes:
+    /// FUSE mode), and the ids whose monitor has recorded an exit not yet synced (I7).
+    var containerInits: [String: Int64]?
+    var exitRecorded: Set<String> = []
 }
 
 /// The objects read from the state database, and the bytes of the file and of its WAL they were read from.
@@ -149,13 +155,13 @@ struct StateReader {
             return (nil, "integrity check: " + check.map { $0.joined() }.joined(separator: "; "))
         }
         guard let found = rows("""
-            SELECT 'container', name, lock_id, state, pid FROM containers
-            UNION ALL SELECT 'pod', name, lock_id, '', 0 FROM pods
-            UNION ALL SELECT 'volume', name, lock_id, '', 0 FROM volumes
+            SELECT 'container', name, lock_id, state, pid, id FROM containers
+            UNION ALL SELECT 'pod', name, lock_id, '', 0, '' FROM pods
+            UNION ALL SELECT 'volume', name, lock_id, '', 0, '' FROM volumes
             """) else { return (nil, "the state database is unreadable: " + errorMessage()) }
         return (found.map { row in
             MachineState.Object(kind: row[0], name: row[1], lockID: UInt32(row[2]) ?? UInt32.max, state: row[3],
-                                pid: Int64(row[4]) ?? 0)
+                                pid: Int64(row[4]) ?? 0, id: row.count > 5 ? row[5] : "")
         }, nil)
     }
 

@@ -132,7 +132,10 @@ extension MountedRunner {
         case .locks: return [global + ["system", "locks"]]
         case .renumber: return [global + ["system", "renumber"]]
         case .reset: return [global + ["system", "reset", "--force"]]
+        // No OCI runtime runs containers on the mounted machine: `start` records the state with FUSE mode's
+        // hidden `set-state`; run, stop and kill are refused before mounting (`MountedRunner.unsupported`).
         case let .start(name): return [global + ["container", "set-state", name, "running", "--pid", "4242"]]
+        case .run, .stop, .kill: return []
         case let .createContainer(name, pod, volumes):
             return [create(.container, name) + (pod.map { ["--pod", $0] } ?? []) + volumes.flatMap { ["-v", $0 + ":/data"] }]
         case let .createPod(name): return [create(.pod, name)]

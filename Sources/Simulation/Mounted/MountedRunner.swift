@@ -67,6 +67,12 @@ final class MountedRunner: ScenarioDriver {
 
     func run() -> RunResult {
         var result = RunResult(seed: seed)
+        if let (line, what) = Self.unsupported(scenario) {
+            result.violation = Violation(invariant: "setup", message: "FUSE mode runs no container processes (the "
+                + "simulated OCI runtime is in-process only): \(what) on line \(line) needs `bootsim run` without --fuse")
+            result.line = line
+            return result
+        }
         if let problem = mount() {
             result.violation = Violation(invariant: "setup", message: problem)
             unmount()
@@ -141,6 +147,31 @@ final class MountedRunner: ScenarioDriver {
     }
 
     func clearFaults() { _ = control(["fault-clear"]) }
+
+    /// The first step FUSE mode cannot run: `podrt run|stop|kill` or `exit NAME CODE`.
+    static func unsupported(_ scenario: Scenario) -> (line: Int, what: String)? {
+        for step in scenario.steps {
+            switch step.action {
+            case .containerExit: return (step.line, "`exit`")
+            case let .group(commands, _):
+                for command in commands {
+                    guard case let .podrt(podrt) = command.program else { continue }
+                    switch podrt {
+                    case .run, .stop, .kill: return (step.line, "`\(command)`")
+                    default: break
+                    }
+                }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    func endContainer(_ name: String, code: Int32) -> Violation? {
+        Violation(invariant: "setup", message: "FUSE mode cannot end a container's process (`exit \(name) \(code)`)")
+    }
+
+    func containerInits() -> [String: Int64]? { nil }
 
     /// The FUSE requests behind each FileSystem op of a fault rule.
     static let fuseOps: [String: [String]] = [

@@ -86,6 +86,7 @@ extension Step {
         case let .expectOutput(test): return "expect-output \(test.stderr ? "stderr" : "stdout") \(test.contains ? "contains" : "lacks") \(test.text)"
         case let .expectFile(test): return "expect-file \(test.path)"
         case let .checkCommand(words): return "check-cmd " + words.joined(separator: " ")
+        case let .containerExit(name, code): return "exit \(name) \(code)"
         }
     }
 }

@@ -6,9 +6,11 @@ import SimFS
 /// database through the FileSystem VFS.
 extension Runner {
     func podrtProgram(_ command: PodrtCommand, crashAtOp: Int?) -> ProgramSpec {
-        let config = self.config, bugs = options.bugs.runtime, changes = self.changes
+        let config = self.config, bugs = options.bugs.runtime, changes = self.changes, world = self.world
         return ProgramSpec(name: "podrt-" + command.words[0], crashAtOp: crashAtOp) { machine, process in
             var options = RuntimeOptions(config: config)
+            options.ociRuntime = SimOCIRuntime(world: world, caller: process.pid, machine: machine,
+                                               stateDirectory: config.tmpDir + "/runc")
             options.forRenumber = command == .renumber
             options.injectedBugs = bugs
             // What this process creates and removes, in the order it does, for the ledger (ScenarioDriver+Ledger).
@@ -35,15 +37,12 @@ extension Runner {
             try runtime.renumber()
         case .reset:
             try runtime.reset()
-        case let .start(name):
-            // `c2` may be the id prefix of container m2: I7 must know which container was started.
-            let container = try runtime.lookupContainer(name)
-            process.resolvedName = container.name
-            try runtime.setState(container, .running, pid: 4242)
+        case .start, .run, .stop, .kill:
+            try executeContainerCommand(command, runtime, process)
         case let .createContainer(name, pod, volumes):
             _ = try runtime.createContainer(name: name, pod: pod,
                                             volumes: volumes.map { VolumeMount(volume: $0, destination: "/data") },
-                                            rootfs: "/var/lib/rootfs")
+                                            rootfs: "/var/lib/rootfs", command: Runner.containerCommand)
         case let .createPod(name):
             _ = try runtime.createPod(name: name)
         case let .createVolume(name):
@@ -52,7 +51,7 @@ extension Runner {
             for index in 0..<count {
                 let name = "\(prefix)\(index)"
                 switch kind {
-                case .container: _ = try runtime.createContainer(name: name, rootfs: "/var/lib/rootfs")
+                case .container: _ = try runtime.createContainer(name: name, rootfs: "/var/lib/rootfs", command: Runner.containerCommand)
                 case .pod: _ = try runtime.createPod(name: name)
                 case .volume: _ = try runtime.createVolume(name: name)
                 }

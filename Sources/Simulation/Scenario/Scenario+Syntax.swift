@@ -58,6 +58,7 @@ extension Scenario {
         case let .expectOutput(test): return .expectOutput(test)
         case let .expectFile(test): return .expectFile(test)
         case let .checkCommand(words): return .checkCommand(words)
+        case let .containerExit(name, code): return .containerExit(name: name, code: code)
         }
     }
 

@@ -78,6 +78,8 @@ public struct Step: Sendable {
         case expectOutput(ExpectOutput)
         case expectFile(ExpectFile)
         case checkCommand([String])
+        /// The running container's process exits with the code (as if its command had ended).
+        case containerExit(name: String, code: Int32)
     }
     public var action: Action
     public var line: Int

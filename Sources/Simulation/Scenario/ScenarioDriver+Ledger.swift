@@ -65,6 +65,7 @@ extension Ledger {
             if process.exitCode == 0 { podrtSucceededThisBoot = true }
             // A start that was killed or failed after its commit has still started the container (I7).
             if case let .start(name) = podrt { startedThisBoot.insert(process.resolvedName ?? name) }
+            if case let .run(name, _) = podrt { startedThisBoot.insert(name) }
         }
         return nil
     }
@@ -116,7 +117,8 @@ extension Ledger {
                     let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
                     add(.removing(ObjectKind(rawValue: parts[0])!, name: parts[1]))
                 }
-            case .ps, .info, .locks, .renumber, .start:
+            case .run(let name, _): add(.created(.container, name: name))
+            case .ps, .info, .locks, .renumber, .start, .stop, .kill:
                 break
             }
         }

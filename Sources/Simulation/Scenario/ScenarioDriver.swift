@@ -57,6 +57,11 @@ protocol ScenarioDriver: AnyObject {
     func reboot(powerLoss: Bool, line: Int)
     func addFault(_ rule: FaultRule) -> Violation?
     func clearFaults()
+    /// `exit NAME CODE`: the container's process, if it runs, exits with `code` (nil: fine; a violation
+    /// when the driver cannot do it).
+    func endContainer(_ name: String, code: Int32) -> Violation?
+    /// The live container inits, container id → pid; nil when the driver cannot see them (FUSE mode).
+    func containerInits() -> [String: Int64]?
 }
 
 extension ScenarioDriver {
@@ -117,6 +122,8 @@ extension ScenarioDriver {
         case let .checkCommand(words):
             checkCommands.append(words)
             return runCheckCommand(words)
+        case let .containerExit(name, code):
+            return endContainer(name, code: code)
         }
         return nil
     }
@@ -143,7 +150,7 @@ extension ScenarioDriver {
         // Under the podman profile a `remove` or `write` is the damage the next command meets: the checks
         // judge what the programs make of it, on either runtime.
         case .remove, .write where scenario.settings.podman || scenario.settings.podmanOnPodrt: return nil
-        case .group, .reboot, .powerLoss, .remove, .write:
+        case .group, .reboot, .powerLoss, .remove, .write, .containerExit:
             return checkInvariants() ?? foreignChecks(after: step) ?? checkCommands.lazy.compactMap(runCheckCommand).first
         default: return nil
         }
@@ -178,8 +185,17 @@ extension ScenarioDriver {
         guard !wanted.isEmpty else { return nil }
         var reader = StateReader(machine: harness(), config: config)
         reader.remembered = lastReading
-        let state = reader.read(bootID: bootID)
+        var state = reader.read(bootID: bootID)
         lastReading = reader.reading
+        if let inits = containerInits(), let objects = state.objects {
+            state.containerInits = inits
+            let fs = harness().fileSystem
+            for object in objects where object.kind == "container" && ["running", "paused", "stopping"].contains(object.state)
+                && inits[object.id] != object.pid
+                && (try? fs.exists(ContainerPaths(config: config, id: object.id).exitFile)) == true {
+                state.exitRecorded.insert(object.id)
+            }
+        }
         return Invariants.check(wanted, state, ledger)
     }
 

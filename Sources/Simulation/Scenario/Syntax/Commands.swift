@@ -35,8 +35,12 @@ public enum PodrtObjectKind: String, CaseIterable, Hashable, Sendable {
 /// runner never meets a command it does not know.
 public enum PodrtCommand: Hashable, Sendable {
     case ps, info, locks, renumber, reset
-    /// Records the container as running (podrt runs no container here).
+    /// podrt's real start, run (create, then start; `exitCode`: its command exits at once with it), stop
+    /// and kill, over the machine's OCI runtime (scenarios/README.md, "Containers").
     case start(String)
+    case run(String, exitCode: Int?)
+    case stop(String)
+    case kill(String)
     case createContainer(name: String, pod: String?, volumes: [String])
     case createPod(String)
     case createVolume(String)
@@ -55,6 +59,9 @@ public enum PodrtCommand: Hashable, Sendable {
         case .renumber: return ["renumber"]
         case .reset: return ["reset"]
         case let .start(name): return ["start", name]
+        case let .run(name, code): return ["run", name] + (code.map { ["exit=\($0)"] } ?? [])
+        case let .stop(name): return ["stop", name]
+        case let .kill(name): return ["kill", name]
         case let .createContainer(name, pod, volumes):
             return ["create", "container", name] + (pod.map { ["pod=" + $0] } ?? []) + volumes.map { "volume=" + $0 }
         case let .createPod(name): return ["create", "pod", name]

@@ -1,6 +1,6 @@
 /// The process lines of `podrt`, `generator` and `together` steps (scenarios/README.md, "podrt words").
 enum PodrtGrammar {
-    static let commands = ["ps", "info", "locks", "renumber", "reset", "start", "create", "rm"]
+    static let commands = ["ps", "info", "locks", "renumber", "reset", "create", "rm"] + ContainerGrammar.commands
     static let creatable = ["container", "pod", "volume", "containers", "pods", "volumes"]
 }
 
@@ -57,9 +57,9 @@ extension ParseRun {
         case "locks": command = .locks
         case "renumber": command = .renumber
         case "reset": command = .reset
-        case "start": command = .start(try cursor.name(try cursor.next("the container's NAME"), "the container's NAME"))
         case "create": return try create(&cursor)
-        default: return try remove(&cursor)
+        case "rm": return try remove(&cursor)
+        default: return try containerCommand(verb, &cursor)
         }
         try cursor.end(after: "`podrt \(verb.text)`")
         return command

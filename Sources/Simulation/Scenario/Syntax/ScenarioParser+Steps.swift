@@ -39,6 +39,8 @@ extension ParseRun {
             add(actions[keyword.text]!, line)
         case "fault":
             add(.fault(try faultSpec(&cursor)), line)
+        case "exit":
+            add(try containerExit(&cursor), line)
         case "expect":
             let verdict = try cursor.next("what the previous step's processes did: `ok`, `fail` or exit=N")
             if let (key, value) = WordCursor.pair(verdict), key.text == "exit" {

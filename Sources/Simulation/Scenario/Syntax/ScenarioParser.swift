@@ -18,7 +18,7 @@ public struct ScenarioParser: Sendable {
 enum ScenarioGrammar {
     static let steps = ["write", "append", "remove", "cmdline", "config", "podrt", "generator", "together", "reboot",
                         "power-loss", "fault", "clear-faults", "check", "expect", "expect-fixture", "snapshot",
-                        "exec", "podman", "expect-output", "expect-file", "check-cmd"]
+                        "exec", "podman", "expect-output", "expect-file", "check-cmd", "exit"]
     static let settings = ["scenario", "about", "inject", "switch", "pct-steps", "pct-depth", "invariants", "catches",
                            "profile", "runtime"]
 }

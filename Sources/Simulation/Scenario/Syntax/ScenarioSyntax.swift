@@ -68,6 +68,8 @@ public enum SyntaxAction: Sendable {
     /// `check-cmd CMD ARG…`: from here on, after every step that changes the machine, CMD runs in the
     /// machine's namespace and must exit 0.
     case checkCommand([String])
+    /// `exit NAME CODE`: the running container's process exits with CODE.
+    case containerExit(name: String, code: Int32)
 }
 
 public struct ExpectOutput: Hashable, Sendable {
