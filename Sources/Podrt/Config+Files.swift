@@ -8,12 +8,15 @@ import Core
 /// 2. `--config FILE` (it must exist), in place of podrt's own file.
 /// 3. `$CONTAINERS_CONF_OVERRIDE` (it must exist): it always wins over the files.
 /// 4. The command-line flags.
-/// Rootless users' files (`$XDG_CONFIG_HOME/containers/…`) are not read yet.
+/// Rootless, the user's `$XDG_CONFIG_HOME/containers/containers.conf` and its `.d` come after the `/etc` drop-ins
+/// and before podrt's own file (containers/common v0.50's `systemConfigs`, podman 4.3.1's).
 public struct ConfigSources: Hashable, Sendable {
     public var vendorFile = "/usr/share/containers/containers.conf"
     /// Its drop-ins are in this path plus `.d`.
     public var adminFile = "/etc/containers/containers.conf"
     public var podrtFile = "/etc/podrt/containers.conf"
+    /// Rootless only: `$XDG_CONFIG_HOME/containers/containers.conf` (its drop-ins: this path plus `.d`).
+    public var userFile: String?
     /// `--config`.
     public var explicitFile: String?
     /// `$CONTAINERS_CONF`, `$CONTAINERS_CONF_OVERRIDE`; empty counts as unset, as in podman.
@@ -29,6 +32,11 @@ public struct ConfigSources: Hashable, Sendable {
         self.explicitFile = explicitFile
     }
 
+    /// Rootless: the user's file too (`User.configHome`, podman's `rootlessConfigPath`).
+    public mutating func addUserFile(for user: User) throws {
+        if user.isRootless { userFile = try user.configHome() + "/containers/containers.conf" }
+    }
+
     /// The files to read, in order, each with whether it must exist. Drop-in directories are listed here.
     public func files(fileSystem: any FileSystem) throws -> [(path: String, required: Bool)] {
         var files: [(path: String, required: Bool)] = []
@@ -38,6 +46,10 @@ public struct ConfigSources: Hashable, Sendable {
             files.append((vendorFile, false))
             files.append((adminFile, false))
             files += try dropIns(adminFile + ".d", fileSystem: fileSystem).map { ($0, false) }
+            if let userFile {
+                files.append((userFile, false))
+                files += try dropIns(userFile + ".d", fileSystem: fileSystem).map { ($0, false) }
+            }
             if explicitFile == nil { files.append((podrtFile, false)) }
         }
         if let explicitFile { files.append((explicitFile, true)) }
@@ -63,8 +75,10 @@ public struct ConfigSources: Hashable, Sendable {
 
 extension RuntimeConfig {
     /// Reads every file of `sources` in order, then applies the flags.
-    public static func load(fileSystem: any FileSystem, sources: ConfigSources, overrides: ConfigOverrides) throws -> RuntimeConfig {
-        var config = RuntimeConfig()
+    /// Rootless (`user` not root), the built-in paths are podman's rootless ones (`RuntimeConfig(user:)`).
+    public static func load(fileSystem: any FileSystem, sources: ConfigSources, overrides: ConfigOverrides,
+                            user: User = .root) throws -> RuntimeConfig {
+        var config = RuntimeConfig(user: user)
         var runtimeSetAt: (file: String, line: Int)?
         for (path, required) in try sources.files(fileSystem: fileSystem) {
             let bytes: [UInt8]
@@ -82,6 +96,7 @@ extension RuntimeConfig {
             }
         }
         try config.apply(overrides, runtimeSetAt: runtimeSetAt)
+        try config.resolveRootlessDirectories(user: user, fileSystem: fileSystem)
         return config
     }
 }

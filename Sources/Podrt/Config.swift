@@ -17,6 +17,10 @@ public struct RuntimeConfig: Hashable, Sendable {
     /// The SHM lock segment as configured (`[engine] lock_path`); empty means one derived from the store
     /// (`lockSegmentPath`).
     public var lockPath = ""
+    /// The user's uid when podrt runs rootless (not as root), else nil (`RuntimeConfig(user:)`).
+    public var rootlessUID: UInt32?
+    /// And its gid: a rootless container maps its root to this uid and gid (`runc --rootless true`).
+    public var rootlessGID: UInt32 = 0
     /// The default OCI runtime, a key of `runtimes`.
     public var runtime = "runc"
     /// Candidate paths of conmon; empty means the built-in search list.
@@ -24,6 +28,9 @@ public struct RuntimeConfig: Hashable, Sendable {
     /// Candidate paths of podrt's container monitor (`[engine] monitor_path`); the command line puts the one
     /// beside the podrt binary first.
     public var monitorPath: [String] = ["/usr/libexec/podrt/podrt-monitor", "/usr/local/libexec/podrt/podrt-monitor"]
+    /// Candidate paths of the init binary for `--init` (podman's `[containers] init_path`, read here from
+    /// `[engine] init_path`): Debian's catatonit, which podman uses.
+    public var initPath: [String] = ["/usr/libexec/podman/catatonit", "/usr/bin/catatonit"]
     /// OCI runtime name → candidate paths, searched in order.
     public var runtimes: [String: [String]] = RuntimeConfig.defaultRuntimes
 
@@ -47,8 +54,13 @@ public struct RuntimeConfig: Hashable, Sendable {
     public var aliveLockPath: String { tmpDir + "/alive.lck" }
     public var fileLocksDir: String { tmpDir + "/locks" }
     /// The SHM lock segment: `lock_path`, else `/dev/shm/podrt_lock_` and a hash of `static_dir`, so every
-    /// store on a machine has its own (podman shares one `/libpod_lock` per machine).
-    public var lockSegmentPath: String { lockPath.isEmpty ? "/dev/shm/podrt_lock_" + Self.storeHash(staticDir) : lockPath }
+    /// store on a machine has its own (podman shares one `/libpod_lock` per machine). Rootless, the name
+    /// also carries the uid, as podman's `/libpod_rootless_lock_<uid>`: `/dev/shm/podrt_rootless_lock_<uid>_<hash>`.
+    public var lockSegmentPath: String {
+        guard lockPath.isEmpty else { return lockPath }
+        guard let rootlessUID else { return "/dev/shm/podrt_lock_" + Self.storeHash(staticDir) }
+        return "/dev/shm/podrt_rootless_lock_\(rootlessUID)_" + Self.storeHash(staticDir)
+    }
 
     /// 16 hex digits of the FNV-1a hash of `text`: stable across runs and machines.
     static func storeHash(_ text: String) -> String {
@@ -123,6 +135,10 @@ extension RuntimeConfig {
             case "conmon_path":
                 if case let .string(path) = value { conmonPath = [path] } else {
                     conmonPath = try strings(value, name: "engine.conmon_path")
+                }
+            case "init_path":
+                if case let .string(path) = value { initPath = [path] } else {
+                    initPath = try strings(value, name: "engine.init_path")
                 }
             case "monitor_path":
                 if case let .string(path) = value { monitorPath = [path] } else {

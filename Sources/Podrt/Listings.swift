@@ -32,6 +32,7 @@ public enum Listings {
             .object([
                 ("Name", .string(volume.name)), ("Driver", .string(volume.driver)),
                 ("LockID", .number(Int64(volume.lockID))), ("Created", .number(volume.created / 1_000_000_000)),
+                ("MountCount", .number(volume.mountCount)),  // podman's: running containers that mount it
             ])
         })
     }

@@ -87,18 +87,21 @@ public struct RuncRuntime: OCIRuntime {
     public var monitor: String
     /// runc's `--root`: `<tmp_dir>/runc`.
     public var stateDirectory: String
+    /// `runc --rootless true`: podrt runs as a user (`RuntimeConfig.rootlessUID`).
+    public var rootless: Bool
     let machine: Machine
 
-    public init(runc: String, monitor: String, stateDirectory: String, machine: Machine) {
+    public init(runc: String, monitor: String, stateDirectory: String, rootless: Bool = false, machine: Machine) {
         self.runc = runc
         self.monitor = monitor
         self.stateDirectory = stateDirectory
+        self.rootless = rootless
         self.machine = machine
     }
 
     public func run(id: String, paths: ContainerPaths) throws -> Int32 {
         let command = [monitor, runc, stateDirectory, paths.runtimeLog, paths.bundle, id, paths.pidFile, paths.log,
-                       paths.exitFile]
+                       paths.exitFile] + (rootless ? ["rootless"] : [])
         let status = try run(command)
         guard status == .exited(0) else {
             throw OCIRuntimeError(command: [runc, "run", "--detach", id], message: lastMessage(paths) ?? "monitor \(status)")
@@ -133,7 +136,8 @@ public struct RuncRuntime: OCIRuntime {
     /// `runc --root R --log L --log-format json ARGS`; a failure carries runc's last logged message.
     func runc(_ arguments: [String], paths: ContainerPaths) throws {
         try? machine.fileSystem.unlink(paths.runtimeLog)
-        let command = [runc, "--root", stateDirectory, "--log", paths.runtimeLog, "--log-format", "json"] + arguments
+        let command = [runc, "--root", stateDirectory, "--log", paths.runtimeLog, "--log-format", "json",
+                       "--rootless", rootless ? "true" : "false"] + arguments
         let status = try run(command)
         guard status == .exited(0) else {
             throw OCIRuntimeError(command: [runc] + arguments, message: lastMessage(paths) ?? "exited with \(status)")

@@ -44,6 +44,7 @@ public enum RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
     case containersRunning([String])
     case resetNeedsForce
     case monitorMissing([String])
+    case initMissing([String])
     case alreadyRunning(String)
     case notRunning(String)
     case badRootfs(String)
@@ -58,6 +59,9 @@ public enum RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .resetNeedsForce: return "system reset removes every container, pod and volume: pass --force"
         case let .monitorMissing(paths):
             return "podrt-monitor not found: none of [engine] monitor_path (\(paths.joined(separator: ", "))) is an executable"
+        case let .initMissing(paths):
+            return "--init: no init binary: none of [engine] init_path (\(paths.joined(separator: ", "))) is an executable "
+                + "(Debian's catatonit package installs /usr/bin/catatonit)"
         case let .alreadyRunning(name): return "container \(name) is already running"
         case let .notRunning(name): return "container \(name) is not running"
         case let .badRootfs(path): return "--rootfs \(path) is not a directory given by its absolute path"

@@ -42,6 +42,8 @@ public struct Container: Hashable, Sendable {
     public var environment: [String] = []
     /// `-w DIR`, the process's working directory.
     public var workingDirectory = "/"
+    /// `--init`: an init process (catatonit) runs as pid 1 and runs the command (podman's `--init`).
+    public var runsInit = false
 
     // Per-boot state.
     public var state: ContainerState = .configured
@@ -71,7 +73,7 @@ public struct Container: Hashable, Sendable {
             ("runtime", .string(runtime)),
             ("env", .array(environment.map(JSON.string))),
             ("workdir", .string(workingDirectory)),
-        ])
+        ] + (runsInit ? [("init", .bool(true))] : []))
     }
 }
 

@@ -10,7 +10,8 @@ extension Runtime {
 
     public func createContainer(
         name: String? = nil, pod: String? = nil, volumes: [VolumeMount] = [], rootfs: String, command: [String] = [],
-        runtime: String? = nil, environment: [String] = [], workingDirectory: String = "/"
+        runtime: String? = nil, environment: [String] = [], workingDirectory: String = "/",
+        runsInit: Bool = false
     ) throws -> Container {
         let runtimeName = runtime ?? config.runtime
         guard config.runtimes[runtimeName] != nil else { throw RuntimeError.unknownRuntime(runtimeName) }
@@ -18,6 +19,7 @@ extension Runtime {
         if let name { try checkName(name) }  // the form here; whether it is free, in the insert transaction
         let podID = try pod.map { try lookupPod($0).id }
         for mount in volumes where try !store.volumeExists(mount.volume) { throw StateError.noSuch(.volume, mount.volume) }
+        if runsInit { _ = try initBinary() }  // podman checks its init_path at create too
 
         return try withNewLock(for: "container") { lockID in
             try store.transaction {
@@ -28,6 +30,7 @@ extension Runtime {
                 container.state = .configured
                 container.environment = environment
                 container.workingDirectory = workingDirectory
+                container.runsInit = runsInit
                 try store.insert(container)
                 observer?(.created(.container, name: container.name))  // before the commit makes it visible (see observer)
                 return container

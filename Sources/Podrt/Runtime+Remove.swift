@@ -10,6 +10,7 @@ extension Runtime {
         let lock = try locks.retrieve(container.lockID)
         try withLock(lock) {
             var current = try sync(container)
+            var stillMounted = false
             if try isRunning(current) {
                 guard force else { throw RuntimeError.containersRunning([container.name]) }
                 // Through runc, which signals only the container's own init, never a recorded pid.
@@ -18,13 +19,17 @@ extension Runtime {
                     _ = try waitForExit(paths(of: current), oci, nanoseconds: 10_000_000_000)
                 }
                 // Exited before its files go: a removal cut short leaves an exited row, not a running one
-                // whose process and exit file are gone.
+                // whose process and exit file are gone. Its exit also unmounts its volumes.
                 current = try sync(current)
+                stillMounted = try isRunning(current)
             }
             if current.state != .configured { try removeRuntimeFiles(current) }  // never started: nothing to remove
             // Only the process that deletes the row frees the lock: a lock freed twice could be someone else's.
             observer?(.removing(.container, name: container.name))
-            guard try deleteRow(lockID: container.lockID, { try store.deleteContainer(container.id) }) else {
+            guard try deleteRow(lockID: container.lockID, {
+                if stillMounted { try adjustMountCounts(current, by: -1) }
+                return try store.deleteContainer(container.id)
+            }) else {
                 throw StateError.noSuch(.container, container.name)
             }
         }
@@ -63,6 +68,7 @@ extension Runtime {
             }
         }
         try freeLock(volume.lockID)
+        try removeTree(config.staticDir + "/volumes/" + volume.name)  // its data, as podman's local driver
         try event(.volume, "remove", id: volume.name, name: volume.name)
     }
 

@@ -19,7 +19,8 @@ extension Runtime {
         guard let monitor = config.monitorPath.first(where: { OCIRuntimes.isExecutable($0, machine.fileSystem) }) else {
             throw RuntimeError.monitorMissing(config.monitorPath)
         }
-        return RuncRuntime(runc: runc, monitor: monitor, stateDirectory: config.tmpDir + "/runc", machine: machine)
+        return RuncRuntime(runc: runc, monitor: monitor, stateDirectory: config.tmpDir + "/runc",
+                           rootless: config.rootlessUID != nil, machine: machine)
     }
 
     public func paths(of container: Container) -> ContainerPaths { ContainerPaths(config: config, id: container.id) }
@@ -55,6 +56,7 @@ extension Runtime {
         try store.transaction {
             try store.updateState(of: updated)
             try store.recordExit(of: container.id, exit)
+            try adjustMountCounts(container, by: -1)
         }
         try event(.container, "died", id: container.id, name: container.name)
         return updated
@@ -91,10 +93,31 @@ extension Runtime {
                 throw error
             }
             container.state = .running
-            try store.transaction { try store.updateState(of: container) }
+            try store.transaction {
+                try store.updateState(of: container)
+                try adjustMountCounts(container, by: 1)
+            }
             try event(.container, "start", id: container.id, name: container.name)
             return container
         }
+    }
+
+    /// The volumes `container` mounts are mounted once more (`delta` 1, at its start) or once less (-1, when its
+    /// exit is synced or it is removed running). Inside the caller's transaction.
+    func adjustMountCounts(_ container: Container, by delta: Int64) throws {
+        guard !container.volumes.isEmpty else { return }
+        try store.adjustMountCount(container.volumes.map(\.volume), by: delta) { self.volumeData($0) }
+    }
+
+    /// A volume's directory: `static_dir/volumes/NAME/_data`, as podman's.
+    func volumeData(_ name: String) -> String { config.staticDir + "/volumes/" + name + "/_data" }
+
+    /// The first executable of `init_path`, for `--init`.
+    func initBinary() throws -> String {
+        guard let found = config.initPath.first(where: { OCIRuntimes.isExecutable($0, machine.fileSystem) }) else {
+            throw RuntimeError.initMissing(config.initPath)
+        }
+        return found
     }
 
     /// The bundle: `config.json` and the directories the monitor writes to. The rootfs must be a directory.
@@ -105,7 +128,7 @@ extension Runtime {
         }
         var sources: [String: String] = [:]
         for volume in container.volumes {
-            let data = config.staticDir + "/volumes/" + volume.volume + "/_data"
+            let data = volumeData(volume.volume)
             try fs.makeDirectories(data, permissions: FilePermissions(rawValue: 0o755))
             sources[volume.volume] = data
         }
@@ -114,7 +137,8 @@ extension Runtime {
             try fs.makeDirectories(paths.logDirectory, permissions: FilePermissions(rawValue: 0o700))
             let fd = try fs.open(paths.configFile, [.write, .create, .truncate], permissions: FilePermissions(rawValue: 0o600))
             defer { try? fs.close(fd) }
-            try fs.writeAll(fd, Array(OCISpec.config(for: container, volumeSources: sources).serialized().utf8))
+            try fs.writeAll(fd, Array(OCISpec.config(for: container, volumeSources: sources, config: config,
+                                                      initBinary: container.runsInit ? try initBinary() : nil).serialized().utf8))
         }
     }
 

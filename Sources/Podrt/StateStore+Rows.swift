@@ -108,6 +108,7 @@ extension Container {
         runtime = try config.string("runtime")
         environment = try config.optionalStrings("env") ?? []
         workingDirectory = try config.optionalString("workdir") ?? "/"
+        runsInit = try config.optionalBool("init") ?? false
     }
 }
 

@@ -191,6 +191,17 @@ final class StateStore {
                  values, names: Self.volumeColumnNames, idColumn: 0, nameColumn: 0, lockColumn: 1, Volume.init(row:))
     }
 
+    /// A container that mounts `names` started (`delta` 1) or stopped (-1): podman's volume mount count, and
+    /// the mountpoint while it is mounted. Never below 0; refresh resets both.
+    func adjustMountCount(_ names: [String], by delta: Int64, mountpoint: (String) -> String) throws {
+        for name in Set(names).sorted() {
+            try database.query("""
+                UPDATE volumes SET mount_count = MAX(mount_count + ?, 0),
+                    mountpoint = CASE WHEN MAX(mount_count + ?, 0) = 0 THEN '' ELSE ? END WHERE name = ?
+                """, [.integer(delta), .integer(delta), .text(mountpoint(name)), .text(name)])
+        }
+    }
+
     /// False when the row was already gone (another process removed it first).
     func deleteVolume(_ name: String) throws -> Bool {
         try database.query("DELETE FROM volumes WHERE name = ?", [.text(name)])

@@ -93,10 +93,12 @@ static void write_exit(const char *path, int code) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 9) {
-        dprintf(2, "usage: podrt-monitor RUNTIME RUNTIME_ROOT RUNTIME_LOG BUNDLE ID PID_FILE CTR_LOG EXIT_FILE\n");
+    // A tenth argument `rootless` runs `runc --rootless true` (podman's rootless mode).
+    if (argc != 9 && !(argc == 10 && strcmp(argv[9], "rootless") == 0)) {
+        dprintf(2, "usage: podrt-monitor RUNTIME RUNTIME_ROOT RUNTIME_LOG BUNDLE ID PID_FILE CTR_LOG EXIT_FILE [rootless]\n");
         return 2;
     }
+    const char *rootless = argc == 10 ? "true" : "false";
     const char *runtime = argv[1], *root = argv[2], *runtimeLog = argv[3], *bundle = argv[4], *id = argv[5];
     const char *pidFile = argv[6], *ctrLog = argv[7], *exitFile = argv[8];
 
@@ -129,8 +131,8 @@ int main(int argc, char **argv) {
         dup2(null, 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        execl(runtime, runtime, "--root", root, "--log", runtimeLog, "--log-format", "json", "run", "--detach",
-              "--bundle", bundle, "--pid-file", pidFile, id, (char *)NULL);
+        execl(runtime, runtime, "--root", root, "--log", runtimeLog, "--log-format", "json", "--rootless", rootless,
+              "run", "--detach", "--bundle", bundle, "--pid-file", pidFile, id, (char *)NULL);
         dprintf(2, "podrt-monitor: cannot run %s: %s\n", runtime, strerror(errno));
         _exit(127);
     }

@@ -49,11 +49,15 @@ struct GlobalOptions: ParsableArguments {
         overrides.lockType = lockType?.rawValue
         overrides.runtime = runtime
         var environment: [String: String] = [:]
-        for name in ["CONTAINERS_CONF", "CONTAINERS_CONF_OVERRIDE"] {
+        for name in ["CONTAINERS_CONF", "CONTAINERS_CONF_OVERRIDE"] + User.variables {
             if let value = getenv(name) { environment[name] = String(cString: value) }
         }
-        let sources = ConfigSources(environment: environment, explicitFile: config)
-        var config = try RuntimeConfig.load(fileSystem: machine.fileSystem, sources: sources, overrides: overrides)
+        // Not root: podman's rootless paths (docs/configuration.md).
+        let user = User(uid: geteuid(), gid: getegid(), environment: environment)
+        var sources = ConfigSources(environment: environment, explicitFile: config)
+        try sources.addUserFile(for: user)
+        var config = try RuntimeConfig.load(fileSystem: machine.fileSystem, sources: sources, overrides: overrides,
+                                            user: user)
         config.monitorPath.insert(Self.monitorBesideBinary, at: 0)
         var options = RuntimeOptions(config: config)
         options.forRenumber = forRenumber

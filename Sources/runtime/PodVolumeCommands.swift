@@ -4,7 +4,46 @@ import Podrt
 
 struct PodCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pod", abstract: "Manage pods.", subcommands: [Create.self, Remove.self, List.self])
+        commandName: "pod", abstract: "Manage pods.", subcommands: [Create.self, Start.self, Stop.self, Remove.self, List.self])
+
+    /// Reports each member that failed; podman exits 125 then ("error starting some containers").
+    static func report(_ failures: [(container: String, error: any Error)], _ what: String, pod: String) throws {
+        guard !failures.isEmpty else { return }
+        for failure in failures { printError("Error: \(what) container \(failure.container) of pod \(pod): \(failure.error)") }
+        throw ExitFailure(code: 125)
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start pods: each pod's containers.")
+        @ParentCommand var podrt: PodrtCommand
+        @Argument(help: "Names or ids of the pods.")
+        var pods: [String]
+
+        func run() throws {
+            let runtime = try podrt.global.open()
+            for pod in pods {
+                try report(try runtime.startPod(pod), "starting", pod: pod)
+                print(try runtime.lookupPod(pod).id)
+            }
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop pods: each pod's running containers.")
+        @ParentCommand var podrt: PodrtCommand
+        @Option(name: [.customShort("t"), .customLong("time")], help: "Seconds to wait before SIGKILL.")
+        var time: UInt64 = 10
+        @Argument(help: "Names or ids of the pods.")
+        var pods: [String]
+
+        func run() throws {
+            let runtime = try podrt.global.open()
+            for pod in pods {
+                try report(try runtime.stopPod(pod, timeoutSeconds: time), "stopping", pod: pod)
+                print(try runtime.lookupPod(pod).id)
+            }
+        }
+    }
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a pod.")

@@ -16,6 +16,8 @@ struct ContainerSpecOptions: ParsableArguments {
     var env: [String] = []
     @Option(name: [.customShort("w"), .long], help: "Working directory of the command (default: /).")
     var workdir: String = "/"
+    @Flag(help: "Run an init (catatonit) as pid 1 that forwards signals and reaps zombies, as podman's --init.")
+    var `init` = false
     @Option(help: "Directory holding the container's root file system.")
     var rootfs: String
     @Argument(parsing: .captureForPassthrough, help: "The command to run, and its arguments.")
@@ -37,7 +39,8 @@ struct ContainerSpecOptions: ParsableArguments {
         if let first = command.first, first.hasPrefix("-"), first != "--" { throw ValidationError("unknown flag: \(first)") }
         let arguments = command.first == "--" ? Array(command.dropFirst()) : command
         return try runtime.createContainer(name: name, pod: pod, volumes: mounts, rootfs: absolute(rootfs),
-                                           command: arguments, environment: env, workingDirectory: workdir)
+                                           command: arguments, environment: env, workingDirectory: workdir,
+                                           runsInit: `init`)
     }
 }
 
