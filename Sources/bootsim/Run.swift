@@ -68,6 +68,12 @@ struct Run: ParsableCommand {
         for file in files {
             let scenarioStart = realSeconds()
             let scenario = try Scenario.load(path: file, fixtures: simulation.fixtures)
+            // A scenario found in a directory that FUSE mode cannot run is skipped, saying why; one named on
+            // the command line runs, and fails its setup with the same reason.
+            if runOptions.mounted != nil, let gap = scenario.fuseModeGap, !paths.contains(file) {
+                print("skipped \(scenario.name): \(gap)")
+                continue
+            }
             let seedList = share.seeds(first: first, total: count)
             if runOptions.strategy == .pct, runOptions.mounted == nil {
                 print(scenario.pctBoundDescription(depth: simulation.pctDepth, seeds: seedList.count))

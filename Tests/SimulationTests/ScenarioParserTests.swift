@@ -32,7 +32,7 @@ final class ScenarioParserTests: XCTestCase {
 
     func testPodrtWords() {
         XCTAssertEqual(error("podrt launch rockets\n"), "t.scenario:1:7: found `launch`, expected a podrt command: "
-                       + "`ps`, `info`, `locks`, `renumber`, `reset`, `start`, `create` or `rm`")
+                       + "`ps`, `info`, `locks`, `renumber`, `reset`, `create`, `rm`, `start`, `run`, `stop` or `kill`")
         XCTAssertEqual(error("podrt create container\n"),
                        "t.scenario:1:23: found the end of the line, expected the container's NAME")
         XCTAssertEqual(error("podrt create containr a\n"), "t.scenario:1:14: found `containr`, expected what to create: "
@@ -54,7 +54,7 @@ final class ScenarioParserTests: XCTestCase {
 
     func testSettings() {
         XCTAssertEqual(error("invariants: I99\npodrt ps\n"), "t.scenario:1:13: found `I99`, expected an invariant: "
-                       + "`E1`, `G1`, `G2`, `G3`, `I1`, `I2`, `I3`, `I4`, `I5`, `I6` or `I7`")
+                       + "`E1`, `G1`, `G2`, `G3`, `I1`, `I2`, `I3`, `I4`, `I5`, `I6`, `I7`, `P1`, `P2`, `P3` or `P4`")
         XCTAssertEqual(error("switch: 2.5\npodrt ps\n"),
                        "t.scenario:1:9: found `2.5`, expected switch: a probability from 0 to 1 (such as 0.002)")
         XCTAssertEqual(error("inject: kill=0.1 limit=-3\npodrt ps\n"),
@@ -66,7 +66,7 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(error("inject: kill=lots\n"), "t.scenario:1:14: found `lots`, expected kill (a rate per scheduling "
                        + "point, or `swarm`): a probability from 0 to 1 (such as 0.002)")
         XCTAssertEqual(error("swich: 0.1\n"), "t.scenario:1:1: found `swich:`, expected a setting (scenario: about: inject: "
-                       + "switch: pct-steps: pct-depth: invariants: catches:) or a step; did you mean `switch:`?")
+                       + "switch: pct-steps: pct-depth: invariants: catches: profile: runtime:) or a step; did you mean `switch:`?")
         XCTAssertEqual(error("switch: 0.1\nswitch: 0.2\n"),
                        "t.scenario:2:1: found a second `switch:` (the first is on line 1), expected each setting once")
         XCTAssertEqual(error("pct-depth: 0\n"), "t.scenario:1:12: found `0`, expected the PCT depth D: a whole number from 1 to 100")
@@ -89,7 +89,7 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(error("\tpodrt ps\n"),
                        "t.scenario:1:1: found a tab in the indentation, expected spaces: 2 for each block level")
         XCTAssertEqual(error("together\n   podrt ps\nend\n"), "t.scenario:2:4: found 3 spaces of indentation, expected a "
-                       + "`podrt` or `generator` command of the `together` on line 1 indented by 2 spaces, or `end` at the start of a line")
+                       + "`podrt`, `generator`, `exec` or `podman` command of the `together` on line 1 indented by 2 spaces, or `end` at the start of a line")
         XCTAssertEqual(error("  podrt ps\n"), "t.scenario:1:1: found 2 spaces of indentation, expected a step or setting at "
                        + "the start of the line (only the lines inside a `write`, `append` or `together` block are indented)")
         XCTAssertEqual(error("write /etc/x\n a\nend\n"), "t.scenario:2:1: found 1 space of indentation, expected a content "
@@ -106,7 +106,7 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(error("together\nend\n"), "t.scenario:1:1: found a `together` block with no commands, expected at "
                        + "least one `podrt` or `generator` line inside it")
         XCTAssertEqual(error("together\n  reboot\nend\n"),
-                       "t.scenario:2:3: found `reboot`, expected a process: `podrt` or `generator`")
+                       "t.scenario:2:3: found `reboot`, expected a process: `podrt`, `generator`, `exec` or `podman`")
         XCTAssertEqual(error("end\n"), "t.scenario:1:1: found `end` with no block open, expected a step "
                        + "(`end` closes a `write`, `append` or `together` block)")
         XCTAssertEqual(error("podrt ps\nsnapshot\nsnapshot\n"), "t.scenario:3:1: found a second `snapshot` (the first is on "
@@ -118,10 +118,10 @@ final class ScenarioParserTests: XCTestCase {
         XCTAssertEqual(error("ps\n").components(separatedBy: "; ").last, "did you mean `podrt ps`?")
         XCTAssertEqual(error("inject kill=0.1\n").components(separatedBy: "; ").last, "did you mean `inject:`?")
         XCTAssertEqual(error("reboot now\n"), "t.scenario:1:8: found `now`, expected the end of the line after `reboot`")
-        XCTAssertEqual(error("expect ok\n"), "t.scenario:1:1: found `expect` before any `podrt`, `generator` or `together` "
+        XCTAssertEqual(error("expect ok\n"), "t.scenario:1:1: found `expect` before any process "
                        + "step, expected `expect` after the step whose processes it judges")
         XCTAssertEqual(error("podrt ps\nexpect good\n"), "t.scenario:2:8: found `good`, expected what the previous step's "
-                       + "processes did: `ok` or `fail`")
+                       + "processes did: `ok`, `fail` or `exit=N`")
         XCTAssertEqual(error("remove run/x\n"),
                        "t.scenario:1:8: found `run/x`, expected the PATH to remove: an absolute path (starting with `/`)")
     }

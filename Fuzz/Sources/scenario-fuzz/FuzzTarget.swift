@@ -10,7 +10,7 @@ let vocabulary = ScenarioVocabulary(
     errnoNames: Errno.knownNames.split(separator: " ").map(String.init),
     ops: SimOp.allCases.filter { !$0.isMountRequest && ![.reboot, .powerLoss, .processExit].contains($0) }.map(\.description),
     mountRequests: SimOp.allCases.filter(\.isMountRequest).map(\.description),
-    invariants: ["E1", "G1", "G2", "G3", "I1", "I2", "I3", "I4", "I5", "I6", "I7"],
+    invariants: ["E1", "G1", "G2", "G3", "I1", "I2", "I3", "I4", "I5", "I6", "I7", "P1", "P2", "P3", "P4"],
     catalogue: ["volume-locks-not-reserved", "duplicate-lock-ids", "stale-shm-alive-gone", "alive-deleted-while-running",
                 "tmpdir-not-on-tmpfs", "alive-lock-released-early", "renumber-erange", "renumber-forgets-volumes",
                 "num-locks-rounding", "failed-create-leaks-lock", "alive-before-refresh", "keydev-percent-unescaped",

@@ -67,10 +67,9 @@ final class MountedRunner: ScenarioDriver {
 
     func run() -> RunResult {
         var result = RunResult(seed: seed)
-        if let (line, what) = Self.unsupported(scenario) {
-            result.violation = Violation(invariant: "setup", message: "FUSE mode runs no container processes (the "
-                + "simulated OCI runtime is in-process only): \(what) on line \(line) needs `bootsim run` without --fuse")
-            result.line = line
+        if let gap = scenario.fuseModeGap {
+            result.violation = Violation(invariant: "setup", message: gap)
+            result.line = Self.unsupported(scenario)?.line ?? 0
             return result
         }
         if let problem = mount() {

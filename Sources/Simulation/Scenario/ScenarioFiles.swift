@@ -76,6 +76,13 @@ extension Scenario {
         return files
     }
 
+    /// Why FUSE mode cannot run this scenario, or nil: its first step that needs a container process
+    /// (`podrt run|stop|kill`, `exit NAME CODE`), which only the in-process simulated OCI runtime provides.
+    public var fuseModeGap: String? {
+        MountedRunner.unsupported(self).map { "FUSE mode runs no container processes (the simulated OCI runtime is "
+            + "in-process only): \($0.what) on line \($0.line) needs `bootsim run` without --fuse" }
+    }
+
     /// Runs this scenario under `seed`.
     public func run(seed: UInt64, options: RunOptions = RunOptions()) -> RunResult {
         if let setup = options.mounted { return MountedRunner(scenario: self, seed: seed, setup: setup).run() }
