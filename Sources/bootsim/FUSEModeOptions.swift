@@ -15,24 +15,21 @@ struct FUSEModeOptions: ParsableArguments {
     var generator: String?
 
     @Option(help: ArgumentHelp("FUSE mode: who runs the `podman` steps of a `profile: podman` scenario, over its "
-        + "`runtime:` setting: `podman` (the real podman) or `podrt` (the same steps on podrt).", valueName: "podman|podrt"))
-    var runtime: String?
+        + "`runtime:` setting: `podman` (the real podman) or `podrt` (the same steps on podrt)."))
+    var runtime: PodmanStepRuntime?
 
     /// `scenario` with the `--runtime` choice applied: the podman steps of a `profile: podman` scenario run podman
     /// 4.3.1 or podrt (as its `runtime:` setting does).
     func applied(to scenario: Scenario) -> Scenario {
         guard let runtime, scenario.settings.podman || scenario.settings.podmanOnPodrt else { return scenario }
         var chosen = scenario
-        chosen.settings.podman = runtime == "podman"
-        chosen.settings.podmanOnPodrt = runtime == "podrt"
+        chosen.settings.podman = runtime == .podman
+        chosen.settings.podmanOnPodrt = runtime == .podrt
         return chosen
     }
 
     /// The setup of FUSE mode, or nil without --fuse.
     func setup() throws -> MountedSetup? {
-        if let runtime, !["podman", "podrt"].contains(runtime) {
-            throw ValidationError("--runtime \(runtime): expected `podman` or `podrt`")
-        }
         guard fuse else {
             if runtime != nil { throw ValidationError("--runtime works with --fuse only (the podman steps run real programs)") }
             return nil
@@ -56,4 +53,9 @@ struct FUSEModeOptions: ParsableArguments {
         setup.removeStaleMounts()
         return setup
     }
+}
+
+/// Who runs a `profile: podman` scenario's `podman` steps (`bootsim run --fuse --runtime`).
+enum PodmanStepRuntime: String, ExpressibleByArgument, CaseIterable {
+    case podman, podrt
 }

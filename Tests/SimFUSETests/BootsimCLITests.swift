@@ -16,6 +16,14 @@ struct BootsimCLITests {
         }
     }
 
+    @Test("--runtime takes podman or podrt (usage error 64 otherwise) and works with --fuse only")
+    func runtimeChoice() {
+        let bad = FUSETest.bootsim(["run", "--fuse", "--runtime", "crun"], timeout: 10)
+        #expect(bad.status == 64 && bad.error.contains("Please provide one of 'podman' and 'podrt'"), "\(bad.error)")
+        let alone = FUSETest.bootsim(["run", "--runtime", "podrt", "scenarios/refresh-race.scenario"], timeout: 10)
+        #expect(alone.status == 64 && alone.error.contains("--runtime works with --fuse only"), "\(alone.error)")
+    }
+
     @Test("the help lists the strategies and the default")
     func strategyHelp() {
         let help = FUSETest.bootsim(["run", "--help"], timeout: 10)
