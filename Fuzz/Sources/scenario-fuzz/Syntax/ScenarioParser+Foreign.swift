@@ -1,0 +1,1 @@
+../../../../Sources/Simulation/Scenario/Syntax/ScenarioParser+Foreign.swift
