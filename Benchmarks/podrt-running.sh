@@ -47,7 +47,8 @@ for applet in sh true sleep; do ln -s busybox "$WORK/rootfs/bin/$applet"; done
 # Persistent state on disk, not on the tmpfs.
 DISK=$WORK.disk
 rm -rf "$DISK"; mkdir -p "$DISK"
-trap 'rm -rf "$DISK"' EXIT
+# podman mounts a tmpfs on each running container's userdata/shm: unmount them before removing the store.
+trap 'awk -v d="$DISK/" '"'"'index($2, d) == 1 {print $2}'"'"' /proc/mounts | xargs -r umount -l; rm -rf "$DISK"' EXIT
 
 # --- podman ------------------------------------------------------------------------------------------------
 printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nruntime = "runc"\nnum_locks = 4096\ntmp_dir = "%s"\n' \
@@ -75,7 +76,9 @@ for _ in $(seq 1 720); do [ -x "$PODRT" ] && [ -x "$(dirname "$PODRT")/podrt-mon
 }
 mkdir -p "$DISK/etc"
 printf '[engine]\nnum_locks = 16384\n' > "$DISK/etc/podrt.conf"
-PR="$PODRT --config $DISK/etc/podrt.conf --root $DISK/podrt --runroot $WORK/podrt/run"
+# podman's CONTAINERS_CONF is exported above; podrt reads that variable too (as podman's config order says), so
+# its commands run without it.
+PR="env -u CONTAINERS_CONF $PODRT --config $DISK/etc/podrt.conf --root $DISK/podrt --runroot $WORK/podrt/run"
 start=$(seconds)
 seq 1 "$((CONTAINERS - RUNNING))" | xargs -I{} $PR create --name c{} --rootfs "$WORK/rootfs" /bin/true > /dev/null
 for i in $(seq 1 "$RUNNING"); do $PR run -d --name "r$i" --rootfs "$WORK/rootfs" /bin/sleep 100000 > /dev/null; done
@@ -93,7 +96,7 @@ mkdir -p "$ROOT/proc/sys/kernel/random" "$ROOT/usr/bin" "$ROOT/dev/shm" "$ROOT$D
 printf '#!/bin/sh\n' > "$ROOT/usr/bin/runc"; chmod 755 "$ROOT/usr/bin/runc"
 cp "$DISK/etc/podrt.conf" "$ROOT$DISK/etc/podrt.conf"
 cp -a "$DISK/podrt" "$ROOT$DISK/podrt"
-PRM="$PODRT --machine-root $ROOT --config $DISK/etc/podrt.conf --root $DISK/podrt --runroot $WORK/podrt/run"
+PRM="env -u CONTAINERS_CONF $PODRT --machine-root $ROOT --config $DISK/etc/podrt.conf --root $DISK/podrt --runroot $WORK/podrt/run"
 podrt_reboot() {
     cat /proc/sys/kernel/random/uuid > "$ROOT/proc/sys/kernel/random/boot_id"
     rm -rf "$ROOT$WORK/podrt/run" "$ROOT"/dev/shm/podrt_lock*

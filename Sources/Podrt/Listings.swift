@@ -80,13 +80,21 @@ public enum Listings {
 
     /// A text table: a header row and the rows, columns padded to their widest cell.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var widths = header.map(\.count)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return ([header] + rows).map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
-            }.joined()
-        }.joined(separator: "\n")
+        // Each cell's width (in Characters) is counted once: counting is a walk over the cell.
+        let all = [header] + rows
+        let counts = all.map { $0.map(\.count) }
+        var widths = counts[0]
+        for row in counts.dropFirst() { for (index, count) in row.enumerated() { widths[index] = max(widths[index], count) } }
+        var out = ""
+        out.reserveCapacity(all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        for (line, row) in all.enumerated() {
+            if line > 0 { out += "\n" }
+            for (index, cell) in row.enumerated() {
+                out += cell
+                if index < row.count - 1 { out += String(repeating: " ", count: widths[index] - counts[line][index] + 2) }
+            }
+        }
+        return out
     }
 
     public static func containerTable(_ containers: [Container], pods: [Pod]) -> String {

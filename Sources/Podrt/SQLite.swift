@@ -22,6 +22,9 @@ final class Database {
     /// The VFS every file of the connection goes through: the machine's FileSystem, in both worlds.
     let vfs: FileSystemVFS
     private var handle: OpaquePointer?
+    /// Each query's statement, prepared once per connection (SQLite re-prepares one itself after a schema
+    /// change). A podrt command runs the same few statements many times: a refresh one per object.
+    private var statements: [String: Statement] = [:]
     /// The thread's randomness source before this connection took it (see `FileSystemVFS.randomnessSource`).
     private var outerRandomness: (source: sqlite3_randomness_source?, context: UnsafeMutableRawPointer?)?
 
@@ -56,6 +59,7 @@ final class Database {
     }
 
     deinit {
+        statements.removeAll()  // finalized before the close
         sqlite3_close_v2(handle)
         if var outer = outerRandomness { sqlite3_thread_randomness_swap(&outer.source, &outer.context) }
     }
@@ -88,10 +92,18 @@ final class Database {
         return Statement(database: self, handle: statement)
     }
 
-    /// Runs `sql` with `values` bound, and returns every row.
+    /// Runs `sql` with `values` bound, and returns every row. The statement is reset after it, so that it
+    /// holds no read transaction once the rows are returned, or once it failed.
     @discardableResult
     func query(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
-        let statement = try prepare(sql)
+        let statement: Statement
+        if let prepared = statements[sql] {
+            statement = prepared
+        } else {
+            statement = try prepare(sql)
+            statements[sql] = statement
+        }
+        defer { sqlite3_reset(statement.handle) }
         try statement.bind(values)
         var rows: [[SQLValue]] = []
         while try statement.step() { rows.append(statement.row()) }
@@ -101,10 +113,10 @@ final class Database {
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so writers queue on the busy timeout instead of
     /// deadlocking on a lock upgrade). Rolls back when `body` throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try query("BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try query("COMMIT")
             return result
         } catch {
             try? execute("ROLLBACK")
@@ -147,7 +159,8 @@ enum SQLValue: Hashable {
 }
 
 final class Statement {
-    let database: Database
+    /// Unowned: the connection keeps its statements (`Database.statements`), and finalizes them before it closes.
+    unowned let database: Database
     let handle: OpaquePointer
 
     init(database: Database, handle: OpaquePointer) {
