@@ -82,6 +82,38 @@ final class RuncTests: XCTestCase {
                        "runc forgot it")
     }
 
+    /// `pod start` starts every member that does not run (one that cannot start is reported, exit 125, and the
+    /// others still start); `pod stop -t` stops the running ones; `pod rm -f` removes a pod whose members run.
+    func testPodStartStopAndForcedRemoveActOnTheMembers() throws {
+        let box = try RealContainers()
+        XCTAssertEqual(try box.podrt("pod create --name web").status, .exited(0))
+        for name in ["a", "b"] {
+            XCTAssertEqual(try box.podrt("create --pod web --name \(name) --rootfs $R sleep 100").status, .exited(0))
+        }
+        XCTAssertEqual(try box.podrt("create --pod web --name broken --rootfs $R /nope").status, .exited(0))
+        let started = try box.podrt("pod start web")
+        XCTAssertEqual(started.status, .exited(125), "a member that cannot start: \(started.err)")
+        XCTAssertTrue(started.err.contains("Error: starting container broken of pod web:"), started.err)
+        let states = { try ["a", "b", "broken"].map { try box.inspect($0)["State"]?["Status"]?.stringValue ?? "?" } }
+        XCTAssertEqual(try states(), ["running", "running", "created"], "inspect says podman's `created` for configured")
+        let pids = try ["a", "b"].map { try XCTUnwrap(try box.inspect($0)["State"]?["Pid"]?.intValue) }
+        XCTAssertTrue(pids.allSatisfy(box.isAlive))
+
+        let stopped = try box.podrt("pod stop -t 1 web")
+        XCTAssertEqual(stopped.status, .exited(0), stopped.err)
+        XCTAssertEqual(try states(), ["exited", "exited", "created"])
+        XCTAssertFalse(pids.contains(where: box.isAlive), "sleep ignores SIGTERM as pid 1: SIGKILL after 1 s")
+
+        XCTAssertEqual(try box.podrt("start a").status, .exited(0))
+        let running = try XCTUnwrap(try box.inspect("a")["State"]?["Pid"]?.intValue)
+        XCTAssertNotEqual(try box.podrt("pod rm web").status, .exited(0), "members exist: -f is needed")
+        let removed = try box.podrt("pod rm -f web")
+        XCTAssertEqual(removed.status, .exited(0), removed.err)
+        XCTAssertFalse(box.isAlive(running), "pod rm -f stopped its running member")
+        XCTAssertEqual(try JSON.parse(try box.podrt("ps -a --format json").out), .array([]))
+        XCTAssertEqual(try box.podrt("system locks").status, .exited(0))
+    }
+
     /// The container goes on after podrt exits; its monitor records the exit code and time with no podrt
     /// running, and the next podrt command moves the container to exited with that code.
     func testContainerOutlivesPodrtAndItsExitIsRecordedWithoutIt() throws {
