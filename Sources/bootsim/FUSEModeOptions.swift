@@ -18,15 +18,6 @@ struct FUSEModeOptions: ParsableArguments {
         + "`runtime:` setting: `podman` (the real podman) or `podrt` (the same steps on podrt)."))
     var runtime: PodmanStepRuntime?
 
-    /// `scenario` with the `--runtime` choice applied: the podman steps of a `profile: podman` scenario run podman
-    /// 4.3.1 or podrt (as its `runtime:` setting does).
-    func applied(to scenario: Scenario) -> Scenario {
-        guard let runtime, scenario.settings.podman || scenario.settings.podmanOnPodrt else { return scenario }
-        var chosen = scenario
-        chosen.settings.podman = runtime == .podman
-        chosen.settings.podmanOnPodrt = runtime == .podrt
-        return chosen
-    }
 
     /// The setup of FUSE mode, or nil without --fuse.
     func setup() throws -> MountedSetup? {

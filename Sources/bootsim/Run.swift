@@ -67,7 +67,7 @@ struct Run: ParsableCommand {
         var scenarioReports: [ScenarioReport] = []
         for file in files {
             let scenarioStart = realSeconds()
-            let scenario = fuse.applied(to: try Scenario.load(path: file, fixtures: simulation.fixtures))
+            let scenario = try Scenario.load(path: file, fixtures: simulation.fixtures, runtime: fuse.runtime?.rawValue)
             // A scenario found in a directory that FUSE mode cannot run is skipped, saying why; one named on
             // the command line runs, and fails its setup with the same reason.
             if runOptions.mounted != nil, let gap = scenario.fuseModeGap, !paths.contains(file) {

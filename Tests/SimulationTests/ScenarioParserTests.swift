@@ -17,6 +17,28 @@ final class ScenarioParserTests: XCTestCase {
         }
     }
 
+    /// `bootsim run --fuse --runtime` decides what a `podman` step runs as the step is read, over the file's
+    /// `runtime:`: podman itself (an exec judged by P1–P4), or the podrt command of the same meaning.
+    func testRuntimeOverrideDecidesWhatPodmanStepsRun() throws {
+        let text = "profile: podman\nruntime: podman\npodman create --name c0 --rootfs /var/lib/rootfs /bin/true\n"
+        func program(_ runtime: String?, _ text: String) throws -> (Scenario, Command.Program) {
+            let scenario = try Scenario.parse(text, path: "t.scenario", runtime: runtime)
+            guard case let .group(commands, _) = scenario.steps[0].action, let first = commands.first else {
+                throw ScenarioError(path: "t", line: 0, column: 0, found: "no group", expected: "a group")
+            }
+            return (scenario, first.program)
+        }
+        let (onPodrt, mapped) = try program("podrt", text)
+        guard case .podrt = mapped else { return XCTFail("\(mapped)") }
+        XCTAssertTrue(onPodrt.settings.podmanOnPodrt && !onPodrt.settings.podman)
+        let (asWritten, podman) = try program(nil, text)
+        guard case .exec = podman else { return XCTFail("\(podman)") }
+        XCTAssertTrue(asWritten.settings.podman)
+        let (back, real) = try program("podman", text.replacingOccurrences(of: "runtime: podman", with: "runtime: podrt"))
+        guard case .exec = real else { return XCTFail("\(real)") }
+        XCTAssertTrue(back.settings.podman && !back.settings.podmanOnPodrt)
+    }
+
     func testConfigValues() {
         XCTAssertEqual(error("config num_locks=lots\n"),
                        "t.scenario:1:18: found `lots`, expected num_locks: a whole number from 1 to 1048576")

@@ -7,8 +7,9 @@ import SimFS
 extension Scenario {
     /// Parses the text of a scenario file (see scenarios/README.md); throws a `ScenarioError` naming
     /// `path:LINE:COLUMN` for anything it does not know.
-    public static func parse(_ text: String, path: String) throws -> Scenario {
-        Scenario(try ScenarioParser(vocabulary: .simulation).parse(text, path: path), path: path)
+    /// `runtime`: what the `podman` steps run, over the file's `runtime:` setting (nil: the file decides).
+    public static func parse(_ text: String, path: String, runtime: String? = nil) throws -> Scenario {
+        Scenario(try ScenarioParser(vocabulary: .simulation, runtimeOverride: runtime).parse(text, path: path), path: path)
     }
 
     init(_ syntax: ScenarioSyntax, path: String) {

@@ -6,13 +6,14 @@ extension Scenario {
     /// Reads and parses the scenario file at `path`, and loads the fixture cases it names: from `fixtures` when
     /// given, else from the nearest `Fixtures/generator` above the file (`FixtureSource`), so it loads from any
     /// working directory.
-    public static func load(path: String, fixtures: String? = nil) throws -> Scenario {
+    /// `runtime`: what a `profile: podman` scenario's `podman` steps run, over its `runtime:` setting.
+    public static func load(path: String, fixtures: String? = nil, runtime: String? = nil) throws -> Scenario {
         let absolute = ScenarioPaths.absolute(path)
         guard let bytes = try? HostFileSystem().readFile(absolute, limit: 1 << 20) else {
             throw PathNotFound(what: "scenario file", path: absolute,
                                hint: ScenarioPaths.isDirectory(absolute) ? "it is a directory" : "")
         }
-        var scenario = try parse(String(decoding: bytes, as: UTF8.self), path: path)
+        var scenario = try parse(String(decoding: bytes, as: UTF8.self), path: path, runtime: runtime)
         let scenarioDirectory = ScenarioPaths.parent(absolute)
         try scenario.loadFixtures(from: fixtures.map(FixtureSource.init(directory:)) ?? FixtureSource(above: scenarioDirectory),
                                   scenarioDirectory: scenarioDirectory)

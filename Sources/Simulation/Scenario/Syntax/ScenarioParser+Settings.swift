@@ -44,7 +44,8 @@ extension ParseRun {
                 throw error(line, column: key.column, found: "`runtime:` after the `podman` step on line \(first)",
                             expected: "`runtime:` before the first `podman` step (it decides what they run)")
             }
-            syntax.runtime = try cursor.next(oneOf: ["podman", "podrt"], "a runtime").text
+            let runtime = try cursor.next(oneOf: ["podman", "podrt"], "a runtime").text
+            syntax.runtime = runtimeOverride ?? runtime
             try cursor.end(after: "`runtime: podman|podrt`")
         default:
             syntax.inject = try injectSpec(&cursor)

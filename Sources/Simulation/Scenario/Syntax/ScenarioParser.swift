@@ -4,11 +4,19 @@
 /// the valid word meant. Nothing is ignored, so a scenario that parses runs as written.
 public struct ScenarioParser: Sendable {
     public var vocabulary: ScenarioVocabulary
+    /// What the `podman` steps run whatever the file's `runtime:` says (`bootsim run --fuse --runtime`): the
+    /// choice is made as each step is read, so it must be known before the first.
+    public var runtimeOverride: String?
 
-    public init(vocabulary: ScenarioVocabulary) { self.vocabulary = vocabulary }
+    public init(vocabulary: ScenarioVocabulary, runtimeOverride: String? = nil) {
+        self.vocabulary = vocabulary
+        self.runtimeOverride = runtimeOverride
+    }
 
     public func parse(_ text: String, path: String) throws -> ScenarioSyntax {
         var run = ParseRun(lines: SourceLine.lines(of: text), path: path, vocabulary: vocabulary)
+        run.runtimeOverride = runtimeOverride
+        run.syntax.runtime = runtimeOverride
         try run.parse()
         return run.syntax
     }
@@ -36,6 +44,7 @@ struct ParseRun {
     var hasGroup = false
     /// The first `podman` step's line (`runtime:` must come before it).
     var firstPodmanLine: Int?
+    var runtimeOverride: String?
 
     init(lines: [SourceLine], path: String, vocabulary: ScenarioVocabulary) {
         self.lines = lines
