@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 # systemd: its own generator and systemd-analyze are the oracles (the fixtures, G1 in FUSE mode, G3).
 # runc and busybox-static: the real-container tests (RuncTests build a rootfs from /bin/busybox); conmon and
-# podman: the peers of podrt-monitor and podrt in Benchmarks/run.sh; catatonit: the init of `run --init`.
+# podman: the peers of podrt-monitor and podrt in Benchmarks/run.sh; catatonit: the init of `run --init`; man-db: the
+# test of the installed man pages.
 packages=(libfuse3-dev fuse3 libcryptsetup-dev libblkid-dev e2fsprogs pkg-config libsqlite3-dev runc cryptsetup-bin hyperfine
-          libgoogle-perftools-dev systemd libxml2-utils busybox-static conmon podman catatonit)
+          libgoogle-perftools-dev systemd libxml2-utils busybox-static conmon podman catatonit man-db)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

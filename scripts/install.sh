@@ -79,7 +79,11 @@ for product in $products; do
             install -D -m 0644 $docs_dir/completions/_podrt "$destdir/usr/share/zsh/vendor-completions/_podrt"
             install -D -m 0644 $docs_dir/completions/podrt.fish "$destdir/usr/share/fish/vendor_completions.d/podrt.fish"
             install -d "$destdir/${prefix#/}/share/man/man1"
-            install -m 0644 $docs_dir/man/*.1 "$destdir/${prefix#/}/share/man/man1/"
+            # generate-manual names a page podrt.container.ps.1; podman's are podman-container-ps.1 (`man podrt-ps`).
+            for page in $docs_dir/man/*.1; do
+                name=$(basename "$page" .1)
+                install -m 0644 "$page" "$destdir/${prefix#/}/share/man/man1/${name//./-}.1"
+            done
             echo "installed podrt's completions and $(ls $docs_dir/man | wc -l) man pages under $destdir" | sed 's#//*#/#g'
         fi
     fi

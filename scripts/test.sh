@@ -105,5 +105,17 @@ rm -rf "$shards"
 # A real boot (issue 22): Debian 12's systemd in qemu runs our generator over real LUKS disks (and systemd's own, to
 # compare); podrt across real power cuts and a real reboot. The guest image is cached outside the clone.
 bash scripts/vm-test.sh
+# podrt's completions and man pages as a user installs them (issue 21): `install.sh --docs` into a scratch root,
+# then bash loads the completion, and `man podrt-ps` and `man podrt-run` find pages that document their flags.
+docs=$(mktemp -d)
+bash scripts/install.sh --destdir "$docs" --products podrt --docs | tail -n 1
+bash -c "source $docs/usr/share/bash-completion/completions/podrt && complete -p podrt" | grep -q "_podrt podrt"
+for page in ps:--filter run:--rootfs events:--until; do
+    MANPATH="$docs/usr/local/share/man" MANWIDTH=200 man "podrt-${page%%:*}" 2>/dev/null | grep -q -- "${page#*:}" \
+        || { echo "man podrt-${page%%:*} does not document ${page#*:}"; exit 1; }
+done
+[ -s "$docs/usr/share/zsh/vendor-completions/_podrt" ] && [ -s "$docs/usr/share/fish/vendor_completions.d/podrt.fish" ]
+echo "podrt docs: $(ls "$docs/usr/local/share/man/man1" | wc -l) man pages, bash, zsh and fish completions"
+rm -rf "$docs"
 # Last, so its closing line ("N passed, N failed") is the run's.
 "$bootsim" run --seeds 1000 --determinism 20

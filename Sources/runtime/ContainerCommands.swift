@@ -32,8 +32,18 @@ struct ContainerCommand: ParsableCommand {
         func run() throws {
             let runtime = try podrt.global.open()
             let keys = all ? try runtime.containers(all: true).map(\.id) : containers
-            try removeEach(keys) {
+            try removeEach(keys, code: Self.exitCode) {
                 try runtime.removeContainer($0, force: force)
+            }
+        }
+
+        /// podman-rm(1)'s exit status: 1 when a container does not exist, 2 when one runs (without
+        /// `--force`), 125 for any other failure; with several failures the highest.
+        static func exitCode(_ error: any Error) -> Int32 {
+            switch error {
+            case StateError.noSuch(.container, _): return 1
+            case RuntimeError.containersRunning: return 2
+            default: return 125
             }
         }
     }
@@ -60,15 +70,20 @@ extension ContainerCommand {
 /// Removes each named object, printing it; the first failure is reported, the rest still run; then exit
 /// `code`: 1 as podman's rm (an object that did not exist), 125 as its start, stop and kill.
 func removeEach(_ keys: [String], code: Int32 = 1, _ remove: (String) throws -> Void) throws {
-    var failed = false
+    try removeEach(keys, code: { _ in code }, remove)
+}
+
+/// The same, with an exit status per failure (`code`); the run exits with the highest.
+func removeEach(_ keys: [String], code: (any Error) -> Int32, _ remove: (String) throws -> Void) throws {
+    var status: Int32 = 0
     for key in keys {
         do {
             try remove(key)
             print(key)
         } catch {
             printError("Error: \(error)")
-            failed = true
+            status = max(status, code(error))
         }
     }
-    if failed { throw ExitFailure(code: code) }
+    if status != 0 { throw ExitFailure(code: status) }
 }

@@ -82,6 +82,34 @@ final class RuncTests: XCTestCase {
                        "runc forgot it")
     }
 
+    /// `logs -f` prints what the container writes while it runs and returns at its exit; `rm -a` removes every
+    /// container that does not run and refuses a running one (exit 2, the others still go); `rm -af` takes it too.
+    func testLogsFollowAndRemoveAll() throws {
+        let box = try RealContainers()
+        XCTAssertEqual(try box.podrt("create --name done --rootfs $R /bin/true").status, .exited(0))
+        let script = "echo one; sleep 0.3; echo two >&2; sleep 0.3; echo three"
+        XCTAssertEqual(try box.podrt("run -d --name talk --rootfs $R sh -c '\(script)'").status, .exited(0))
+        let followed = try box.podrt("logs -f talk")
+        XCTAssertEqual(followed.status, .exited(0), followed.err)
+        XCTAssertEqual(followed.out, "one\nthree\n", "followed to the exit, stdout to stdout")
+        XCTAssertEqual(followed.err, "two\n", "and stderr to stderr")
+        XCTAssertEqual(try box.inspect("talk")["State"]?["Status"], .string("exited"))
+
+        XCTAssertEqual(try box.podrt("run -d --name busy --rootfs $R sleep 100").status, .exited(0))
+        let pid = try XCTUnwrap(try box.inspect("busy")["State"]?["Pid"]?.intValue)
+        let all = try box.podrt("rm -a")
+        XCTAssertEqual(all.status, .exited(2), "podman-rm(1): 2 when a container runs: \(all.err)")
+        XCTAssertTrue(all.err.contains("busy"), all.err)
+        let names = try JSON.parse(try box.podrt("ps -a --format json").out).arrayValue?.compactMap { $0["Names"] } ?? []
+        XCTAssertEqual(names, [.array([.string("busy")])], "the others went")
+        let mixed = try box.podrt("rm busy nosuch")
+        XCTAssertEqual(mixed.status, .exited(2), "the highest of 2 (running) and 1 (no such container): \(mixed.err)")
+        XCTAssertEqual(try box.podrt("rm nosuch").status, .exited(1), "podman-rm(1): 1 when a container does not exist")
+        XCTAssertEqual(try box.podrt("rm -af").status, .exited(0))
+        XCTAssertFalse(box.isAlive(pid))
+        XCTAssertEqual(try JSON.parse(try box.podrt("ps -a --format json").out), .array([]))
+    }
+
     /// `pod start` starts every member that does not run (one that cannot start is reported, exit 125, and the
     /// others still start); `pod stop -t` stops the running ones; `pod rm -f` removes a pod whose members run.
     func testPodStartStopAndForcedRemoveActOnTheMembers() throws {
