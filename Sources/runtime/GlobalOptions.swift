@@ -39,6 +39,16 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("machine-root"), help: .hidden)
     var machineRoot: String = "/"
 
+    /// An empty path is a usage error naming its flag (it would otherwise be taken as the working directory's
+    /// parent, "creating static dir : No such file or directory").
+    func validate() throws {
+        for (flag, value, what) in [("--root", root, "the persistent state directory"),
+                                    ("--runroot", runroot, "the per-boot state directory"),
+                                    ("--config", config, "a containers.conf-style file")] where value?.isEmpty == true {
+            throw ValidationError("\(flag) is empty: expected the path of \(what)")
+        }
+    }
+
     /// Opens the runtime: reads the configuration, then the state (refreshing after a reboot).
     func open(forRenumber: Bool = false) throws -> Runtime {
         let machine = Machine.host(root: machineRoot)

@@ -238,6 +238,11 @@ final class PodmanCLITests: XCTestCase {
         XCTAssertEqual(try podrt("").err, "Error: missing command 'podrt COMMAND'\n")
         XCTAssertEqual(try podrt("container --help").status, .exited(0))
         XCTAssertEqual(try podrt("ps -a --bogus").status, .exited(125), "a bad flag")
+        for flag in ["--root", "--runroot", "--config"] {
+            let empty = try podrt("ps \(flag) ''")
+            XCTAssertEqual(empty.status, .exited(125), "\(flag) '': \(empty.err)")
+            XCTAssertTrue(empty.err.hasPrefix("Error: \(flag) is empty: expected the path of "), empty.err)
+        }
 
         _ = try twoContainers()
         for arguments in ["create --name web --rootfs /r /bin/true", "start nosuch", "stop nosuch", "kill nosuch",
