@@ -18,7 +18,6 @@ struct FUSEModeOptions: ParsableArguments {
         + "`runtime:` setting: `podman` (the real podman) or `podrt` (the same steps on podrt)."))
     var runtime: PodmanStepRuntime?
 
-
     /// The setup of FUSE mode, or nil without --fuse.
     func setup() throws -> MountedSetup? {
         guard fuse else {

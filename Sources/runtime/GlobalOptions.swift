@@ -39,8 +39,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("machine-root"), help: .hidden)
     var machineRoot: String = "/"
 
-    /// An empty path is a usage error naming its flag (it would otherwise be taken as the working directory's
-    /// parent, "creating static dir : No such file or directory").
+    /// An empty path is a usage error naming its flag (otherwise the first mkdir of it fails, as "creating
+    /// static dir : No such file or directory").
     func validate() throws {
         for (flag, value, what) in [("--root", root, "the persistent state directory"),
                                     ("--runroot", runroot, "the per-boot state directory"),
