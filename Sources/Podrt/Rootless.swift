@@ -22,21 +22,18 @@ public struct User: Hashable, Sendable {
     func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// containers/storage `homedir.GetDataHome`: `$XDG_DATA_HOME`, else `$HOME/.local/share`.
-    public func dataHome() throws -> String {
-        if let data = variable("XDG_DATA_HOME") { return data }
-        guard let home = variable("HOME") else {
-            throw ConfigError(message: "rootless: neither XDG_DATA_HOME nor HOME was set non-empty")
-        }
-        return home + "/.local/share"
-    }
+    public func dataHome() throws -> String { try xdgDirectory("XDG_DATA_HOME", underHome: "/.local/share") }
 
     /// containers/storage `homedir.GetConfigHome`: `$XDG_CONFIG_HOME`, else `$HOME/.config`.
-    public func configHome() throws -> String {
-        if let config = variable("XDG_CONFIG_HOME") { return config }
+    public func configHome() throws -> String { try xdgDirectory("XDG_CONFIG_HOME", underHome: "/.config") }
+
+    /// The XDG variable `name`, else `$HOME` followed by `underHome`.
+    func xdgDirectory(_ name: String, underHome: String) throws -> String {
+        if let given = variable(name) { return given }
         guard let home = variable("HOME") else {
-            throw ConfigError(message: "rootless: neither XDG_CONFIG_HOME nor HOME was set non-empty")
+            throw ConfigError(message: "rootless: neither \(name) nor HOME was set non-empty")
         }
-        return home + "/.config"
+        return home + underHome
     }
 
     /// The rootless runtime directory, as podman 4.3.1's `GetRuntimeDir` (pkg/util/utils_supported.go):

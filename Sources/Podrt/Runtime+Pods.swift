@@ -6,27 +6,27 @@ extension Runtime {
     /// The pod's members that failed, each with its error; empty when every member runs.
     @discardableResult
     public func startPod(_ key: String) throws -> [(container: String, error: any Error)] {
-        let pod = try lookupPod(key)
-        var failures: [(container: String, error: any Error)] = []
-        for member in try store.containers(where: "pod_id = ?", [.text(pod.id)]).all() {
-            do {
-                if try isContainerRunning(member.id) { continue }
-                _ = try startContainer(member.id)
-            } catch { failures.append((member.name, error)) }
+        try eachMember(of: key, event: "start") { member in
+            if try !isContainerRunning(member.id) { _ = try startContainer(member.id) }
         }
-        try event(.pod, "start", id: pod.id, name: pod.name)
-        return failures
     }
 
     /// Stops every running member: SIGTERM, then SIGKILL after `timeoutSeconds` (`podman pod stop -t`).
     @discardableResult
     public func stopPod(_ key: String, timeoutSeconds: UInt64 = 10) throws -> [(container: String, error: any Error)] {
+        try eachMember(of: key, event: "stop") { try stopContainer($0.id, timeoutSeconds: timeoutSeconds) }
+    }
+
+    /// Runs `act` on each member of pod `key`, oldest first, going on past a failure; then the pod's event.
+    /// The members that failed, with their errors.
+    private func eachMember(of key: String, event status: String, _ act: (Container) throws -> Void) throws
+        -> [(container: String, error: any Error)] {
         let pod = try lookupPod(key)
         var failures: [(container: String, error: any Error)] = []
         for member in try store.containers(where: "pod_id = ?", [.text(pod.id)]).all() {
-            do { try stopContainer(member.id, timeoutSeconds: timeoutSeconds) } catch { failures.append((member.name, error)) }
+            do { try act(member) } catch { failures.append((member.name, error)) }
         }
-        try event(.pod, "stop", id: pod.id, name: pod.name)
+        try event(.pod, status, id: pod.id, name: pod.name)
         return failures
     }
 }

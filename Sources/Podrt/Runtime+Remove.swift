@@ -68,7 +68,7 @@ extension Runtime {
             }
         }
         try freeLock(volume.lockID)
-        try removeTree(config.staticDir + "/volumes/" + volume.name)  // its data, as podman's local driver
+        try removeTree(volumeDirectory(volume.name))  // its data, as podman's local driver
         try event(.volume, "remove", id: volume.name, name: volume.name)
     }
 

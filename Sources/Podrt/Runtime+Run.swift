@@ -109,8 +109,11 @@ extension Runtime {
         try store.adjustMountCount(container.volumes.map(\.volume), by: delta) { self.volumeData($0) }
     }
 
-    /// A volume's directory: `static_dir/volumes/NAME/_data`, as podman's.
-    func volumeData(_ name: String) -> String { config.staticDir + "/volumes/" + name + "/_data" }
+    /// A volume's own directory, `static_dir/volumes/NAME`, as podman's local driver; its data is in `_data`.
+    func volumeDirectory(_ name: String) -> String { config.staticDir + "/volumes/" + name }
+
+    /// A volume's data: `static_dir/volumes/NAME/_data`, what a container bind-mounts.
+    func volumeData(_ name: String) -> String { volumeDirectory(name) + "/_data" }
 
     /// The first executable of `init_path`, for `--init`.
     func initBinary() throws -> String {

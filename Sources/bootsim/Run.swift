@@ -71,7 +71,7 @@ struct Run: ParsableCommand {
             // A scenario found in a directory that FUSE mode cannot run is skipped, saying why; one named on
             // the command line runs, and fails its setup with the same reason.
             if runOptions.mounted != nil, let gap = scenario.fuseModeGap, !paths.contains(file) {
-                print("skipped \(scenario.name): \(gap)")
+                print("skipped \(scenario.name): \(gap.message)")
                 continue
             }
             let seedList = share.seeds(first: first, total: count)

@@ -6,11 +6,16 @@ struct PodCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pod", abstract: "Manage pods.", subcommands: [Create.self, Start.self, Stop.self, Remove.self, List.self])
 
-    /// Reports each member that failed; podman exits 125 then ("error starting some containers").
-    static func report(_ failures: [(container: String, error: any Error)], _ what: String, pod: String) throws {
-        guard !failures.isEmpty else { return }
-        for failure in failures { printError("Error: \(what) container \(failure.container) of pod \(pod): \(failure.error)") }
-        throw ExitFailure(code: 125)
+    /// Runs `act` on each pod and prints its id; reports each member that failed, and podman's 125 then
+    /// ("error starting some containers").
+    static func each(_ pods: [String], _ runtime: Runtime, _ what: String,
+                     _ act: (String) throws -> [(container: String, error: any Error)]) throws {
+        for pod in pods {
+            let failures = try act(pod)
+            for failure in failures { printError("Error: \(what) container \(failure.container) of pod \(pod): \(failure.error)") }
+            guard failures.isEmpty else { throw ExitFailure(code: 125) }
+            print(try runtime.lookupPod(pod).id)
+        }
     }
 
     struct Start: ParsableCommand {
@@ -21,10 +26,7 @@ struct PodCommand: ParsableCommand {
 
         func run() throws {
             let runtime = try podrt.global.open()
-            for pod in pods {
-                try report(try runtime.startPod(pod), "starting", pod: pod)
-                print(try runtime.lookupPod(pod).id)
-            }
+            try each(pods, runtime, "starting") { try runtime.startPod($0) }
         }
     }
 
@@ -38,10 +40,7 @@ struct PodCommand: ParsableCommand {
 
         func run() throws {
             let runtime = try podrt.global.open()
-            for pod in pods {
-                try report(try runtime.stopPod(pod, timeoutSeconds: time), "stopping", pod: pod)
-                print(try runtime.lookupPod(pod).id)
-            }
+            try each(pods, runtime, "stopping") { try runtime.stopPod($0, timeoutSeconds: time) }
         }
     }
 

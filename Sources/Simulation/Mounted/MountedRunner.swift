@@ -68,8 +68,8 @@ final class MountedRunner: ScenarioDriver {
     func run() -> RunResult {
         var result = RunResult(seed: seed)
         if let gap = scenario.fuseModeGap {
-            result.violation = Violation(invariant: "setup", message: gap)
-            result.line = Self.unsupported(scenario)?.line ?? 0
+            result.violation = Violation(invariant: "setup", message: gap.message)
+            result.line = gap.line
             return result
         }
         if let problem = mount() {

@@ -79,9 +79,9 @@ extension Scenario {
 
     /// Why FUSE mode cannot run this scenario, or nil: its first step that needs a container process
     /// (`podrt run|stop|kill`, `exit NAME CODE`), which only the in-process simulated OCI runtime provides.
-    public var fuseModeGap: String? {
-        MountedRunner.unsupported(self).map { "FUSE mode runs no container processes (the simulated OCI runtime is "
-            + "in-process only): \($0.what) on line \($0.line) needs `bootsim run` without --fuse" }
+    public var fuseModeGap: (line: Int, message: String)? {
+        MountedRunner.unsupported(self).map { ($0.line, "FUSE mode runs no container processes (the simulated OCI "
+            + "runtime is in-process only): \($0.what) on line \($0.line) needs `bootsim run` without --fuse") }
     }
 
     /// Runs this scenario under `seed`.
