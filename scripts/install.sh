@@ -66,10 +66,17 @@ for product in $products; do
         install -D -m 0755 "$binary" "$destdir/${prefix#/}/bin/$product"
         echo "installed $destdir/${prefix#/}/bin/$product" | sed 's#//*#/#g'
     fi
-    # podrt's container monitor (C, no Swift runtime), where podrt looks for it when it is not beside podrt.
+    # podrt's container monitor, where podrt looks for it when it is not beside podrt. It is C, compiled here by
+    # the toolchain's clang: SwiftPM would link Swift's runtime (and libstdc++) into it, and the monitor starts
+    # once per container, on the path of every `run` (2.7 ms to start against 1.2 ms, `perf stat -r 300`).
     if [ "$product" = podrt ]; then
-        ((build)) && swift build -c release --product podrt-monitor --static-swift-stdlib --scratch-path .build-install
-        install -D -m 0755 "$release/podrt-monitor" "$destdir/usr/libexec/podrt/podrt-monitor"
+        monitor=.build-install/monitor/podrt-monitor
+        if ((build)); then
+            mkdir -p "$(dirname "$monitor")"
+            clang -O2 -Wall -Wextra -Werror -o "$monitor" Sources/podrt-monitor/main.c
+        fi
+        [ -x "$monitor" ] || { echo "install.sh: $monitor is missing (run without --no-build)" >&2; exit 1; }
+        install -D -m 0755 "$monitor" "$destdir/usr/libexec/podrt/podrt-monitor"
         echo "installed $destdir/usr/libexec/podrt/podrt-monitor" | sed 's#//*#/#g'
         if ((docs)); then
             rm -rf .build-install/podrt-docs

@@ -78,29 +78,33 @@ public enum Listings {
         WallTime(seconds: nanoseconds / 1_000_000_000, nanoseconds: nanoseconds % 1_000_000_000)
     }
 
-    /// A text table: a header row and the rows, columns padded to their widest cell.
+    /// A text table: a header row and the rows, columns padded to their widest cell. A cell's width is its
+    /// count of Unicode scalars, as Go's text/tabwriter (podman's tables) counts runes; each is counted once,
+    /// and the table is written as bytes, since `ps -a` of thousands writes one cell after another.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
-        // Each cell's width (in Characters) is counted once: counting is a walk over the cell.
         let all = [header] + rows
-        let counts = all.map { $0.map(\.count) }
+        // A scalar is a UTF-8 byte that is not a continuation byte (10xxxxxx): no decode needed.
+        let counts = all.map { $0.map { $0.utf8.reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 } } }
         var widths = counts[0]
         for row in counts.dropFirst() { for (index, count) in row.enumerated() { widths[index] = max(widths[index], count) } }
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
         for (line, row) in all.enumerated() {
-            if line > 0 { out += "\n" }
+            if line > 0 { out.append(UInt8(ascii: "\n")) }
             for (index, cell) in row.enumerated() {
-                out += cell
-                if index < row.count - 1 { out += String(repeating: " ", count: widths[index] - counts[line][index] + 2) }
+                out.append(contentsOf: cell.utf8)
+                if index < row.count - 1 {
+                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[index] - counts[line][index] + 2))
+                }
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func containerTable(_ containers: [Container], pods: [Pod]) -> String {
         let podNames = Dictionary(pods.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         return table(["CONTAINER ID", "NAMES", "STATE", "LOCK", "POD", "CREATED"], containers.map {
-            [String($0.id.prefix(12)), $0.name, $0.state.rawValue, String($0.lockID),
+            [String(decoding: $0.id.utf8.prefix(12), as: UTF8.self), $0.name, $0.state.rawValue, String($0.lockID),
              $0.podID.flatMap { podNames[$0] } ?? "", Timestamp.rfc3339(wall($0.created))]
         })
     }

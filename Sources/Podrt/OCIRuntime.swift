@@ -55,6 +55,18 @@ public protocol OCIRuntime: Sendable {
     func delete(id: String, paths: ContainerPaths) throws
     /// The exit the monitor recorded, nil while the container runs (or never ran in this boot).
     func exit(paths: ContainerPaths) throws -> ContainerExit?
+    /// `delete`, with `meanwhile` run while the runtime deletes: runc is a process of its own, and the
+    /// database work of an exit need not wait for it. Both run to the end; `meanwhile`'s error comes first.
+    func delete(id: String, paths: ContainerPaths, meanwhile: () throws -> Void) throws
+}
+
+extension OCIRuntime {
+    /// A runtime in this process (the simulated one) deletes first, then runs `meanwhile`: one order of the
+    /// two that runc's may interleave.
+    public func delete(id: String, paths: ContainerPaths, meanwhile: () throws -> Void) throws {
+        try delete(id: id, paths: paths)
+        try meanwhile()
+    }
 }
 
 /// A runtime or monitor failure: what was run, and the runtime's own message.
@@ -124,9 +136,23 @@ public struct RuncRuntime: OCIRuntime {
     }
 
     public func delete(id: String, paths: ContainerPaths) throws {
+        try delete(id: id, paths: paths) {}
+    }
+
+    /// `runc delete --force` started, `meanwhile` run, then runc waited for. podman too records an exit and
+    /// removes a container's row whatever the runtime's delete gives, and reports the delete's error after.
+    public func delete(id: String, paths: ContainerPaths, meanwhile: () throws -> Void) throws {
+        let arguments = ["delete", "--force", id]
+        let pid = try startRunc(arguments, paths: paths)
+        var failure: (any Error)?
+        do { try meanwhile() } catch { failure = error }
         do {
-            try runc(["delete", "--force", id], paths: paths)
-        } catch let error as OCIRuntimeError where error.message.contains("does not exist") {}
+            try finishRunc(arguments, pid, paths: paths)
+        } catch let error as OCIRuntimeError where error.message.contains("does not exist") {
+        } catch {
+            if failure == nil { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     public func exit(paths: ContainerPaths) throws -> ContainerExit? {
@@ -135,21 +161,30 @@ public struct RuncRuntime: OCIRuntime {
 
     /// `runc --root R --log L --log-format json ARGS`; a failure carries runc's last logged message.
     func runc(_ arguments: [String], paths: ContainerPaths) throws {
+        try finishRunc(arguments, try startRunc(arguments, paths: paths), paths: paths)
+    }
+
+    /// `runc` started with `arguments`, its log file fresh.
+    func startRunc(_ arguments: [String], paths: ContainerPaths) throws -> ProcessID {
         try? machine.fileSystem.unlink(paths.runtimeLog)
-        let command = [runc, "--root", stateDirectory, "--log", paths.runtimeLog, "--log-format", "json",
-                       "--rootless", rootless ? "true" : "false"] + arguments
-        let status = try run(command)
+        return try spawn([runc, "--root", stateDirectory, "--log", paths.runtimeLog, "--log-format", "json",
+                          "--rootless", rootless ? "true" : "false"] + arguments)
+    }
+
+    /// Waits for the `runc` that `startRunc` started; a failure carries runc's last logged message.
+    func finishRunc(_ arguments: [String], _ pid: ProcessID, paths: ContainerPaths) throws {
+        let status = try machine.processes.wait(pid)
         guard status == .exited(0) else {
             throw OCIRuntimeError(command: [runc] + arguments, message: lastMessage(paths) ?? "exited with \(status)")
         }
     }
 
-    func run(_ command: [String]) throws -> ExitStatus {
-        let pid: ProcessID
-        do { pid = try machine.processes.spawn(command, environment: [], directory: nil) } catch let error as Errno {
+    func run(_ command: [String]) throws -> ExitStatus { try machine.processes.wait(try spawn(command)) }
+
+    func spawn(_ command: [String]) throws -> ProcessID {
+        do { return try machine.processes.spawn(command, environment: [], directory: nil) } catch let error as Errno {
             throw OCIRuntimeError(command: command, message: "cannot run \(command[0]): \(error)")
         }
-        return try machine.processes.wait(pid)
     }
 
     /// The `msg` of the last line of runc's JSON log.

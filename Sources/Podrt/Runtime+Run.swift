@@ -49,16 +49,18 @@ extension Runtime {
         }
         let oci = try ociRuntime(for: container)
         guard let exit = try oci.exit(paths: paths(of: container)) else { return container }
-        try oci.delete(id: container.id, paths: paths(of: container))
         var updated = container
         updated.state = .exited
         updated.pid = 0
-        try store.transaction {
-            try store.updateState(of: updated)
-            try store.recordExit(of: container.id, exit)
-            try adjustMountCounts(container, by: -1)
+        // The row is updated while runc deletes, as podman records the exit whatever the delete gives.
+        try oci.delete(id: container.id, paths: paths(of: container)) {
+            try store.transaction {
+                try store.updateState(of: updated)
+                try store.recordExit(of: container.id, exit)
+                try adjustMountCounts(container, by: -1)
+            }
+            try event(.container, "died", id: container.id, name: container.name)
         }
-        try event(.container, "died", id: container.id, name: container.name)
         return updated
     }
 

@@ -96,6 +96,14 @@ final class Database {
     /// holds no read transaction once the rows are returned, or once it failed.
     @discardableResult
     func query(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
+        var rows: [[SQLValue]] = []
+        try forEachRow(sql, values) { rows.append($0) }
+        return rows
+    }
+
+    /// `query` without the array of every row: `body` takes each row as it is stepped (a listing of
+    /// thousands decodes each without holding them all twice). Reset after it, as `query`.
+    func forEachRow(_ sql: String, _ values: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
         let statement: Statement
         if let prepared = statements[sql] {
             statement = prepared
@@ -105,9 +113,7 @@ final class Database {
         }
         defer { sqlite3_reset(statement.handle) }
         try statement.bind(values)
-        var rows: [[SQLValue]] = []
-        while try statement.step() { rows.append(statement.row()) }
-        return rows
+        while try statement.step() { try body(statement.row()) }
     }
 
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`, so writers queue on the busy timeout instead of

@@ -33,7 +33,7 @@ extension StateStore {
         idColumn: Int, nameColumn: Int, lockColumn: Int, _ decode: (RowReader) throws -> Object
     ) throws -> ObjectRows<Object> {
         var result = ObjectRows<Object>()
-        for values in try database.query(sql, values) {
+        try database.forEachRow(sql, values) { values in
             let row = RowReader(values: values, names: names)
             do {
                 result.objects.append(try decode(row))

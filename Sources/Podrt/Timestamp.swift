@@ -6,10 +6,33 @@ public enum Timestamp {
         let days = time.seconds >= 0 ? time.seconds / 86400 : (time.seconds - 86399) / 86400
         let secondsOfDay = time.seconds - days * 86400
         let (year, month, day) = civil(fromDays: days)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let nanos = String(time.nanoseconds)
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondsOfDay / 3600)):\(two(secondsOfDay / 60 % 60)):"
-            + "\(two(secondsOfDay % 60)).\(String(repeating: "0", count: 9 - nanos.count))\(nanos)Z"
+        guard (0...9999).contains(year), (0..<1_000_000_000).contains(time.nanoseconds) else {
+            func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let nanos = String(time.nanoseconds)
+            return "\(year)-\(two(month))-\(two(day))T\(two(secondsOfDay / 3600)):\(two(secondsOfDay / 60 % 60)):"
+                + "\(two(secondsOfDay % 60)).\(String(repeating: "0", count: max(0, 9 - nanos.count)))\(nanos)Z"
+        }
+        // The common case as 30 bytes written in place: `ps -a` formats one per row.
+        return String(unsafeUninitializedCapacity: 30) { out in
+            func digits(_ value: Int64, _ count: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + count - 1, through: offset, by: -1) {
+                    out[index] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            digits(year, 4, at: 0)
+            digits(month, 2, at: 5)
+            digits(day, 2, at: 8)
+            digits(secondsOfDay / 3600, 2, at: 11)
+            digits(secondsOfDay / 60 % 60, 2, at: 14)
+            digits(secondsOfDay % 60, 2, at: 17)
+            digits(time.nanoseconds, 9, at: 20)
+            for (offset, byte) in [(4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")), (10, UInt8(ascii: "T")),
+                                   (13, UInt8(ascii: ":")), (16, UInt8(ascii: ":")), (19, UInt8(ascii: ".")),
+                                   (29, UInt8(ascii: "Z"))] { out[offset] = byte }
+            return 30
+        }
     }
 
     /// Parses `--since`: a Unix time in seconds, a duration before `now` (`90s`, `10m`, `2h30m`), or an RFC 3339
