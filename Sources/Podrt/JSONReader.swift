@@ -112,6 +112,7 @@ struct JSONReader {
     mutating func readObject(depth: Int) throws -> JSON {
         position += 1
         var members: [(String, JSON)] = []
+        members.reserveCapacity(8)  // room for a config's members at once, not regrown at 1, 2 and 4
         skipSpace()
         if !atEnd, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {

@@ -83,8 +83,7 @@ public enum Listings {
     /// and the table is written as bytes, since `ps -a` of thousands writes one cell after another.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
         let all = [header] + rows
-        // A scalar is a UTF-8 byte that is not a continuation byte (10xxxxxx): no decode needed.
-        let counts = all.map { $0.map { $0.utf8.reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 } } }
+        let counts = all.map { $0.map(scalarCount) }
         var widths = counts[0]
         for row in counts.dropFirst() { for (index, count) in row.enumerated() { widths[index] = max(widths[index], count) } }
         var out: [UInt8] = []
@@ -99,6 +98,12 @@ public enum Listings {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A string's Unicode scalars: its UTF-8 bytes that are not continuation bytes (10xxxxxx), no decoding.
+    static func scalarCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in bytes.reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 } }
     }
 
     public static func containerTable(_ containers: [Container], pods: [Pod]) -> String {
