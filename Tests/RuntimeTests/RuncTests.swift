@@ -264,4 +264,34 @@ final class RuncTests: XCTestCase {
         XCTAssertTrue(read.err.contains("Read-only file system"), read.err)
         XCTAssertEqual(box.read("lib/volumes/data/_data/file"), "kept\n")
     }
+
+    /// The exit is recorded while runc deletes (`OCIRuntime.delete(meanwhile:)`): when the delete fails, the row
+    /// is exited all the same, with its code and its `died` event, as podman records an exit whatever its
+    /// cleanup gives, and the command reports runc's own message (125).
+    func testAFailedDeleteAtTheExitStillRecordsIt() throws {
+        let box = try RealContainers()
+        // A runc that fails `delete` with a logged message, and is runc for everything else.
+        try box.run("""
+            cat > $D/runc <<'EOF'
+            #!/bin/sh
+            log=
+            prev=
+            for arg in "$@"; do [ "$prev" = --log ] && log=$arg; prev=$arg; done
+            case " $* " in *" delete "*) echo '{"level":"error","msg":"delete refused by the test"}' >> "$log"; exit 1 ;; esac
+            exec runc "$@"
+            EOF
+            chmod 755 $D/runc
+            printf '[engine.runtimes]\nrunc = ["%s/runc"]\n' $D > $D/podrt.conf
+            """)
+        let podrt = "--config $D/podrt.conf"
+        XCTAssertEqual(try box.podrt("\(podrt) run -d --name quick --rootfs $R sh -c 'exit 3'").status, .exited(0))
+        let waited = try box.podrt("\(podrt) wait quick")  // syncs the exit, whose delete fails
+        XCTAssertEqual(waited.status, .exited(125), waited.out + waited.err)
+        XCTAssertTrue(waited.err.contains("delete refused by the test"), waited.err)
+        let listed = try box.podrt("\(podrt) ps -a --format json")
+        XCTAssertEqual(listed.status, .exited(0), listed.err)
+        XCTAssertEqual(try JSON.parse(listed.out).arrayValue?.first?["State"]?.stringValue, "exited", listed.out)
+        XCTAssertEqual(try box.podrt("\(podrt) wait quick").out, "3\n", "the recorded code")
+        XCTAssertTrue(box.read("lib/events/events.log").contains("\"died\""))
+    }
 }
