@@ -73,14 +73,17 @@ public final class Runtime {
             try fs.makeDirectories(config.tmpDir, permissions: FilePermissions(rawValue: 0o700))
         }
         try within("creating static dir \(config.staticDir)") {
-            try fs.makeDurableDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
+            try fs.makeDirectories(config.staticDir, permissions: FilePermissions(rawValue: 0o700))
         }
-        store = try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine, injectedBugs: options.injectedBugs))
+        let store = try StateStore(path: config.databasePath, vfs: FileSystemVFS(machine: machine, injectedBugs: options.injectedBugs))
+        self.store = store
         events = EventLog(fileSystem: fs, path: config.eventsLog)
         bootID = Self.readBootID(fs)
         injectedBugs = options.injectedBugs
         observer = options.observer
         givenOCIRuntime = options.ociRuntime
+        // Before anything this command reports as done is committed.
+        try within("syncing static dir \(config.staticDir)") { try Self.makeStaticDirDurable(config, fs, store) }
 
         // Under the alive lock: decide about the boot and open the lock manager, then refresh or repair.
         let boot = try BootCoordinator(machine: machine, options: options, store: store, bootID: bootID)
