@@ -36,7 +36,7 @@ public final class SimMachine: MountedMachine {
     }
 
     /// The caller's view, acting with the caller's fsuid and fsgid (from the request, so a process that
-    /// changed its ids since is seen as it is now); the kernel has checked its permissions already.
+    /// changed its ids since is seen as it is now); the kernel checks its permissions (default_permissions), SimFS agrees.
     public func fileSystem(for caller: Caller) -> any FileSystem {
         let view: (pid: ProcessID, fs: any FileSystem)
         if let known = views[caller.pid] {
@@ -46,7 +46,7 @@ public final class SimMachine: MountedMachine {
             view = (pid, world.machine(for: pid).fileSystem)
             views[caller.pid] = view
         }
-        world.setCredentials(view.pid, Credentials(uid: caller.uid, gid: caller.gid), checkedByKernel: true)
+        world.setCredentials(view.pid, Credentials(uid: caller.uid, gid: caller.gid), kernelDropsSetID: true)
         return view.fs
     }
 
