@@ -111,9 +111,11 @@ extension FUSEServer {
             if let (owner, fd) = open {
                 try owner.ftruncate(fd, to: Int64(attributes.st_size))
             } else if fields & FUSE_SET_ATTR_MTIME != 0 {
-                // ftruncate through a handle the kernel did not pass on, or O_TRUNC: times change anyway.
-                try fs.truncate(path, to: Int64(attributes.st_size))
-                try fs.setTimes(path, access: .omit, modification: .now, follow: false)
+                // ftruncate through a handle the kernel did not pass on, or O_TRUNC: times change anyway,
+                // as an ftruncate of a descriptor open for writing sets them (not a utimensat of the caller's).
+                let fd = try fs.open(path, .write, permissions: FilePermissions(rawValue: 0))
+                defer { try? fs.close(fd) }
+                try fs.ftruncate(fd, to: Int64(attributes.st_size))
             } else {
                 try fs.truncate(path, to: Int64(attributes.st_size))
             }

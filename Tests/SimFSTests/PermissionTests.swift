@@ -58,6 +58,8 @@ final class PermissionTests: XCTestCase {
         XCTAssertErrno(.notPermitted, try alice.setTimes("/w/readonly", access: .to(WallTime(seconds: 5)),
                                                          modification: .to(WallTime(seconds: 5)), follow: true))
         XCTAssertErrno(.permissionDenied, try alice.setTimes("/w/readonly", access: .now, modification: .now, follow: true))
+        // UTIME_NOW with UTIME_OMIT is an explicit change: the owner's (do_utimes makes only both-now a touch).
+        XCTAssertErrno(.notPermitted, try alice.setTimes("/w/readonly", access: .now, modification: .omit, follow: true))
         XCTAssertErrno(.permissionDenied, try alice.access("/w/secret", .read, follow: true))
         XCTAssertErrno(.permissionDenied, try alice.access("/w/readonly", .write, follow: true))
         XCTAssertErrno(.permissionDenied, try alice.access("/w/readonly", .execute, follow: true))

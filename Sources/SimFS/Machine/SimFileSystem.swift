@@ -160,8 +160,10 @@ final class SimFileSystem: ProcessSeam, FileSystem {
     func truncate(_ path: String, to size: Int64) throws {
         try world.perform(process, .truncate, path) {
             let node = try world.existing(path, follow: true, for: process)
+            // `vfs_truncate`: the type first, then write permission.
             if node.kind == .directory { throw Errno.isDirectory }
-            try world.require(node, .write, by: process)  // `vfs_truncate`
+            if node.kind != .regular { throw Errno.invalidArgument }
+            try world.require(node, .write, by: process)
             try world.truncateFile(node, to: size, always: false, by: process)
         }
     }

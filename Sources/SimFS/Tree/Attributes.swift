@@ -40,7 +40,7 @@ extension SimWorld {
             return
         }
         guard ownsOrRoot(node, process) else { throw Errno.notPermitted }
-        // `setattr_prepare`; over FUSE without default_permissions the kernel skips it (ATTR_FORCE).
+        // `setattr_prepare` (over FUSE without default_permissions the kernel skips it: ATTR_FORCE).
         if !process.credentials.isRoot && !process.inGroup(node.gid) {
             mode &= ~0o2000
         }
@@ -86,11 +86,9 @@ extension SimWorld {
     func changeTimes(_ node: Inode, access: TimeChange, modification: TimeChange, by process: SimProcess) throws {
         if case .omit = access, case .omit = modification { return }
         if node.region == .proc { throw Errno.notPermitted }
-        let explicit: Bool
-        switch (access, modification) {
-        case (.to, _), (_, .to): explicit = true
-        default: explicit = false
-        }
+        // Only `UTIME_NOW` for both (or no times at all) is a touch; anything else, even `UTIME_NOW` with
+        // `UTIME_OMIT`, is an explicit change for the owner (`do_utimes` turns only both-now into NULL).
+        let explicit = access != .now || modification != .now
         if !ownsOrRoot(node, process) {
             if explicit { throw Errno.notPermitted }
             guard permitted(node, .write, by: process) else { throw Errno.permissionDenied }

@@ -1,6 +1,9 @@
 /// Read, write and search permission by the mode bits, as Linux's `fs/namei.c` checks them: one place for
-/// the in-process simulation and the FUSE mount (which does not use `default_permissions`, so the kernel
-/// leaves these checks to the server). Root (uid 0) stands for CAP_DAC_OVERRIDE and CAP_FOWNER.
+/// the in-process simulation and the FUSE mount (where the kernel checks first under `default_permissions`,
+/// and leaves them to the server with `bootsim mount --server-permissions`). Root (uid 0) stands for
+/// CAP_DAC_OVERRIDE and CAP_FOWNER. A path is searched from the root (or the working directory) through
+/// every directory on it; over FUSE the kernel walks from a process's own working directory, so a caller
+/// inside a directory it may no longer reach from the root is refused here where Linux lets it go on.
 struct Access: OptionSet {
     let rawValue: UInt32
     static let execute = Access(rawValue: 1)

@@ -32,7 +32,7 @@ final class SimProcess {
     var credentials = Credentials.root
     /// The kernel drops set-id bits itself before it asks (a FUSE request's caller: `file_remove_privs`,
     /// `mode_strip_sgid`, chown's kill of the bits), so SimFS leaves those effects out. Permissions are
-    /// still checked here (Permissions.swift): the mount does not use `default_permissions`.
+    /// still checked here (Permissions.swift), whether or not the kernel checked them too.
     var kernelDropsSetID = false
     /// Where the supplementary groups come from when `credentials.groups` does not have them yet (a FUSE
     /// caller's, read from /proc): fetched on the first check that needs them (`inGroup`).
