@@ -18,6 +18,7 @@ extension Caller {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Groups:") }) else { return [] }
-        return line.dropFirst("Groups:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt32($0) }
+        let words = line.dropFirst("Groups:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        return words.compactMap { UInt32($0) }
     }
 }

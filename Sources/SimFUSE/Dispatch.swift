@@ -48,7 +48,9 @@ extension FUSEServer {
             try fs.rename(source, to: target, noReplace: flags != 0)
             nodes.renamed(source, to: target)
             // The kernel moves its cached name along, with the timeout it had.
-            if !keepsNames(fs, under: target) { invalidateAfterReply.append(CachedName(parent: newParent, name: newName)) }
+            if !keepsNames(fs, under: target) {
+                invalidateAfterReply.append(CachedName(parent: newParent, name: newName))
+            }
             return .ok
         case .link(let node, let newParent, let newName):
             let target = try child(newParent, newName)

@@ -36,7 +36,8 @@ public final class FUSEMount {
         try Self.check(mountPoint)
         var ops = Callbacks.make()
         let userdata = Unmanaged.passUnretained(server).toOpaque()
-        guard let session = simfuse_session_new("bootsim", &ops, userdata, server.machine.checksPermissions ? 0 : 1) else {
+        let kernelChecks: Int32 = server.machine.checksPermissions ? 0 : 1
+        guard let session = simfuse_session_new("bootsim", &ops, userdata, kernelChecks) else {
             throw MountError("fuse_session_new failed (is libfuse3 working?)")
         }
         self.session = session

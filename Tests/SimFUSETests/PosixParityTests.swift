@@ -111,6 +111,24 @@ struct PosixParityTests {
         }
     }
 
+    @Test("a supplementary group gives its bits, read from the caller's /proc status by the server",
+          arguments: [[], ["--server-permissions"]])
+    func supplementaryGroups(_ options: [String]) throws {
+        try withBoth("groups", options) { mount, tmpfs in
+            var transcripts: [String] = []
+            for root in [mount, tmpfs] {
+                try #require(runAs(0, root, "echo data > g && chown 0:2000 g && chmod 0640 g && mkdir d && chown 0:2000 d && chmod 0730 d").status == 0)
+                let script = "cat g; touch d/new && echo made; ls d 2>&1 | sed 's/.*: //'"
+                let member = FUSETest.run(["/usr/bin/setpriv", "--reuid=1001", "--regid=1001", "--groups=3000,2000",
+                                           "/bin/sh", "-c", "cd '\(root)' && " + script])
+                let outsider = runAs(1002, root, script + " 2>&1 | sed 's/.*: //'")
+                transcripts.append(member.output + "|" + outsider.output)
+            }
+            #expect(transcripts[0] == transcripts[1])
+            #expect(transcripts[1].hasPrefix("data\nmade\nPermission denied\n|"), "\(transcripts[1])")
+        }
+    }
+
     @Test("--server-permissions: the documented gaps, where the kernel answers without asking the server")
     func serverPermissionGaps() throws {
         try withBoth("gaps", ["--server-permissions"]) { mount, tmpfs in

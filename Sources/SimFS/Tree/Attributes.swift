@@ -125,7 +125,7 @@ extension SimWorld {
         try refuseProc(at)
         try requireCreate(in: at.parent, by: process)
         // `vfs_mknod`: devices need CAP_MKNOD, checked after the directory's permission.
-        if (kind == .characterDevice || kind == .blockDevice) && !process.credentials.isRoot { throw Errno.notPermitted }
+        if kind == .characterDevice || kind == .blockDevice, !process.credentials.isRoot { throw Errno.notPermitted }
         let node = makeInode(region: at.parent.region, kind: kind,
                              permissions: permissions.rawValue & 0o7777 & ~process.umask)
         if kind == .characterDevice || kind == .blockDevice { node.specialDevice = device }

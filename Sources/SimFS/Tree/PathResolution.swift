@@ -50,7 +50,8 @@ extension SimWorld {
 
     /// Walks the components of one path string over raw bytes, without slicing strings.
     private func walkComponents(_ bytes: UnsafeBufferPointer<UInt8>, from current: inout Inode, hops: inout Int,
-                                searcher: SimProcess?, followLast: Bool, trailingSlash: Bool, slashFollows: Bool) throws -> WalkStep {
+                                searcher: SimProcess?, followLast: Bool, trailingSlash: Bool,
+                                slashFollows: Bool) throws -> WalkStep {
         let slash = UInt8(ascii: "/")
         let dot = UInt8(ascii: ".")
         let count = bytes.count
