@@ -6,7 +6,8 @@
 #   one CPU        server and loop both on CPU 0 (`bootsim mount --cpu 0`, `taskset -c 0`);
 #   two CPUs       server on CPU 1, loop on CPU 0;
 # and `bootsim mount --spin 100` (the server polls 100 µs for the next request before sleeping) where the
-# server has a CPU of its own. Then the FUSE requests per loop (the server's counters in `ctl status`, and
+# server has a CPU of its own, and `bootsim mount --server-permissions` (no default_permissions: the server
+# checks permissions, and the kernel sends no GETATTR to refresh modes) unpinned and on one CPU. Then the FUSE requests per loop (the server's counters in `ctl status`, and
 # passthrough_ll -d's log), and reboots per second through `bootsim ctl`.
 # Needs root and /dev/fuse. Usage: Benchmarks/fuse-bench.sh [ITERATIONS] [REBOOTS] [ROUNDS]
 set -eu
@@ -22,7 +23,7 @@ cc -O2 -o "$LOOP" "$HERE/Benchmarks/fuse-loop.c"
 PLL_SOURCE=/usr/share/doc/libfuse3-dev/examples/passthrough_ll.c
 PLL=$WORK/passthrough_ll
 cc -O2 -o "$PLL" "$PLL_SOURCE" $(pkg-config fuse3 --cflags --libs)
-SIMS="sim simspin sim0 sim1 sim1spin"
+SIMS="sim simspin sim0 sim1 sim1spin simperm simperm0"
 PLLS="pll pll0 pll1 pllcount"
 cleanup() {
     for m in $PLLS; do
@@ -45,6 +46,8 @@ for m in $PLLS; do mkdir "$WORK/tmpfs/$m"; done
 "$BOOTSIM" mount "$WORK/sim0" --background --cpu 0
 "$BOOTSIM" mount "$WORK/sim1" --background --cpu 1
 "$BOOTSIM" mount "$WORK/sim1spin" --background --cpu 1 --spin 100
+"$BOOTSIM" mount "$WORK/simperm" --background --server-permissions
+"$BOOTSIM" mount "$WORK/simperm0" --background --server-permissions --cpu 0
 "$PLL" -s -o source="$WORK/tmpfs/pll" "$WORK/pll"
 taskset -c 0 "$PLL" -s -o source="$WORK/tmpfs/pll0" "$WORK/pll0"
 taskset -c 1 "$PLL" -s -o source="$WORK/tmpfs/pll1" "$WORK/pll1"
@@ -55,9 +58,11 @@ pll|$LOOP $WORK/pll $N
 sim|$LOOP $WORK/sim/var $N
 simtmp|$LOOP $WORK/sim/tmp $N
 simspin|$LOOP $WORK/simspin/var $N
+simperm|$LOOP $WORK/simperm/var $N
 tmpfs0|taskset -c 0 $LOOP $WORK/tmpfs/dir $N
 pll0|taskset -c 0 $LOOP $WORK/pll0 $N
 sim0|taskset -c 0 $LOOP $WORK/sim0/var $N
+simperm0|taskset -c 0 $LOOP $WORK/simperm0/var $N
 pll1|taskset -c 0 $LOOP $WORK/pll1 $N
 sim1|taskset -c 0 $LOOP $WORK/sim1/var $N
 sim1spin|taskset -c 0 $LOOP $WORK/sim1spin/var $N"
@@ -81,10 +86,12 @@ line pll "libfuse passthrough_ll -s over tmpfs" pll tmpfs
 line sim "SimFUSE, SimFS disk region (/var)" pll tmpfs
 line simtmp "SimFUSE, SimFS tmpfs region (/tmp)" pll tmpfs
 line simspin "SimFUSE --spin 100, /var" pll tmpfs
+line simperm "SimFUSE --server-permissions, /var" pll tmpfs
 echo "one CPU (server and loop on CPU 0):"
 line tmpfs0 "tmpfs through the kernel" pll0 tmpfs0
 line pll0 "libfuse passthrough_ll -s over tmpfs" pll0 tmpfs0
 line sim0 "SimFUSE --cpu 0, /var" pll0 tmpfs0
+line simperm0 "SimFUSE --server-permissions --cpu 0, /var" pll0 tmpfs0
 echo "two CPUs (server on CPU 1, loop on CPU 0):"
 line pll1 "libfuse passthrough_ll -s over tmpfs" pll1 tmpfs0
 line sim1 "SimFUSE --cpu 1, /var" pll1 tmpfs0
@@ -98,6 +105,10 @@ before=$(requests "$WORK/sim")
 after=$(requests "$WORK/sim")
 echo "FUSE requests per loop (over $C loops):"
 echo "  SimFUSE                   $(awk -v a="$before" -v b="$after" -v c=$C 'BEGIN { printf "%.2f", (b - a) / c }')  ($("$BOOTSIM" ctl "$WORK/sim" status | grep '^requests: '))"
+before=$(requests "$WORK/simperm")
+"$LOOP" "$WORK/simperm/var" $C > /dev/null
+after=$(requests "$WORK/simperm")
+echo "  SimFUSE --server-permissions $(awk -v a="$before" -v b="$after" -v c=$C 'BEGIN { printf "%.2f", (b - a) / c }')  ($("$BOOTSIM" ctl "$WORK/simperm" status | grep '^requests: '))"
 "$PLL" -d -f -s -o source="$WORK/tmpfs/pllcount" "$WORK/pllcount" 2> "$WORK/pll.log" &
 while ! grep -q " $WORK/pllcount " /proc/mounts; do sleep 0.1; done
 "$LOOP" "$WORK/pllcount" $C > /dev/null

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <stdio.h>
 
-/// fuse_session_new with the arguments bootsim always uses: `fsname`, allow_other and default_permissions
-/// (the kernel checks modes; the server answers as root).
+/// fuse_session_new with the arguments bootsim always uses: `fsname` and allow_other, plus
+/// default_permissions when `kernel_checks` (the kernel checks modes, for a server that answers as root).
+/// Without it the server checks each request's caller itself, and the kernel sends no GETATTR to refresh
+/// the modes it would check (two per create, rename and stat loop).
 static inline struct fuse_session *simfuse_session_new(const char *fsname, const struct fuse_lowlevel_ops *ops,
-                                                      void *userdata) {
+                                                      void *userdata, int kernel_checks) {
     char option[512];
-    snprintf(option, sizeof option, "fsname=%s,subtype=bootsim,allow_other,default_permissions", fsname);
+    snprintf(option, sizeof option, "fsname=%s,subtype=bootsim,allow_other%s", fsname,
+             kernel_checks ? ",default_permissions" : "");
     char *argv[] = {(char *)"bootsim", (char *)"-o", option, NULL};
     struct fuse_args args = FUSE_ARGS_INIT(3, argv);
     struct fuse_session *se = fuse_session_new(&args, ops, sizeof *ops, userdata);
@@ -39,15 +42,16 @@ static inline void simfuse_plain_open(struct fuse_file_info *fi) {
 #define SIMFUSE_ATTR_TIMEOUT 1.0
 #define SIMFUSE_ENTRY_TIMEOUT 1.0
 
-/// An entry for `ino` with attributes `attr`, cached for the timeouts above.
-static inline struct fuse_entry_param simfuse_entry(fuse_ino_t ino, const struct stat *attr) {
+/// An entry for `ino` with attributes `attr`, cached for the timeouts above; with `uncached` the name is not
+/// kept (a name in a directory that not everyone may search: the server checks each walk through it).
+static inline struct fuse_entry_param simfuse_entry(fuse_ino_t ino, const struct stat *attr, int uncached) {
     struct fuse_entry_param e;
     memset(&e, 0, sizeof e);
     e.ino = ino;
     e.generation = 1;
     e.attr = *attr;
     e.attr_timeout = SIMFUSE_ATTR_TIMEOUT;
-    e.entry_timeout = SIMFUSE_ENTRY_TIMEOUT;
+    e.entry_timeout = uncached ? 0 : SIMFUSE_ENTRY_TIMEOUT;
     return e;
 }
 

@@ -83,15 +83,22 @@ extension FUSEServer {
         return buffer
     }
 
-    /// setattr: mode, owner (of the node itself: a symbolic link's own), size, then times. The kernel has
-    /// checked the caller's right to each (default_permissions). A size change with a time is a truncate,
-    /// which sets the times itself; `FUSE_SET_ATTR_CTIME` alone is implied by every change.
+    /// setattr: mode, owner (of the node itself: a symbolic link's own), size, then times, each checked
+    /// against the caller by the backend (`setattr_prepare`'s rules; the kernel skips them without
+    /// default_permissions). A size change with a time is a truncate, which sets the times itself;
+    /// `FUSE_SET_ATTR_CTIME` alone is implied by every change.
     func setAttributes(_ fs: any FileSystem, _ node: UInt64, _ attributes: stat, _ fields: Int32, _ handle: UInt64?,
                        _ caller: Caller, _ req: fuse_req_t) throws {
         let path = try path(node)
         let open = handle.flatMap { handles.openFile($0, node: node) }
         if fields & FUSE_SET_ATTR_MODE != 0 {
-            try fs.chmod(path, permissions: FilePermissions(rawValue: attributes.st_mode & 0o7777))
+            let before = try fs.lstat(path)
+            let mode = mode_t(attributes.st_mode & 0o7777)
+            try fs.chmod(path, permissions: FilePermissions(rawValue: mode))
+            // A directory that not everyone may search any more: the names cached in it must be asked for.
+            if before.kind == .directory && before.permissions.rawValue & 0o111 == 0o111 && mode & 0o111 != 0o111 {
+                invalidateAfterReply += nodes.cachedNames(in: node)
+            }
         }
         if fields & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID) != 0 {
             try dropSetgidOfOutsider(fs, path, caller, req)
@@ -104,9 +111,11 @@ extension FUSEServer {
             if let (owner, fd) = open {
                 try owner.ftruncate(fd, to: Int64(attributes.st_size))
             } else if fields & FUSE_SET_ATTR_MTIME != 0 {
-                // ftruncate through a handle the kernel did not pass on, or O_TRUNC: times change anyway.
-                try fs.truncate(path, to: Int64(attributes.st_size))
-                try fs.setTimes(path, access: .omit, modification: .now, follow: false)
+                // ftruncate through a handle the kernel did not pass on, or O_TRUNC: times change anyway,
+                // as an ftruncate of a descriptor open for writing sets them (not a utimensat of the caller's).
+                let fd = try fs.open(path, .write, permissions: FilePermissions(rawValue: 0))
+                defer { try? fs.close(fd) }
+                try fs.ftruncate(fd, to: Int64(attributes.st_size))
             } else {
                 try fs.truncate(path, to: Int64(attributes.st_size))
             }

@@ -47,6 +47,10 @@ extension FUSEServer {
             let target = try child(newParent, newName)
             try fs.rename(source, to: target, noReplace: flags != 0)
             nodes.renamed(source, to: target)
+            // The kernel moves its cached name along, with the timeout it had.
+            if !keepsNames(fs, under: target) {
+                invalidateAfterReply.append(CachedName(parent: newParent, name: newName))
+            }
             return .ok
         case .link(let node, let newParent, let newName):
             let target = try child(newParent, newName)
@@ -54,7 +58,9 @@ extension FUSEServer {
             return try entry(fs, target)
         case .open(let node, var info):
             if caller.uid != 0 && info.flags & O_TRUNC != 0 { try? dropSetgidOfOutsider(fs, try path(node), caller, req) }
-            let fd = try fs.open(try path(node), Self.options(info.flags), permissions: FilePermissions(rawValue: 0))
+            var options = Self.options(info.flags)
+            if info.flags & Self.openForExec != 0 { options.insert(.execute) }
+            let fd = try fs.open(try path(node), options, permissions: FilePermissions(rawValue: 0))
             info.fh = handles.add(.file(fs: fs, fd: fd))
             handles.attach(info.fh, to: node)
             return .opened(info)
@@ -67,7 +73,7 @@ extension FUSEServer {
             let node = nodes.remember(path, device: status.device, inode: status.inode,
                                       isDirectory: status.kind == .directory)
             handles.attach(info.fh, to: node)
-            return .created(node: node, attributes: stat(status), info: info)
+            return .created(node: node, attributes: stat(status), uncached: !keepsNames(fs, under: path), info: info)
         case .opendir(let node, var info):
             let path = try path(node)
             let entries = try fs.readdir(path)
@@ -85,8 +91,9 @@ extension FUSEServer {
             info.f_favail = 1 << 19
             info.f_namemax = 255
             return .statfs(info)
-        case .access(let node, _):
-            _ = try fs.lstat(try path(node))
+        case .access(let node, let mask):
+            // access(2), faccessat(2) and chdir(2) (as X_OK): the kernel asks without default_permissions.
+            try fs.access(try path(node), AccessMode(rawValue: UInt32(mask & 7)), follow: false)
             return .ok
         case .read, .write, .flush, .release, .fsync, .readdir, .releasedir, .fsyncdir:
             return try performOnHandle(operation, caller, req)
@@ -109,7 +116,17 @@ extension FUSEServer {
         let status = try fs.lstat(path)
         let node = nodes.remember(path, device: status.device, inode: status.inode,
                                   isDirectory: status.kind == .directory)
-        return .entry(node: node, attributes: stat(status))
+        return .entry(node: node, attributes: stat(status), uncached: !keepsNames(fs, under: path))
+    }
+
+    /// Whether the kernel may keep the name `path` cached: it walks a cached name without asking, so
+    /// without default_permissions only where every caller may search the directory (all three execute
+    /// bits) is the answer the same for all of them.
+    func keepsNames(_ fs: any FileSystem, under path: String) -> Bool {
+        guard machine.checksPermissions, let slash = path.lastIndex(of: "/") else { return true }
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        guard let status = try? fs.lstat(parent) else { return false }
+        return status.permissions.rawValue & 0o111 == 0o111
     }
 
     /// The status of a node: through an open handle of it (the right file even when its name is gone or
@@ -128,6 +145,9 @@ extension FUSEServer {
         let wanted = (current & ~0o777) | mode_t(mode & 0o777)
         if current != wanted { try fs.chmod(path, permissions: FilePermissions(rawValue: wanted)) }
     }
+
+    /// `__FMODE_EXEC` in an open's flags: the open of an `execve`, which needs execute permission, not read.
+    static let openForExec: Int32 = 0o40
 
     /// `RENAME_NOREPLACE` of renameat2(2); the only rename flag served (EXCHANGE and WHITEOUT are EINVAL).
     static let renameNoReplace: UInt32 = 1

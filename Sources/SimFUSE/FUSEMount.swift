@@ -36,11 +36,13 @@ public final class FUSEMount {
         try Self.check(mountPoint)
         var ops = Callbacks.make()
         let userdata = Unmanaged.passUnretained(server).toOpaque()
-        guard let session = simfuse_session_new("bootsim", &ops, userdata) else {
+        let kernelChecks: Int32 = server.machine.checksPermissions ? 0 : 1
+        guard let session = simfuse_session_new("bootsim", &ops, userdata, kernelChecks) else {
             throw MountError("fuse_session_new failed (is libfuse3 working?)")
         }
         self.session = session
         server.session = session
+        server.invalidator = invalidator
         guard fuse_session_mount(session, mountPoint) == 0 else {
             fuse_session_destroy(session)
             throw MountError("cannot mount on \(mountPoint) (is /dev/fuse there and are you root?)")

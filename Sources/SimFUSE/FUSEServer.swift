@@ -26,6 +26,11 @@ public final class FUSEServer {
     var requestCounts: [SimOp: Int] = [:]
     var forgets = 0
     var session: OpaquePointer?
+    /// Drops names from the kernel's cache on a thread of its own (FUSEMount's).
+    var invalidator: Invalidator?
+    /// Names to drop from the kernel's cache once the current request is answered (the kernel holds the
+    /// directory's lock until then).
+    var invalidateAfterReply: [CachedName] = []
     /// Command names by pid, with the monotonic time they were read (see `commandName`).
     var commands: [Int32: (name: String, readAt: UInt64)] = [:]
 
@@ -72,6 +77,10 @@ public final class FUSEServer {
         log.append(OpLogEntry(pid: ProcessID(rawValue: pending.caller.pid), processName: pending.caller.command, op: op,
                               path: path, path2: path2 ?? "", errno: code))
         reply.send(pending.request)
+        if !invalidateAfterReply.isEmpty, let session, let invalidator {
+            invalidator.start(SessionHandle(pointer: session), invalidateAfterReply, attributesOf: []) {}
+            invalidateAfterReply = []
+        }
     }
 
     /// Answers a held request with `code` without running it (reboot, crash, unmount).

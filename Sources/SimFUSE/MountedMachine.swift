@@ -20,6 +20,9 @@ public struct Caller: Hashable, Sendable {
 public protocol MountedMachine: AnyObject {
     /// The file system as `caller` sees it. Descriptors it returns are only used with the same view.
     func fileSystem(for caller: Caller) -> any FileSystem
+    /// Whether the views check each caller's permissions themselves. If not, the mount has the kernel
+    /// check them (`default_permissions`).
+    var checksPermissions: Bool { get }
     /// Reboots: clean (everything becomes durable) or after a power loss (pending changes dropped or torn).
     /// Open descriptors of the old boot are gone afterwards. `commandLine` is the next boot's, when given.
     func reboot(powerLoss: Bool, commandLine: String?) throws
@@ -42,6 +45,8 @@ public final class FixedMachine: MountedMachine {
     }
 
     public func fileSystem(for caller: Caller) -> any FileSystem { fs }
+    /// The one file system acts for every caller alike, so the kernel checks permissions.
+    public var checksPermissions: Bool { false }
     public func reboot(powerLoss: Bool, commandLine: String?) throws { throw Errno.notSupported }
     public func statusLines() -> [String] { ["machine: fixed file system (no reboots)"] }
     public func save(to path: String) throws { throw Errno.notSupported }

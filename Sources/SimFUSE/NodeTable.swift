@@ -110,6 +110,16 @@ struct NodeTable {
         }
     }
 
+    /// The names the kernel may have cached in the directory node `parent`.
+    func cachedNames(in parent: UInt64) -> [CachedName] {
+        guard let base = path(parent) else { return [] }
+        let prefix = base == "/" ? "/" : base + "/"
+        return byPath.keys.compactMap { path in
+            guard path != "/", path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") else { return nil }
+            return CachedName(parent: parent, name: String(path.dropFirst(prefix.count)))
+        }
+    }
+
     /// A reboot: every node but the root is dropped, and old ids stay unknown forever.
     mutating func reset() {
         nodes = [Self.rootID: Node(key: nil, paths: ["/"], lookups: 1)]

@@ -61,8 +61,8 @@ extension Reply {
             fuse_reply_err(req, code)
         case .ok:
             fuse_reply_err(req, 0)
-        case .entry(let node, var attributes):
-            var entry = simfuse_entry(node, &attributes)
+        case .entry(let node, var attributes, let uncached):
+            var entry = simfuse_entry(node, &attributes, uncached ? 1 : 0)
             fuse_reply_entry(req, &entry)
         case .attributes(var attributes):
             simfuse_reply_attr(req, &attributes)
@@ -71,8 +71,8 @@ extension Reply {
         case .opened(var info):
             simfuse_plain_open(&info)
             fuse_reply_open(req, &info)
-        case .created(let node, var attributes, var info):
-            var entry = simfuse_entry(node, &attributes)
+        case .created(let node, var attributes, let uncached, var info):
+            var entry = simfuse_entry(node, &attributes, uncached ? 1 : 0)
             simfuse_plain_open(&info)
             fuse_reply_create(req, &entry, &info)
         case .data(let bytes):

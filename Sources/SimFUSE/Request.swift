@@ -77,11 +77,12 @@ struct PendingRequest {
 /// The answer to a request.
 enum Reply {
     case error(Int32)
-    case entry(node: UInt64, attributes: stat)
+    /// `uncached`: the kernel must not keep the name (see `FUSEServer.keepsNames`).
+    case entry(node: UInt64, attributes: stat, uncached: Bool)
     case attributes(stat)
     case link(String)
     case opened(fuse_file_info)
-    case created(node: UInt64, attributes: stat, info: fuse_file_info)
+    case created(node: UInt64, attributes: stat, uncached: Bool, info: fuse_file_info)
     case data([UInt8])
     case written(Int)
     case statfs(statvfs)

@@ -36,7 +36,8 @@ public final class SimMachine: MountedMachine {
     }
 
     /// The caller's view, acting with the caller's fsuid and fsgid (from the request, so a process that
-    /// changed its ids since is seen as it is now); the kernel has checked its permissions already.
+    /// changed its ids since is seen as it is now) and its supplementary groups, read from /proc only
+    /// when a check needs them. SimFS checks its permissions; the kernel drops set-id bits itself.
     public func fileSystem(for caller: Caller) -> any FileSystem {
         let view: (pid: ProcessID, fs: any FileSystem)
         if let known = views[caller.pid] {
@@ -46,9 +47,16 @@ public final class SimMachine: MountedMachine {
             view = (pid, world.machine(for: pid).fileSystem)
             views[caller.pid] = view
         }
-        world.setCredentials(view.pid, Credentials(uid: caller.uid, gid: caller.gid), checkedByKernel: true)
+        let pid = caller.pid
+        world.setCredentials(view.pid, Credentials(uid: caller.uid, gid: caller.gid), kernelDropsSetID: true,
+                             groups: caller.uid == 0 ? nil : { Caller.groups(of: pid) })
         return view.fs
     }
+
+    /// Off by default: the mount uses default_permissions, and SimFS's own checks (the same rules) agree.
+    /// On (`bootsim mount --server-permissions`), the kernel leaves them to SimFS, with the gaps in
+    /// docs/ARCHITECTURE.md ("Permissions").
+    public var checksPermissions = false
 
     public func reboot(powerLoss: Bool, commandLine: String?) throws {
         views.removeAll()

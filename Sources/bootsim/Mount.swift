@@ -29,6 +29,15 @@ struct Mount: ParsableCommand {
         discussion: "By default file times in the mount follow the real clock, as real programs expect."))
     var virtualClock = false
 
+    @Flag(help: ArgumentHelp(
+        "Check permissions in the server, from each request's caller, instead of in the kernel.",
+        discussion: "Mounts without default_permissions: the kernel sends no GETATTR to refresh the modes it "
+            + "would check (10 requests per create, write, fsync, rename and stat loop instead of 12). Not "
+            + "exact: the kernel then opens FIFOs and sockets without any permission check, and answers some "
+            + "calls itself before asking (rmdir of a file: ENOTDIR where Linux says EACCES or EPERM). See "
+            + "docs/ARCHITECTURE.md, \"Permissions\"."))
+    var serverPermissions = false
+
     @Flag(help: "Return once the mount is ready and keep serving in the background.")
     var background = false
 
@@ -62,6 +71,7 @@ struct Mount: ParsableCommand {
         } else {
             let simulated = try SimMachine.load(worldFile: world, seed: seed, commandLine: cmdline)
             if !virtualClock { simulated.followRealClock() }
+            simulated.checksPermissions = serverPermissions
             machine = simulated
         }
         let server = FUSEServer(machine: machine)

@@ -8,7 +8,7 @@ import Testing
 
 extension ContractBackend {
     /// Only the FUSE mount here, and only where FUSE can run (root, /dev/fuse).
-    static let all: [ContractBackend] = FUSETest.available ? [.hostOverFUSE, .simOverFUSE] : []
+    static let all: [ContractBackend] = FUSETest.available ? [.hostOverFUSE, .simOverFUSE, .simOverFUSEServerChecks] : []
 }
 
 extension ContractBackend {
@@ -22,11 +22,17 @@ extension ContractBackend {
         try overFUSE(host: false)
     }
 
-    static func overFUSE(host: Bool) throws -> ContractWorld {
+    /// The same with `bootsim mount --server-permissions`: SimFS, not the kernel, checks permissions.
+    static let simOverFUSEServerChecks = ContractBackend(name: "Host over FUSE of SimFS, --server-permissions",
+                                                         runsRealPrograms: true) {
+        try overFUSE(host: false, options: ["--server-permissions"])
+    }
+
+    static func overFUSE(host: Bool, options: [String] = []) throws -> ContractWorld {
         umask(0o022)
         let backing = FUSETest.makeDirectory("contract-backing")
         let mountPoint = FUSETest.makeDirectory("contract-mount")
-        let mounted = FUSETest.bootsim(["mount", mountPoint, "--background"] + (host ? ["--host", backing] : []))
+        let mounted = FUSETest.bootsim(["mount", mountPoint, "--background"] + (host ? ["--host", backing] : []) + options)
         var tmpfs: [String] = []
         let cleanup = {
             for mount in tmpfs { FUSETest.run(["/bin/umount", "-l", mount]) }
@@ -51,6 +57,7 @@ extension ContractBackend {
                 tmpfs.append(mountPoint + path)
                 return path
             },
+            asUser: host ? nil : { uid, gid, body in try ThreadIdentity.asUser(uid, gid, body) },
             cleanup: cleanup)
     }
 }

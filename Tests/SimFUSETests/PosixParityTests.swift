@@ -8,14 +8,14 @@ import Testing
 @Suite("SimFUSE: POSIX parity with tmpfs", .enabled(if: FUSETest.available, FUSETest.skipReason))
 struct PosixParityTests {
     /// Runs `body` with a fresh mount and a fresh tmpfs, each with an empty world-writable `work` directory.
-    func withBoth(_ name: String, _ body: (_ mount: String, _ tmpfs: String) throws -> Void) throws {
+    func withBoth(_ name: String, _ options: [String] = [], _ body: (_ mount: String, _ tmpfs: String) throws -> Void) throws {
         let reference = FUSETest.makeDirectory(name + "-tmpfs")
         defer {
             FUSETest.run(["/bin/umount", "-l", reference])
             try? FileManager.default.removeItem(atPath: reference)
         }
         try #require(FUSETest.run(["/bin/mount", "-t", "tmpfs", "-o", "nosuid,nodev,size=64m", "posix", reference]).status == 0)
-        try FUSETest.withMount(name) { mount in
+        try FUSETest.withMount(name, options) { mount in
             for root in [mount, reference] {
                 try #require(FUSETest.sh("mkdir \(root)/work && chmod 0777 \(root)/work").status == 0)
             }
@@ -76,6 +76,71 @@ struct PosixParityTests {
                     r rm b; r rm byroot; r rm lb; r ln a/f mine2; r touch a/f; s a/f; r rm -r a; s a
                     """),
             ])
+        }
+    }
+
+    @Test("a non-root caller is refused where tmpfs refuses it: open, create, lookup, sticky removal, setattr, access",
+          arguments: [[], ["--server-permissions"]])
+    func nonRootRefusals(_ options: [String]) throws {
+        try withBoth("refusals", options) { mount, tmpfs in
+            expectSame(mount, tmpfs, [
+                (0, """
+                    mkdir priv pub ro sticky noread; echo x > priv/f; echo x > pub/f; touch ro/f sticky/mine
+                    echo data > secret; echo data > readonly; cp /bin/true exec; mkfifo ro/p0
+                    chmod 0700 priv; chmod 0555 ro; chmod 1777 sticky; chmod 0311 noread; chmod 0600 secret
+                    chmod 0644 readonly; chmod 0711 exec; s pub/f
+                    """),
+                (1001, """
+                    r cat secret; r sh -c 'echo y >> readonly'; r truncate -s 0 readonly; r cat readonly
+                    r touch ro/new; r mkdir ro/d; r ln -s x ro/l; r mkfifo ro/p; r ln readonly ro/h
+                    r mv ro/f ro/g; r mv readonly ro/g; r rm ro/f; r rmdir ro; r rm ro/p0
+                    s priv/f; r cat priv/f; r ls priv; r cd priv; r touch priv/n
+                    r ls noread; s noread/none; r touch noread/n; r ./exec
+                    r rm sticky/mine; r mv sticky/mine sticky/x; r touch sticky/own; r mv sticky/own sticky/own2
+                    r rm sticky/own2
+                    r chmod 777 readonly; r chown 1001 readonly; r chgrp 1001 readonly; r touch -d @5 readonly
+                    r touch -c readonly; s readonly
+                    r test -r secret; r test -w readonly; r test -x readonly; r test -r readonly; r test -x exec
+                    r test -w ro; r test -x priv; r test -e priv/f
+                    """),
+                (0, "chmod 0700 pub; r test -x exec; r test -x readonly; r test -w secret"),
+                (1001, "s pub/f; r cat pub/f; r cd pub"),
+                (0, "chmod 0755 pub"),
+                (1001, "s pub/f"),
+            ])
+        }
+    }
+
+    @Test("a supplementary group gives its bits, read from the caller's /proc status by the server",
+          arguments: [[], ["--server-permissions"]])
+    func supplementaryGroups(_ options: [String]) throws {
+        try withBoth("groups", options) { mount, tmpfs in
+            var transcripts: [String] = []
+            for root in [mount, tmpfs] {
+                try #require(runAs(0, root, "echo data > g && chown 0:2000 g && chmod 0640 g && mkdir d && chown 0:2000 d && chmod 0730 d").status == 0)
+                let script = "cat g; touch d/new && echo made; ls d 2>&1 | sed 's/.*: //'"
+                let member = FUSETest.run(["/usr/bin/setpriv", "--reuid=1001", "--regid=1001", "--groups=3000,2000",
+                                           "/bin/sh", "-c", "cd '\(root)' && " + script])
+                let outsider = runAs(1002, root, script + " 2>&1 | sed 's/.*: //'")
+                transcripts.append(member.output + "|" + outsider.output)
+            }
+            #expect(transcripts[0] == transcripts[1])
+            #expect(transcripts[1].hasPrefix("data\nmade\nPermission denied\n|"), "\(transcripts[1])")
+        }
+    }
+
+    @Test("--server-permissions: the documented gaps, where the kernel answers without asking the server")
+    func serverPermissionGaps() throws {
+        try withBoth("gaps", ["--server-permissions"]) { mount, tmpfs in
+            for root in [mount, tmpfs] {
+                try #require(runAs(0, root, "mkdir ro && touch ro/f && mkfifo fifo && chmod 0600 fifo && chmod 0555 ro").status == 0)
+            }
+            let script = "r rmdir ro/f; r sh -c 'exec 3<> fifo'"  // O_RDWR: a FIFO open that does not wait
+            let ours = runAs(1001, mount, script).output
+            let theirs = runAs(1001, tmpfs, script).output
+            #expect(theirs == "refused: rmdir ro/f (Permission denied)\nrefused: sh -c exec 3<> fifo (Permission denied)\n")
+            // The kernel checks the type before it would ask, and opens a FIFO itself without any check.
+            #expect(ours == "refused: rmdir ro/f (Not a directory)\nok: sh -c exec 3<> fifo\n", "\(ours)")
         }
     }
 

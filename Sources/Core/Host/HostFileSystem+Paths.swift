@@ -86,6 +86,17 @@ extension HostFileSystem {
         try withFollowed(path) { try Syscall.truncate($0.path, size) }
     }
 
+    public func access(_ path: String, _ mode: AccessMode, follow: Bool) throws {
+        let bits = Int32(mode.rawValue)
+        if follow {
+            try withFollowed(path) { target in _ = try Syscall.retryingOnInterrupt { Glibc.access(target.path, bits) } }
+        } else {
+            try withParent(path, lookup: true) { directory, name in
+                _ = try Syscall.retryingOnInterrupt { faccessat(directory, name, bits, AT_SYMLINK_NOFOLLOW) }
+            }
+        }
+    }
+
     public func realpath(_ path: String) throws -> String {
         switch mode {
         case .direct:

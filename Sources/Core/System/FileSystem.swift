@@ -82,6 +82,9 @@ public protocol FileSystem: AnyObject, Sendable {
     func truncate(_ path: String, to size: Int64) throws
     /// `realpath(3)`: the canonical absolute path, every symbolic link resolved.
     func realpath(_ path: String) throws -> String
+    /// `faccessat(2)` with the caller's ids: EACCES unless every bit of `mode` is permitted; `follow`
+    /// false is `AT_SYMLINK_NOFOLLOW`.
+    func access(_ path: String, _ mode: AccessMode, follow: Bool) throws
 }
 
 extension FileSystem {

@@ -20,8 +20,20 @@ public struct OpenOptions: OptionSet, Hashable, Sendable {
     public static let append = OpenOptions(rawValue: 1 << 5)      // O_APPEND
     public static let directory = OpenOptions(rawValue: 1 << 6)   // O_DIRECTORY
     public static let noFollow = OpenOptions(rawValue: 1 << 7)    // O_NOFOLLOW
+    /// An open for `execve` (the kernel's `__FMODE_EXEC`): execute permission instead of read.
+    public static let execute = OpenOptions(rawValue: 1 << 8)
 
     public static let readWrite: OpenOptions = [.read, .write]
+}
+
+/// What `access(2)` asks about: `R_OK`, `W_OK` and `X_OK`, with their values; none asks whether the file exists.
+public struct AccessMode: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let execute = AccessMode(rawValue: 1)
+    public static let write = AccessMode(rawValue: 2)
+    public static let read = AccessMode(rawValue: 4)
 }
 
 /// The type bits of `st_mode`.

@@ -160,11 +160,19 @@ final class SimFileSystem: ProcessSeam, FileSystem {
     func truncate(_ path: String, to size: Int64) throws {
         try world.perform(process, .truncate, path) {
             let node = try world.existing(path, follow: true, for: process)
+            // `vfs_truncate`: the type first, then write permission.
+            if node.kind == .directory { throw Errno.isDirectory }
+            if node.kind != .regular { throw Errno.invalidArgument }
+            try world.require(node, .write, by: process)
             try world.truncateFile(node, to: size, always: false, by: process)
         }
     }
 
     func realpath(_ path: String) throws -> String {
         try world.perform(process, .realpath, path) { try world.realPath(path, for: process) }
+    }
+
+    func access(_ path: String, _ mode: AccessMode, follow: Bool) throws {
+        try world.perform(process, .access, path) { try world.checkAccess(path, mode, follow: follow, for: process) }
     }
 }

@@ -16,12 +16,16 @@ extension SimWorld {
     }
 
     /// Sets the file-system identity of `pid` (a FUSE request's caller, or a simulated `setuid`): the owner
-    /// of what it creates, and whose rules chown, chmod and utimensat apply.
-    /// With `checkedByKernel` SimFS skips its own permission rules (see `SimProcess.checkedByKernel`).
-    public func setCredentials(_ pid: ProcessID, _ credentials: Credentials, checkedByKernel: Bool = false) {
+    /// of what it creates, and whose read, write and search permissions SimFS checks (Permissions.swift).
+    /// With `kernelDropsSetID` SimFS leaves the set-id effects to the kernel (`SimProcess.kernelDropsSetID`);
+    /// `groups`, when given, supplies the supplementary groups on first need instead of `credentials.groups`.
+    public func setCredentials(_ pid: ProcessID, _ credentials: Credentials, kernelDropsSetID: Bool = false,
+                               groups: (() -> [UInt32])? = nil) {
         lock.withLock {
-            processes[pid.rawValue]?.credentials = credentials
-            processes[pid.rawValue]?.checkedByKernel = checkedByKernel
+            guard let process = processes[pid.rawValue] else { return }
+            process.credentials = credentials
+            process.kernelDropsSetID = kernelDropsSetID
+            process.groupSource = groups
         }
     }
 

@@ -1,7 +1,7 @@
 /// Owners, modes, times and special nodes, by the rules of Linux's `fs/attr.c`, `fs/inode.c` and
 /// `fs/utimes.c`. Root (uid 0) stands for every capability. Read, write and search permission of paths
-/// are not checked here: the FUSE mount has the kernel check them (`default_permissions`), and simulated
-/// programs run as root unless given credentials (docs/ARCHITECTURE.md, "POSIX parity").
+/// are Permissions.swift's; simulated programs run as root unless given credentials, and the FUSE mount
+/// gives each request its caller's (docs/ARCHITECTURE.md, "POSIX parity").
 extension SimWorld {
     /// `inode_init_owner`: the creator's fsuid; the directory's group when it is setgid (and a new
     /// directory stays setgid), else the creator's fsgid. A new file loses setgid when its creator is
@@ -13,8 +13,8 @@ extension SimWorld {
             node.gid = directory.gid
             if node.kind == .directory {
                 node.permissions |= 0o2000
-            } else if node.permissions & 0o2010 == 0o2010 && !credentials.isRoot && !process.checkedByKernel
-                        && !credentials.inGroup(node.gid) {
+            } else if node.permissions & 0o2010 == 0o2010 && !credentials.isRoot && !process.kernelDropsSetID
+                        && !process.inGroup(node.gid) {
                 node.permissions &= ~0o2000
             }
         } else {
@@ -22,18 +22,26 @@ extension SimWorld {
         }
     }
 
-    /// Whether `process` owns `node` or is root (`inode_owner_or_capable`), or the kernel checked already.
+    /// Whether `process` owns `node` or is root (`inode_owner_or_capable`).
     func ownsOrRoot(_ node: Inode, _ process: SimProcess) -> Bool {
-        process.checkedByKernel || process.credentials.isRoot || process.credentials.uid == node.uid
+        process.credentials.isRoot || process.credentials.uid == node.uid
     }
 
     /// `chmod(2)`: owner or root; setgid goes when the caller is neither in the file's group nor root.
     func changeMode(_ node: Inode, to permissions: UInt32, by process: SimProcess) throws {
         if node.region == .proc { throw Errno.notPermitted }
-        guard ownsOrRoot(node, process) else { throw Errno.notPermitted }
         var mode = permissions & 0o7777
-        // The kernel strips it itself before it asks (`setattr_prepare`), knowing every group of the caller.
-        if !process.checkedByKernel && !process.credentials.isRoot && !process.credentials.inGroup(node.gid) {
+        // Over FUSE the kernel's `file_remove_privs` asks for the mode without set-id bits in the name of
+        // whoever writes, truncates or chowns: a change that only clears them is that, not a chmod.
+        let dropsSetID = mode & ~0o6000 == node.permissions & ~0o6000 && mode & ~node.permissions == 0
+        if process.kernelDropsSetID && dropsSetID && mode != node.permissions {
+            node.permissions = mode
+            node.changeTime = wallTimeNow()
+            return
+        }
+        guard ownsOrRoot(node, process) else { throw Errno.notPermitted }
+        // `setattr_prepare` (over FUSE without default_permissions the kernel skips it: ATTR_FORCE).
+        if !process.credentials.isRoot && !process.inGroup(node.gid) {
             mode &= ~0o2000
         }
         node.permissions = mode
@@ -47,9 +55,9 @@ extension SimWorld {
     func changeOwner(_ node: Inode, uid: UInt32, gid: UInt32, by process: SimProcess) throws {
         if node.region == .proc { throw Errno.notPermitted }
         let credentials = process.credentials
-        if !credentials.isRoot && !process.checkedByKernel {
+        if !credentials.isRoot {
             if uid != UInt32.max && uid != node.uid { throw Errno.notPermitted }
-            if gid != UInt32.max && (credentials.uid != node.uid || (gid != node.gid && !credentials.inGroup(gid))) {
+            if gid != UInt32.max && (credentials.uid != node.uid || (gid != node.gid && !process.inGroup(gid))) {
                 throw Errno.notPermitted
             }
         }
@@ -57,18 +65,18 @@ extension SimWorld {
         if gid != UInt32.max { node.gid = gid }
         if node.kind != .directory && node.kind != .symbolicLink {
             // Over FUSE the kernel sent the mode it keeps along (it knows every group of the caller).
-            dropSetIDBits(node, caller: process.checkedByKernel ? nil : credentials)
+            dropSetIDBits(node, caller: process.kernelDropsSetID ? nil : process)
         }
         node.changeTime = wallTimeNow()
     }
 
     /// `should_remove_suid`/`setattr_should_drop_sgid`: setuid always; setgid when group execute is set, or
     /// when `caller` (if given) is neither in the group nor root.
-    func dropSetIDBits(_ node: Inode, caller: Credentials? = nil) {
+    func dropSetIDBits(_ node: Inode, caller: SimProcess? = nil) {
         node.permissions &= ~0o4000
         if node.permissions & 0o2010 == 0o2010 {
             node.permissions &= ~0o2000
-        } else if let caller, node.permissions & 0o2000 != 0, !caller.isRoot, !caller.inGroup(node.gid) {
+        } else if let caller, node.permissions & 0o2000 != 0, !caller.credentials.isRoot, !caller.inGroup(node.gid) {
             node.permissions &= ~0o2000
         }
     }
@@ -78,14 +86,12 @@ extension SimWorld {
     func changeTimes(_ node: Inode, access: TimeChange, modification: TimeChange, by process: SimProcess) throws {
         if case .omit = access, case .omit = modification { return }
         if node.region == .proc { throw Errno.notPermitted }
-        let explicit: Bool
-        switch (access, modification) {
-        case (.to, _), (_, .to): explicit = true
-        default: explicit = false
-        }
+        // Only `UTIME_NOW` for both (or no times at all) is a touch; anything else, even `UTIME_NOW` with
+        // `UTIME_OMIT`, is an explicit change for the owner (`do_utimes` turns only both-now into NULL).
+        let explicit = access != .now || modification != .now
         if !ownsOrRoot(node, process) {
             if explicit { throw Errno.notPermitted }
-            guard mayWrite(node, process.credentials) else { throw Errno.permissionDenied }
+            guard permitted(node, .write, by: process) else { throw Errno.permissionDenied }
         }
         let now = wallTimeNow()
         func resolved(_ change: TimeChange, _ current: WallTime) throws -> WallTime {
@@ -104,14 +110,6 @@ extension SimWorld {
         node.changeTime = now
     }
 
-    /// Write permission by the mode bits (`generic_permission` for MAY_WRITE).
-    func mayWrite(_ node: Inode, _ credentials: Credentials) -> Bool {
-        if credentials.isRoot { return true }
-        if credentials.uid == node.uid { return node.permissions & 0o200 != 0 }
-        if credentials.inGroup(node.gid) { return node.permissions & 0o020 != 0 }
-        return node.permissions & 0o002 != 0
-    }
-
     /// `mknod(2)`: a regular file, FIFO, socket or device node. Devices need root (CAP_MKNOD); a directory
     /// is EPERM and a symbolic link EINVAL (`may_mknod`); the umask applies.
     func makeNode(_ path: String, kind: FileKind, permissions: FilePermissions, device: UInt64,
@@ -119,14 +117,15 @@ extension SimWorld {
         switch kind {
         case .directory: throw Errno.notPermitted  // `may_mknod`
         case .symbolicLink: throw Errno.invalidArgument
-        case .characterDevice, .blockDevice:
-            if !process.credentials.isRoot && !process.checkedByKernel { throw Errno.notPermitted }
         default: break
         }
         let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil || !at.isNormal { throw Errno.fileExists }
         if at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         try refuseProc(at)
+        try requireCreate(in: at.parent, by: process)
+        // `vfs_mknod`: devices need CAP_MKNOD, checked after the directory's permission.
+        if kind == .characterDevice || kind == .blockDevice, !process.credentials.isRoot { throw Errno.notPermitted }
         let node = makeInode(region: at.parent.region, kind: kind,
                              permissions: permissions.rawValue & 0o7777 & ~process.umask)
         if kind == .characterDevice || kind == .blockDevice { node.specialDevice = device }

@@ -22,6 +22,7 @@ extension SimWorld {
                 throw Errno.isDirectory
             }
             if existing.region == .proc && writable { throw Errno.permissionDenied }
+            try requireOpen(existing, options, by: process)
             // A socket cannot be opened (Linux: ENXIO). FIFOs and devices have no I/O in SimFS: ENXIO too,
             // a documented limit (over FUSE the kernel opens them itself).
             if existing.kind == .socket || existing.kind == .fifo || existing.kind == .characterDevice
@@ -36,13 +37,14 @@ extension SimWorld {
                 changedData(node, by: process)
                 // Over FUSE an O_TRUNC open comes whole (atomic_o_trunc): the kernel leaves the set-id bits
                 // to the server, which drops what `do_truncate` would (without the caller's groups).
-                if process.checkedByKernel && !process.credentials.isRoot && node.permissions & 0o6000 != 0 {
+                if process.kernelDropsSetID && !process.credentials.isRoot && node.permissions & 0o6000 != 0 {
                     dropSetIDBits(node)
                 }
             }
         } else {
             guard create else { throw Errno.noSuchFileOrDirectory }
             try refuseProc(at)
+            try requireCreate(in: at.parent, by: process)
             node = makeInode(region: at.parent.region, kind: .regular,
                              permissions: permissions.rawValue & 0o7777 & ~process.umask)
             own(node, in: at.parent, by: process)
@@ -116,8 +118,8 @@ extension SimWorld {
         node.changeTime = now
         if node.region.isPersistent { node.dataDirty = true }
         // Over FUSE the kernel drops them itself first (a setattr of the mode), knowing the caller's groups.
-        if node.permissions & 0o6000 != 0 && !process.credentials.isRoot && !process.checkedByKernel {
-            dropSetIDBits(node, caller: process.credentials)
+        if node.permissions & 0o6000 != 0 && !process.credentials.isRoot && !process.kernelDropsSetID {
+            dropSetIDBits(node, caller: process)
         }
     }
 
@@ -136,6 +138,7 @@ extension SimWorld {
         let at = try resolve(path, for: process, followLast: true)
         guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
         guard node.kind == .directory else { throw Errno.notDirectory }
+        try require(node, .read, by: process)  // opendir: an open for reading
         var keyed: [(UInt64, DirectoryEntry)] = []
         keyed.reserveCapacity(node.entries.count)
         let key = seeds.listing

@@ -13,6 +13,7 @@ extension SimWorld {
         let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         if at.inode != nil { throw Errno.fileExists }
         try refuseProc(at)
+        try requireCreate(in: at.parent, by: process)
         let node = makeInode(region: at.parent.region, kind: .directory,
                              permissions: permissions.rawValue & 0o7777 & ~process.umask)
         own(node, in: at.parent, by: process)
@@ -27,8 +28,9 @@ extension SimWorld {
         if !at.isNormal {
             throw at.name == "." ? Errno.invalidArgument : (at.name == ".." ? Errno.directoryNotEmpty : Errno.resourceBusy)
         }
-        guard node.kind == .directory else { throw Errno.notDirectory }
         try refuseProc(at)
+        try requireDelete(node, in: at.parent, by: process)
+        guard node.kind == .directory else { throw Errno.notDirectory }
         if isMountPoint(node) { throw Errno.resourceBusy }
         guard node.entries.isEmpty else { throw Errno.directoryNotEmpty }
         setEntry(at.parent, at.name, to: nil)
@@ -40,9 +42,10 @@ extension SimWorld {
     func unlinkFile(_ path: String, for process: SimProcess) throws {
         let at = try resolve(path, for: process, followLast: false, slashFollows: false)
         guard let node = at.inode else { throw Errno.noSuchFileOrDirectory }
-        if node.kind == .directory { throw Errno.isDirectory }
-        if at.trailingSlash { throw Errno.notDirectory }
+        if at.trailingSlash { throw node.kind == .directory ? Errno.isDirectory : Errno.notDirectory }
         try refuseProc(at)
+        try requireDelete(node, in: at.parent, by: process)
+        if node.kind == .directory { throw Errno.isDirectory }
         setEntry(at.parent, at.name, to: nil)
         touch(at.parent)
         node.changeTime = wallTimeNow()
@@ -55,6 +58,7 @@ extension SimWorld {
         if at.inode != nil || !at.isNormal { throw Errno.fileExists }
         if target.isEmpty || at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         try refuseProc(at)
+        try requireCreate(in: at.parent, by: process)
         let node = makeInode(region: at.parent.region, kind: .symbolicLink, permissions: 0o777)
         node.target = target
         own(node, in: at.parent, by: process)
@@ -71,8 +75,10 @@ extension SimWorld {
         if at.inode != nil || !at.isNormal { throw Errno.fileExists }
         if at.trailingSlash { throw Errno.noSuchFileOrDirectory }
         if at.parent.region != node.region { throw Errno.improperLink }
-        if node.kind == .directory { throw Errno.notPermitted }
         try refuseProc(at)
+        try requireSafeHardlink(node, by: process)
+        try requireCreate(in: at.parent, by: process)
+        if node.kind == .directory { throw Errno.notPermitted }
         setEntry(at.parent, at.name, to: node)
         touch(at.parent)
         node.changeTime = wallTimeNow()
@@ -98,14 +104,22 @@ extension SimWorld {
         if let existing = target.inode, existing.kind == .directory, isAncestor(existing, of: source.parent) {
             throw Errno.directoryNotEmpty
         }
+        if let existing = target.inode, existing === node { return }
+        try requireDelete(node, in: source.parent, by: process)
         if let existing = target.inode {
-            if existing === node { return }
+            try requireDelete(existing, in: target.parent, by: process)
+        } else {
+            try requireCreate(in: target.parent, by: process)
+        }
+        if let existing = target.inode {
             if node.kind == .directory {
                 guard existing.kind == .directory else { throw Errno.notDirectory }
             } else if existing.kind == .directory {
                 throw Errno.isDirectory
             }
         }
+        // A directory that changes parent gets a new "..": it needs write permission itself.
+        if node.kind == .directory && source.parent !== target.parent { try require(node, .write, by: process) }
         if node.kind == .directory && isMountPoint(node) { throw Errno.resourceBusy }
         if let existing = target.inode {
             if isMountPoint(existing) { throw Errno.resourceBusy }

@@ -21,6 +21,7 @@ extension SimWorld {
     /// Relative paths start at the process's working directory. Calls that change names pass
     /// `slashFollows: false`: there a trailing slash never follows a last symbolic link (Linux's
     /// `filename_create`/`do_rmdir`/`do_unlinkat` look the last component up without following).
+    /// Every directory a component is looked up in needs search permission (`may_lookup`); root skips it.
     func resolve(_ path: String, for process: SimProcess, followLast: Bool, slashFollows: Bool = true) throws -> Resolved {
         if path.isEmpty { throw Errno.noSuchFileOrDirectory }
         let slash = UInt8(ascii: "/")
@@ -28,9 +29,10 @@ extension SimWorld {
         var walk = path.utf8.first == slash || process.cwd == "/" ? path : process.cwd + "/" + path
         var current = inode(rootID)
         var hops = 0
+        let searcher = process.credentials.isRoot ? nil : process
         while true {
             let step = try walk.withUTF8 { bytes in
-                try walkComponents(bytes, from: &current, hops: &hops, followLast: followLast,
+                try walkComponents(bytes, from: &current, hops: &hops, searcher: searcher, followLast: followLast,
                                    trailingSlash: trailingSlash, slashFollows: slashFollows)
             }
             switch step {
@@ -48,7 +50,8 @@ extension SimWorld {
 
     /// Walks the components of one path string over raw bytes, without slicing strings.
     private func walkComponents(_ bytes: UnsafeBufferPointer<UInt8>, from current: inout Inode, hops: inout Int,
-                                followLast: Bool, trailingSlash: Bool, slashFollows: Bool) throws -> WalkStep {
+                                searcher: SimProcess?, followLast: Bool, trailingSlash: Bool,
+                                slashFollows: Bool) throws -> WalkStep {
         let slash = UInt8(ascii: "/")
         let dot = UInt8(ascii: ".")
         let count = bytes.count
@@ -67,6 +70,7 @@ extension SimWorld {
             while after < count && bytes[after] == slash { after += 1 }
             let isLast = after == count
             guard current.kind == .directory else { throw Errno.notDirectory }
+            if let searcher { try require(current, .execute, by: searcher) }
             let length = end - start
             if bytes[start] == dot && (length == 1 || (length == 2 && bytes[start + 1] == dot)) {
                 let next = length == 1 ? current : inode(current.parent)

@@ -21,13 +21,13 @@ public enum SimOp: UInt8, CaseIterable, Hashable, Sendable, CustomStringConverti
     case lookup, getattr, setattr, mknod, create, flush, release, opendir, releasedir, fsyncdir, statfs, access
     // FileSystem, added later: byte-range locks and shared mappings (SQLite's WAL index).
     case lockRange, mapShared, unmapShared
-    // FileSystem, added for POSIX parity (`mknod` is shared with the FUSE request above).
+    // FileSystem, added for POSIX parity (`mknod` and `access` are shared with the FUSE requests above).
     case lchown, setTimes
 
     /// A request only a FUSE mount serves: a simulated process never makes it, so the world's rules never
-    /// match it. `mknod` is both a request and a FileSystem call.
+    /// match it. `mknod` and `access` are both requests and FileSystem calls.
     public var isMountRequest: Bool {
-        self != .mknod && (SimOp.lookup.rawValue...SimOp.access.rawValue).contains(rawValue)
+        self != .mknod && self != .access && (SimOp.lookup.rawValue...SimOp.access.rawValue).contains(rawValue)
     }
 
     public var description: String { Self.names[Int(rawValue)] }

@@ -30,9 +30,13 @@ final class SimProcess {
     var umask: UInt32 = 0o022
     /// Who the process is to the file system (its fsuid, fsgid and supplementary groups): root by default.
     var credentials = Credentials.root
-    /// The kernel has already checked this process's right to each call (a FUSE request's caller, under
-    /// `default_permissions`), so SimFS only applies the effects (owners, dropped set-id bits).
-    var checkedByKernel = false
+    /// The kernel drops set-id bits itself before it asks (a FUSE request's caller: `file_remove_privs`,
+    /// `mode_strip_sgid`, chown's kill of the bits), so SimFS leaves those effects out. Permissions are
+    /// still checked here (Permissions.swift), whether or not the kernel checked them too.
+    var kernelDropsSetID = false
+    /// Where the supplementary groups come from when `credentials.groups` does not have them yet (a FUSE
+    /// caller's, read from /proc): fetched on the first check that needs them (`inGroup`).
+    var groupSource: (() -> [UInt32])?
     var files: [OpenFile?] = []
     var heldMutexes: [MutexState] = []
     /// Shared mappings of files (Mappings.swift); they keep their memory alive while the process's code can
@@ -78,6 +82,17 @@ final class SimProcess {
     }
 
     var isAlive: Bool { !killed && status == nil }
+
+    /// `in_group_p`: the fsgid or a supplementary group (fetched from `groupSource` only when the fsgid
+    /// does not match).
+    func inGroup(_ gid: UInt32) -> Bool {
+        if credentials.gid == gid { return true }
+        if let source = groupSource {
+            credentials.groups = source()
+            groupSource = nil
+        }
+        return credentials.groups.contains(gid)
+    }
 }
 
 // Processes are only touched under their world's lock.
@@ -99,7 +114,4 @@ public struct Credentials: Hashable, Sendable {
 
     /// Root stands for every capability here (CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_DAC_OVERRIDE).
     var isRoot: Bool { uid == 0 }
-
-    /// `in_group_p`: the fsgid or a supplementary group.
-    func inGroup(_ gid: UInt32) -> Bool { self.gid == gid || groups.contains(gid) }
 }

@@ -112,5 +112,8 @@ final class ScheduledFileSystem: ScheduledSeam<any FileSystem>, FileSystem {
     }
     func truncate(_ path: String, to size: Int64) throws { touch(path); try inner.truncate(path, to: size) }
     func realpath(_ path: String) throws -> String { touch(path); return try inner.realpath(path) }
+    func access(_ path: String, _ mode: AccessMode, follow: Bool) throws {
+        touch(path); try inner.access(path, mode, follow: follow)
+    }
 }
 

@@ -29,12 +29,19 @@ final class ContractWorld {
     /// Makes a directory on a second file system (another mount region) and returns its path, for EXDEV;
     /// nil when the backend has none.
     let secondFileSystem: () throws -> String?
+    /// Runs `body` with `fs` acting as uid:gid (and the test process's supplementary groups), then as root
+    /// again. The host's: this thread's fsuid and fsgid (`ThreadIdentity`). nil where the backend serves
+    /// every caller as root (a FUSE mount of a host directory), so a user's own files would be root's.
+    let asUser: ((_ uid: UInt32, _ gid: UInt32, _ body: () throws -> Void) throws -> Void)?
     private let cleanup: () -> Void
 
     init(
         fs: any FileSystem, clock: any MachineClock, mutexes: any MutexSegments, processes: any ProcessControl,
-        secondFileSystem: @escaping () throws -> String?, cleanup: @escaping () -> Void
+        secondFileSystem: @escaping () throws -> String?,
+        asUser: ((UInt32, UInt32, () throws -> Void) throws -> Void)? = ThreadIdentity.asUser,
+        cleanup: @escaping () -> Void
     ) {
+        self.asUser = asUser
         self.fs = fs
         self.clock = clock
         self.mutexes = mutexes

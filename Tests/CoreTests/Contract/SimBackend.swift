@@ -15,6 +15,11 @@ extension ContractBackend {
                 try machine.fileSystem.mkdir(path, permissions: [.ownerReadWriteExecute])
                 return path
             },
+            asUser: { uid, gid, body in
+                world.setCredentials(pid, Credentials(uid: uid, gid: gid, groups: ThreadIdentity.groups()))
+                defer { world.setCredentials(pid, .root) }
+                try body()
+            },
             cleanup: { world.exit(pid) })
     }
 }
