@@ -46,15 +46,41 @@ enum EndState {
     }
 }
 
-/// FNV-1a, 64 bits.
+/// FNV-1a, 64 bits, over words: a byte buffer is mixed eight bytes at a time (then its tail and its
+/// length), which is what an end-state hash of every file of the machine spends its time on.
 struct FNV {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x100_0000_01b3
+
     mutating func mix(_ word: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { value = (value ^ ((word >> UInt64(shift)) & 0xff)) &* 0x100_0000_01b3 }
+        value = (value ^ word) &* Self.prime
+        value ^= value >> 29
     }
+
     mutating func mix(bytes: [UInt8]) {
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        mix(UInt64(bytes.count))
+        bytes.withUnsafeBytes { mix(raw: $0) }
     }
-    mutating func mix(_ text: String) { mix(bytes: Array(text.utf8)) }
+
+    mutating func mix(_ text: String) {
+        var text = text
+        text.withUTF8 { mix(raw: UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func mix(raw: UnsafeRawBufferPointer) {
+        var offset = 0
+        let count = raw.count
+        while offset + 8 <= count {
+            mix(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            tail |= UInt64(raw[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        mix(tail)
+        mix(UInt64(count))
+    }
 }
