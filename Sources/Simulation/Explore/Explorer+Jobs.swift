@@ -48,7 +48,7 @@ extension Explorer {
                 chooser.scheduler = runner.scheduler
                 let result = runner.run()
                 if chooser.blocked { return (result, 0) }
-                return (result, EndState.hash(runner.harness(), runner.lastGroup.map(\.process)))
+                return (result, EndState.hash(runner.world, runner.lastGroup.map(\.process)))
             }
         }
 

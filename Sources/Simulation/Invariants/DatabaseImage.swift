@@ -95,10 +95,18 @@ final class DatabaseImageReader {
     private(set) var memoHits = 0
     static let memoLimit = 256 << 20
 
+    /// The sizes and the first and last 4 KiB of each image (page 1 with its change counter, the WAL's
+    /// header and last frames): cheap, and it tells apart most images that differ; the memo confirms a
+    /// candidate byte for byte.
     static func memoKey(_ bytes: [UInt8], _ wal: [UInt8]) -> UInt64 {
         var hash = FNV()
-        hash.mix(bytes: bytes)
-        hash.mix(bytes: wal)
+        for image in [bytes, wal] {
+            image.withUnsafeBytes { raw in
+                let edge = min(raw.count, 4096)
+                hash.mix(raw: UnsafeRawBufferPointer(rebasing: raw[0..<edge]))
+                hash.mix(raw: UnsafeRawBufferPointer(rebasing: raw[(raw.count - edge)...]))
+            }
+        }
         return hash.value
     }
 
