@@ -103,6 +103,37 @@ final class StateReaderTests: XCTestCase {
         XCTAssertNil(DatabaseImageReader.schemaKey(Array(two[0..<100])))
     }
 
+    /// A pair of images read before is answered from the reader's memo, as SQLite answered it the first
+    /// time; a pair that differs in either image (the same file with another WAL) is read again.
+    func testARepeatedReadingIsAnsweredFromTheMemoAsSQLiteAnsweredIt() throws {
+        let world = SimWorld(seed: 9)
+        let machine = try podrtMachine(world)
+        let options = podrtOptions()
+        let path = options.config.databasePath
+        let writer = try Runtime(machine: machine, options: options)  // kept open: the commits stay in the WAL
+        _ = try writer.createVolume(name: "first")
+        let db = try machine.fileSystem.readFile(path)
+        let afterFirst = try machine.fileSystem.readFile(path + "-wal")
+        _ = try writer.createVolume(name: "second")
+        let wal = try machine.fileSystem.readFile(path + "-wal")
+        var garbage = db
+        for index in 100..<200 { garbage[index] = 0xA5 }  // page 1's b-tree header and cell pointers
+
+        let reader = DatabaseImageReader()
+        let pairs = [(db, afterFirst), (db, wal), (db, []), (garbage, []), (db, wal), (db, afterFirst), (garbage, []), (db, [])]
+        for (index, (image, log)) in pairs.enumerated() {
+            let hitsBefore = reader.memoHits
+            let answer = reader.objects(in: image, wal: log)
+            let fresh = DatabaseImageReader().objects(in: image, wal: log)
+            XCTAssertEqual(answer.0, fresh.0, "pair \(index)")
+            XCTAssertEqual(answer.1, fresh.1, "pair \(index)")
+            XCTAssertEqual(reader.memoHits - hitsBefore, index < 4 ? 0 : 1, "pair \(index): read before from the memo")
+        }
+        XCTAssertEqual(reader.objects(in: db, wal: wal).0?.map(\.name).sorted(), ["first", "second"])
+        XCTAssertEqual(reader.objects(in: db, wal: afterFirst).0?.map(\.name), ["first"])
+        XCTAssertNil(reader.objects(in: garbage).0)
+    }
+
     /// With WAL the committed state may lie in `podrt.db-wal`: a process that has not closed its connection
     /// (a crash) leaves its commits there, and the checker reads them; a torn or damaged last frame, or
     /// frames past the last commit, are not committed state, and the checker does not read them.

@@ -3,58 +3,69 @@ import SimFS
 
 /// The state an explored schedule ends in, as one number: the live tree (names, kinds, permissions,
 /// contents, symlink targets; not /proc), the data of every mutex segment in /dev/shm, and how each
-/// process of the last group ended. Timestamps and inode numbers are left out: they follow how many calls
+/// process of the last group ended, taken in one pass over the world's inodes (`SimWorld.visitLiveTree`),
+/// not through the harness's calls. Timestamps and inode numbers are left out: they follow how many calls
 /// came before, not what the calls did (`Footprint` takes them as unobserved).
 enum EndState {
-    static func hash(_ machine: Machine, _ processes: [any ProcessOutcome]) -> UInt64 {
+    static func hash(_ world: SimWorld, _ processes: [any ProcessOutcome]) -> UInt64 {
         var hash = FNV()
-        walk("/", machine, &hash)
+        world.visitLiveTree(skipping: ["/proc"]) { entry in
+            hash.mix(entry.path)
+            hash.mix(entry.kind.rawValue)
+            hash.mix(UInt64(entry.permissions))
+            switch entry.kind {
+            case .symbolicLink:
+                hash.mix(entry.target)
+            case .regular:
+                hash.mix(bytes: entry.contents)
+                if let data = entry.segmentData { hash.mix(bytes: data) }
+            default:
+                break
+            }
+        }
         for process in processes {
             hash.mix(process.killed ? 1 : 2)
             hash.mix(UInt64(UInt32(bitPattern: process.exitCode ?? -1)))
         }
         return hash.value
     }
-
-    private static func walk(_ path: String, _ machine: Machine, _ hash: inout FNV) {
-        let fs = machine.fileSystem
-        let entries = ((try? fs.readdir(path)) ?? []).map(\.name).filter { $0 != "." && $0 != ".." }.sorted()
-        for name in entries {
-            let child = path == "/" ? "/" + name : path + "/" + name
-            if child == "/proc" { continue }
-            guard let status = try? fs.lstat(child) else { continue }
-            hash.mix(child)
-            hash.mix(status.kind.rawValue)
-            hash.mix(UInt64(status.permissions.rawValue))
-            switch status.kind {
-            case .directory:
-                walk(child, machine, &hash)
-            case .symbolicLink:
-                hash.mix((try? fs.readlink(child)) ?? "")
-            case .regular:
-                hash.mix(bytes: (try? fs.readFile(child)) ?? [])
-                if child.hasPrefix("/dev/shm/"), let segment = try? machine.mutexes.open(child) {
-                    var data = [UInt8](repeating: 0, count: segment.dataSize)
-                    _ = try? data.withUnsafeMutableBytes { try segment.readData(at: 0, into: $0) }
-                    hash.mix(bytes: data)
-                    segment.close()
-                }
-            default:
-                break
-            }
-        }
-    }
 }
 
-/// FNV-1a, 64 bits.
+/// FNV-1a, 64 bits, over words: a byte buffer is mixed eight bytes at a time (then its tail and its
+/// length), which is what an end-state hash of every file of the machine spends its time on.
 struct FNV {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x100_0000_01b3
+
     mutating func mix(_ word: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { value = (value ^ ((word >> UInt64(shift)) & 0xff)) &* 0x100_0000_01b3 }
+        value = (value ^ word) &* Self.prime
+        value ^= value >> 29
     }
+
     mutating func mix(bytes: [UInt8]) {
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        mix(UInt64(bytes.count))
+        bytes.withUnsafeBytes { mix(raw: $0) }
     }
-    mutating func mix(_ text: String) { mix(bytes: Array(text.utf8)) }
+
+    mutating func mix(_ text: String) {
+        var text = text
+        text.withUTF8 { mix(raw: UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func mix(raw: UnsafeRawBufferPointer) {
+        var offset = 0
+        let count = raw.count
+        while offset + 8 <= count {
+            mix(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            tail |= UInt64(raw[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        mix(tail)
+        mix(UInt64(count))
+    }
 }

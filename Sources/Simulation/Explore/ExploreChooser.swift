@@ -102,7 +102,7 @@ final class ExploreChooser: Chooser {
     private(set) var pruned = 0
     private(set) var decisions: [Decision] = []
 
-    init(nodes: [ExploreNode], replay: Int, bound: Int, reduce: Bool, choices: InjectionChoices) {
+    init(nodes: consuming [ExploreNode], replay: Int, bound: Int, reduce: Bool, choices: InjectionChoices) {
         self.nodes = nodes
         self.replay = replay
         self.bound = bound
@@ -161,16 +161,19 @@ final class ExploreChooser: Chooser {
             node.tried = [first]
             nodes.append(node)
         }
-        let node = nodes[at]
-        let option = node.chosen
-        let serial = node.serials[option]
+        // Read in place (a copy of the node would retain and release each of its arrays at every point).
+        let option = nodes[at].chosen
+        let serial = nodes[at].serials[option]
         // Branches tried before this one at this node covered their own transitions: they sleep here.
-        for earlier in node.tried.dropLast() where !sleep.contains(where: { $0.serial == node.serials[earlier] }) {
-            sleep.append(SleepEntry(serial: node.serials[earlier], label: node.labels[earlier]))
+        for earlier in nodes[at].tried.dropLast() {
+            let other = nodes[at].serials[earlier]
+            if !sleep.contains(where: { $0.serial == other }) {
+                sleep.append(SleepEntry(serial: other, label: nodes[at].labels[earlier]))
+            }
         }
-        cost += node.cost(of: option)
+        cost += nodes[at].cost(of: option)
         startedAt[serial] = at
-        runs(serial, node.labels[option])
+        runs(serial, nodes[at].labels[option])
         if serial != preferred { decisions.append(.run(step: step, serial: serial)) }
         return serial
     }

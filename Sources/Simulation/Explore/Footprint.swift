@@ -1,3 +1,4 @@
+import Glibc
 import SimFS
 
 /// What one transition of a simulated process touches, for `bootsim explore`'s reduction. A transition is
@@ -60,7 +61,9 @@ struct Footprint: Hashable {
             return
         }
         // Most calls touch one path: no split (a split by Characters cost 14% of an explore).
-        if touching.isEmpty || touching.utf8.contains(0x0A) {
+        var text = touching
+        let joined = text.withUTF8 { $0.isEmpty || memchr($0.baseAddress!, 0x0A, $0.count) != nil }
+        if joined {
             resources = touching.utf8.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
         } else {
             resources = [touching]

@@ -64,7 +64,50 @@ final class DatabaseImageReader {
     /// The objects in the database file `bytes` with the WAL `walBytes` (empty: none), or why they cannot be
     /// read.
     func objects(in bytes: [UInt8], wal walBytes: [UInt8] = []) -> ([MachineState.Object]?, String?) {
-        withoutRandomness { read(bytes, wal: walBytes) }
+        let key = Self.memoKey(bytes, walBytes)
+        if let hit = memo[key]?.first(where: { $0.bytes.sameBytes(as: bytes) && $0.wal.sameBytes(as: walBytes) }) {
+            memoHits += 1
+            return (hit.objects, hit.problem)
+        }
+        let result = withoutRandomness { read(bytes, wal: walBytes) }
+        if memoBytes + bytes.count + walBytes.count > Self.memoLimit {
+            memo = [:]
+            memoBytes = 0
+        }
+        memo[key, default: []].append(Reading(bytes: bytes, wal: walBytes, objects: result.0, problem: result.1))
+        memoBytes += bytes.count + walBytes.count
+        return result
+    }
+
+    /// A reading is a function of the two images alone, so the readings already made on this thread are
+    /// kept by their bytes (`bootsim explore` checks thousands of schedules whose databases end alike): an
+    /// equal pair of images gets the same answer without SQLite. Looked up by an `FNV` of both, confirmed
+    /// byte for byte; emptied when it holds `memoLimit` bytes of images.
+    private struct Reading {
+        var bytes: [UInt8]
+        var wal: [UInt8]
+        var objects: [MachineState.Object]?
+        var problem: String?
+    }
+    private var memo: [UInt64: [Reading]] = [:]
+    private var memoBytes = 0
+    /// Readings answered from `memo` (for the tests).
+    private(set) var memoHits = 0
+    static let memoLimit = 256 << 20
+
+    /// The sizes and the first and last 4 KiB of each image (page 1 with its change counter, the WAL's
+    /// header and last frames): cheap, and it tells apart most images that differ; the memo confirms a
+    /// candidate byte for byte.
+    static func memoKey(_ bytes: [UInt8], _ wal: [UInt8]) -> UInt64 {
+        var hash = FNV()
+        for image in [bytes, wal] {
+            image.withUnsafeBytes { raw in
+                let edge = min(raw.count, 4096)
+                hash.mix(raw: UnsafeRawBufferPointer(rebasing: raw[0..<edge]))
+                hash.mix(raw: UnsafeRawBufferPointer(rebasing: raw[(raw.count - edge)...]))
+            }
+        }
+        return hash.value
     }
 
     private func read(_ bytes: [UInt8], wal walBytes: [UInt8]) -> ([MachineState.Object]?, String?) {
