@@ -102,7 +102,7 @@ extension JSONReader {
 
     /// The bytes as a String, or an error at the first byte that is not valid UTF-8.
     func decodeUTF8(_ range: Range<Int>) throws -> String {
-        let text = bytes.withUnsafeBufferPointer { String(strictUTF8: UnsafeBufferPointer(rebasing: $0[range])) }
+        let text = String(strictUTF8: UnsafeBufferPointer(rebasing: bytes[range]))
         if let text { return text }
         var decoder = UTF8()
         var iterator = bytes[range].makeIterator()

@@ -13,11 +13,20 @@ extension JSON {
     /// Parses JSON text (RFC 8259), strictly: numbers must be integers that fit Int64 (all we ever write);
     /// strings must be valid UTF-8 without raw control characters, with only JSON's escapes and well-paired
     /// surrogates; nesting is limited to `JSONReader.maximumDepth`. Anything else throws, never traps.
-    public static func parse(_ text: String) throws -> JSON { try parse(bytes: Array(text.utf8)) }
+    public static func parse(_ text: String) throws -> JSON {
+        var text = text
+        return try text.withUTF8 { try parse(buffer: $0) }
+    }
 
     /// `parse` over raw bytes, which need not be valid UTF-8 (the reader checks).
     public static func parse(bytes: [UInt8]) throws -> JSON {
-        var reader = JSONReader(bytes: bytes)
+        try bytes.withUnsafeBufferPointer { try parse(buffer: $0) }
+    }
+
+    /// The reader runs over the caller's bytes in place: no copy, and no bounds check on each byte it looks at
+    /// (every read is behind its own `position < bytes.count`).
+    static func parse(buffer: UnsafeBufferPointer<UInt8>) throws -> JSON {
+        var reader = JSONReader(bytes: buffer)
         let value = try reader.readValue(depth: 0)
         reader.skipSpace()
         guard reader.position == reader.bytes.count else { throw reader.error("trailing characters after the value") }
@@ -30,10 +39,11 @@ struct JSONReader {
     /// Deeper arrays and objects are refused, so no input can exhaust the stack.
     static let maximumDepth = 256
 
-    let bytes: [UInt8]
+    /// Valid only during `JSON.parse(buffer:)`.
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
         let offset = min(offset ?? position, bytes.count)
