@@ -120,6 +120,7 @@ final class StateReaderTests: XCTestCase {
         for index in 100..<200 { garbage[index] = 0xA5 }  // page 1's b-tree header and cell pointers
 
         let reader = DatabaseImageReader()
+        reader.memoLimit = DatabaseImageReader.exploreMemoLimit
         let pairs = [(db, afterFirst), (db, wal), (db, []), (garbage, []), (db, wal), (db, afterFirst), (garbage, []), (db, [])]
         for (index, (image, log)) in pairs.enumerated() {
             let hitsBefore = reader.memoHits

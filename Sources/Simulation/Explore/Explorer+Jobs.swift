@@ -99,6 +99,7 @@ extension Explorer {
             guard !items.isEmpty else { return [] }
             for _ in 0..<workers {
                 startThread { [self] in
+                    DatabaseImageReader.forThisThread.memoLimit = DatabaseImageReader.exploreMemoLimit
                     while let index = state.next() {
                         let result = explore(items[index]) {
                             state.monitor.withLock {
