@@ -42,10 +42,13 @@ extension Runtime {
     /// synced is recorded in the database (`durable_directories`), after the fsyncs, so a recorded chain was
     /// durable before the record was. A command that finds the same chain (one stat per directory) skips the
     /// fsyncs; a new, moved or replaced directory on the path gives another chain, and the entries are synced
-    /// again. A process killed between the fsyncs and the record leaves no record: the next one syncs.
+    /// again. A process killed between the fsyncs and the record leaves no record: the next one syncs. A record
+    /// that does not read is podrt's own bookkeeping, not state: it counts as none, and is written again.
     static func makeStaticDirDurable(_ config: RuntimeConfig, _ fs: any FileSystem, _ store: StateStore) throws {
         let chain = try fs.directoryChain(config.staticDir)
-        guard try store.info(Self.durableDirectoriesKey) != chain else { return }
+        let recorded: String?
+        do { recorded = try store.info(Self.durableDirectoriesKey) } catch is DatabaseError { recorded = nil }
+        guard recorded != chain else { return }
         try fs.syncDirectoryEntries(config.staticDir)
         try store.transaction { try store.setInfo(Self.durableDirectoriesKey, chain) }
     }

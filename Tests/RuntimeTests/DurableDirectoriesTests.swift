@@ -32,4 +32,16 @@ final class DurableDirectoriesTests: XCTestCase {
         XCTAssertEqual(try directoriesSynced(by: world), ["/", "/var", "/var/lib"], "another chain")
         XCTAssertEqual(try directoriesSynced(by: world), [])
     }
+
+    /// A record that does not read (not text) is podrt's own bookkeeping: the command syncs and writes it again,
+    /// where a strict read would fail every command of the store.
+    func testARecordThatDoesNotReadIsWrittenAgain() throws {
+        let world = SimWorld(seed: 25)
+        XCTAssertEqual(try directoriesSynced(by: world), ["/", "/var", "/var/lib"])
+        let runtime = try Runtime(machine: try simulatedPodrtProcess(world), options: RuntimeOptions(config: RuntimeConfig()))
+        try runtime.store.database.query("UPDATE runtime_info SET value = x'00ff' WHERE key = ?",
+                                         [.text(Runtime.durableDirectoriesKey)])
+        XCTAssertEqual(try directoriesSynced(by: world), ["/", "/var", "/var/lib"], "synced again")
+        XCTAssertEqual(try directoriesSynced(by: world), [], "and recorded")
+    }
 }
