@@ -31,7 +31,8 @@ let package = Package(
         ),
         // podrt's core: its own module, so the static generator links neither SQLite nor Foundation.
         .target(name: "Podrt", dependencies: ["Core", "CSQLite"]),
-        // The container monitor (our conmon): C, since it is fork, poll and waitpid in one small process.
+        // The container monitor (our conmon): C, since it is fork, poll and waitpid in one small process. The
+        // tests use this build; scripts/install.sh compiles the shipped one with clang, without Swift's runtime.
         .executableTarget(name: "podrt-monitor"),
         .target(name: "SimFS", dependencies: ["Core"], swiftSettings: harnessSettings),
         // crypttab-check: libcryptsetup and libblkid stay out of Core, which the static generator links.
