@@ -90,19 +90,7 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/ps.json" -n "podrt p
     -n "podman ps -a" "$PM ps -a" | grep -E "Time|Range|ps -a"
 
 # The same, interleaved (one of each in turn, alternating which goes first): both meet the same drift.
-python3 - "$RUNS" "$PR ps -a" "$PM ps -a" <<'PY'
-import shlex, statistics, subprocess, sys, time
-runs, commands = int(sys.argv[1]), {"podrt": shlex.split(sys.argv[2]), "podman": shlex.split(sys.argv[3])}
-times = {name: [] for name in commands}
-for index in range(runs):
-    for name in (["podrt", "podman"] if index % 2 == 0 else ["podman", "podrt"]):
-        start = time.perf_counter()
-        subprocess.run(commands[name], check=True, stdout=subprocess.DEVNULL)
-        times[name].append(time.perf_counter() - start)
-ours, theirs = statistics.median(times["podrt"]), statistics.median(times["podman"])
-print("RESULT interleaved ps -a (%d each): podman median %.1f ms, podrt median %.1f ms, ratio %.1fx"
-      % (runs, theirs * 1e3, ours * 1e3, theirs / ours))
-PY
+python3 "$(dirname "$0")/interleave.py" "ps -a" "$RUNS" "$PR ps -a" "$PM ps -a"
 
 # --- the reboot ------------------------------------------------------------------------------------------
 # podrt's copy under a machine root, taken while the rows say running; then every process is killed.

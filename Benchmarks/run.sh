@@ -48,19 +48,7 @@ print("RESULT run --rm /bin/true: podman median %.1f ms, podrt median %.1f ms, r
 PY
 # Interleaved: podrt and podman one after the other, N times, in alternating order. The machine's speed drifts
 # during hyperfine's two blocks of runs; here both sides meet the same drift.
-python3 - "$RUNS" "$PODRT_CMD" "$PODMAN_CMD" <<'PY'
-import shlex, statistics, subprocess, sys, time
-runs, commands = int(sys.argv[1]), {"podrt": shlex.split(sys.argv[2]), "podman": shlex.split(sys.argv[3])}
-times = {name: [] for name in commands}
-for index in range(runs):
-    for name in (["podrt", "podman"] if index % 2 == 0 else ["podman", "podrt"]):
-        start = time.perf_counter()
-        subprocess.run(commands[name], check=True, stdout=subprocess.DEVNULL)
-        times[name].append(time.perf_counter() - start)
-ours, theirs = statistics.median(times["podrt"]), statistics.median(times["podman"])
-print("RESULT interleaved run --rm /bin/true (%d each): podman median %.1f ms, podrt median %.1f ms, ratio %.2fx"
-      % (runs, theirs * 1e3, ours * 1e3, theirs / ours))
-PY
+python3 "$(dirname "$0")/interleave.py" "run --rm /bin/true" "$RUNS" "$PODRT_CMD" "$PODMAN_CMD"
 # podrt's store has its own lock segment in /dev/shm, named after the store: remove it with the store.
 segment=$($PODRT --root "$WORK/podrt/lib" --runroot "$WORK/podrt/run" system info | awk '/lockSegment:/ {print $2}')
 rm -rf "$WORK" "$segment"
